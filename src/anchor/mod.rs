@@ -1,0 +1,391 @@
+//! Stage two: anchor each note's quote to exactly one place in the article.
+//!
+//! A quote is compared with the rendered text of one block through the fold in
+//! [`fold`]. It must match exactly once, after `prefix`, `suffix` and
+//! `occurrence` have picked among repeats; anything else is an error that says
+//! where the candidates are. The anchorer never guesses.
+
+pub mod article;
+pub mod fold;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use aho_corasick::{AhoCorasick, MatchKind};
+
+pub use article::ParsedArticle;
+use fold::fold;
+
+/// What a note asks for: the W3C TextQuoteSelector, plus our `occurrence`.
+#[derive(Debug, Clone, Copy)]
+pub struct QuoteSelector<'a> {
+    pub exact: &'a str,
+    pub prefix: Option<&'a str>,
+    pub suffix: Option<&'a str>,
+    pub occurrence: Option<usize>,
+}
+
+/// A quote resolved to one place: a byte range in one block's rendered text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Anchor {
+    pub block: usize,
+    pub range: Range<usize>,
+    /// The quote matched only through the typographic fold, not character for character.
+    pub folded_only: bool,
+}
+
+/// One of several places a quote matches, with what would pick it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidate {
+    pub block: usize,
+    pub range: Range<usize>,
+    /// A `prefix` or `suffix` that picks this place alone, if a short one exists.
+    pub disambiguation: Option<String>,
+}
+
+/// The closest phrase of the article to a quote that was not found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    pub block: usize,
+    pub range: Range<usize>,
+    pub text: String,
+    /// 0.0 to 1.0, 1.0 being identical after the fold.
+    pub similarity: f64,
+}
+
+/// Why a quote could not be anchored.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AnchorError {
+    /// Empty, or only whitespace.
+    EmptyQuote,
+    NotFound { suggestion: Option<Suggestion> },
+    /// The quote runs from one block into the next.
+    CrossesBlocks,
+    /// The quote is there, but `prefix`/`suffix` exclude every place.
+    ContextNotFound { count: usize },
+    /// `occurrence` asks for more matches than there are.
+    NoSuchOccurrence { asked: usize, count: usize },
+    Ambiguous { candidates: Vec<Candidate>, count: usize },
+}
+
+/// Matches kept per distinct quote; enough to list candidates, bounded for a one-letter quote.
+const MAX_OCCURRENCES: usize = 1000;
+
+/// Anchors many quotes against one article in one pass over its text.
+pub fn anchor_all(article: &ParsedArticle, quotes: &[QuoteSelector]) -> Vec<Result<Anchor, AnchorError>> {
+    let folded: Vec<String> = quotes.iter().map(|q| fold(q.exact).trim().to_string()).collect();
+    let mut pattern_of: HashMap<&str, usize> = HashMap::new();
+    let mut patterns: Vec<&str> = Vec::new();
+    for q in folded.iter().filter(|q| !q.is_empty()) {
+        pattern_of.entry(q.as_str()).or_insert_with(|| {
+            patterns.push(q.as_str());
+            patterns.len() - 1
+        });
+    }
+    let occurrences = find_occurrences(article, &patterns);
+    quotes
+        .iter()
+        .zip(&folded)
+        .map(|(quote, needle)| {
+            if needle.is_empty() {
+                return Err(AnchorError::EmptyQuote);
+            }
+            let (count, places) = &occurrences[pattern_of[needle.as_str()]];
+            resolve(article, quote, needle, *count, places)
+        })
+        .collect()
+}
+
+/// Anchors one quote.
+pub fn anchor(article: &ParsedArticle, quote: &QuoteSelector) -> Result<Anchor, AnchorError> {
+    anchor_all(article, std::slice::from_ref(quote)).remove(0)
+}
+
+type Place = (usize, Range<usize>);
+
+/// For each pattern: how many times it occurs, and the first places (in folded text).
+fn find_occurrences(article: &ParsedArticle, patterns: &[&str]) -> Vec<(usize, Vec<Place>)> {
+    let mut found = vec![(0usize, Vec::new()); patterns.len()];
+    if patterns.is_empty() {
+        return found;
+    }
+    let matcher = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(patterns)
+        .expect("quote automaton within size limits");
+    for (b, block) in article.blocks.iter().enumerate() {
+        for m in matcher.find_overlapping_iter(&block.folded.text) {
+            let entry = &mut found[m.pattern().as_usize()];
+            entry.0 += 1;
+            if entry.1.len() < MAX_OCCURRENCES {
+                entry.1.push((b, m.range()));
+            }
+        }
+    }
+    found
+}
+
+fn resolve(
+    article: &ParsedArticle,
+    quote: &QuoteSelector,
+    needle: &str,
+    count: usize,
+    places: &[Place],
+) -> Result<Anchor, AnchorError> {
+    if count == 0 {
+        return Err(not_found(article, needle));
+    }
+    let prefix = quote.prefix.map(fold);
+    let suffix = quote.suffix.map(fold);
+    let fits = |(b, r): &&Place| {
+        let text = &article.blocks[*b].folded.text;
+        prefix.as_deref().is_none_or(|p| text[..r.start].ends_with(p))
+            && suffix.as_deref().is_none_or(|s| text[r.end..].starts_with(s))
+    };
+    let picked: Vec<&Place> = places.iter().filter(fits).collect();
+    if picked.is_empty() {
+        return Err(AnchorError::ContextNotFound { count });
+    }
+    let (block, range) = match quote.occurrence {
+        Some(n) => match n.checked_sub(1).and_then(|i| picked.get(i)) {
+            Some(place) => (*place).clone(),
+            None => {
+                return Err(AnchorError::NoSuchOccurrence {
+                    asked: n,
+                    count: picked.len(),
+                })
+            }
+        },
+        None if picked.len() == 1 => picked[0].clone(),
+        None => {
+            let all: Vec<Place> = picked.iter().map(|p| (*p).clone()).collect();
+            return Err(AnchorError::Ambiguous {
+                count: if prefix.is_none() && suffix.is_none() { count } else { all.len() },
+                candidates: candidates(article, &all),
+            });
+        }
+    };
+    let b = &article.blocks[block];
+    let original = b.folded.to_original(&b.text, range);
+    let folded_only = &b.text[original.clone()] != quote.exact.trim();
+    Ok(Anchor {
+        block,
+        range: original,
+        folded_only,
+    })
+}
+
+/// Lists the places of an ambiguous quote, each with the shortest context that picks it.
+fn candidates(article: &ParsedArticle, places: &[Place]) -> Vec<Candidate> {
+    let text = |b: usize| article.blocks[b].folded.text.as_str();
+    places
+        .iter()
+        .take(10)
+        .map(|(b, r)| {
+            let unique = |ctx: &str, before: bool| {
+                places
+                    .iter()
+                    .filter(|(b2, r2)| {
+                        if before {
+                            text(*b2)[..r2.start].ends_with(ctx)
+                        } else {
+                            text(*b2)[r2.end..].starts_with(ctx)
+                        }
+                    })
+                    .count()
+                    == 1
+            };
+            let before = words_before(&text(*b)[..r.start]);
+            let after = words_after(&text(*b)[r.end..]);
+            let disambiguation = before
+                .iter()
+                .find(|p| unique(p, true))
+                .map(|p| format!("prefix: {p:?}"))
+                .or_else(|| after.iter().find(|s| unique(s, false)).map(|s| format!("suffix: {s:?}")));
+            let original = article.blocks[*b].folded.to_original(&article.blocks[*b].text, r.clone());
+            Candidate {
+                block: *b,
+                range: original,
+                disambiguation,
+            }
+        })
+        .collect()
+}
+
+/// Growing contexts before a match: the last word, the last two, up to four.
+fn words_before(text: &str) -> Vec<String> {
+    let starts: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| c != ' ' && (i == 0 || text[..i].ends_with(' ')))
+        .map(|(i, _)| i)
+        .collect();
+    starts.iter().rev().take(4).map(|&i| text[i..].to_string()).collect()
+}
+
+/// Growing contexts after a match: the next word, the next two, up to four.
+fn words_after(text: &str) -> Vec<String> {
+    let ends: Vec<usize> = text
+        .char_indices()
+        .filter(|&(i, c)| c != ' ' && text[i + c.len_utf8()..].starts_with(' '))
+        .map(|(i, c)| i + c.len_utf8())
+        .chain((!text.is_empty() && !text.ends_with(' ')).then_some(text.len()))
+        .collect();
+    ends.iter().take(4).map(|&i| text[..i].to_string()).collect()
+}
+
+fn not_found(article: &ParsedArticle, needle: &str) -> AnchorError {
+    let joined: String = article
+        .blocks
+        .iter()
+        .map(|b| b.folded.text.as_str())
+        .collect::<Vec<_>>()
+        .join(" ");
+    if joined.contains(needle) {
+        return AnchorError::CrossesBlocks;
+    }
+    AnchorError::NotFound {
+        suggestion: nearest_phrase(article, needle),
+    }
+}
+
+/// Work allowed for one suggestion, in characters compared; a huge article gets none.
+const SUGGESTION_BUDGET: usize = 20_000_000;
+
+/// The phrase of the article most like `needle`: windows of about as many words,
+/// scored by normalized Levenshtein similarity on folded text.
+pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestion> {
+    let words = needle.split(' ').filter(|w| !w.is_empty()).count().max(1);
+    let total_words: usize = article.blocks.iter().map(|b| b.folded.text.split(' ').count()).sum();
+    if total_words.saturating_mul(needle.len()).saturating_mul(needle.len()).saturating_mul(3) > SUGGESTION_BUDGET {
+        return None;
+    }
+    let mut best: Option<(f64, usize, Range<usize>)> = None;
+    for (b, block) in article.blocks.iter().enumerate() {
+        let text = &block.folded.text;
+        let spans: Vec<Range<usize>> = word_spans(text);
+        for size in [words.saturating_sub(1).max(1), words, words + 1] {
+            for window in spans.windows(size.min(spans.len()).max(1)) {
+                let range = window[0].start..window[window.len() - 1].end;
+                let score = strsim::normalized_levenshtein(needle, &text[range.clone()]);
+                if best.as_ref().is_none_or(|(s, ..)| score > *s) {
+                    best = Some((score, b, range));
+                }
+            }
+        }
+    }
+    let (similarity, block, range) = best?;
+    if similarity < 0.5 {
+        return None;
+    }
+    let b = &article.blocks[block];
+    let original = b.folded.to_original(&b.text, range);
+    Some(Suggestion {
+        block,
+        text: b.text[original.clone()].to_string(),
+        range: original,
+        similarity,
+    })
+}
+
+fn word_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = None;
+    for (i, c) in text.char_indices() {
+        match (c == ' ', start) {
+            (true, Some(s)) => {
+                spans.push(s..i);
+                start = None;
+            }
+            (false, None) => start = Some(i),
+            _ => {}
+        }
+    }
+    if let Some(s) = start {
+        spans.push(s..text.len());
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn q(exact: &str) -> QuoteSelector<'_> {
+        QuoteSelector {
+            exact,
+            prefix: None,
+            suffix: None,
+            occurrence: None,
+        }
+    }
+
+    fn quoted(md: &str, quote: QuoteSelector) -> Result<String, AnchorError> {
+        let a = ParsedArticle::parse(md);
+        anchor(&a, &quote).map(|x| a.blocks[x.block].text[x.range].to_string())
+    }
+
+    #[test]
+    fn finds_a_quote_across_inline_markup_and_typography() {
+        let md = "China *launched* the “DSR” initiative in 2015 – to grow.";
+        assert_eq!(quoted(md, q("launched the \"DSR\" initiative")).unwrap(), "launched the “DSR” initiative");
+        assert_eq!(quoted(md, q("2015 - to")).unwrap(), "2015 – to");
+    }
+
+    #[test]
+    fn case_is_significant() {
+        assert!(matches!(quoted("China grows", q("china")), Err(AnchorError::NotFound { .. })));
+    }
+
+    #[test]
+    fn repeats_need_context_and_say_which_context() {
+        let md = "the BRI and the BRI again.";
+        match quoted(md, q("the BRI")) {
+            Err(AnchorError::Ambiguous { candidates, count }) => {
+                assert_eq!(count, 2);
+                assert_eq!(candidates[0].disambiguation.as_deref(), Some("suffix: \" and\""));
+                assert_eq!(candidates[1].disambiguation.as_deref(), Some("prefix: \"and \""));
+            }
+            other => panic!("{other:?}"),
+        }
+        let with_prefix = QuoteSelector { prefix: Some("and "), ..q("the BRI") };
+        let a = ParsedArticle::parse(md);
+        assert_eq!(anchor(&a, &with_prefix).unwrap().range, 12..19);
+        let second = QuoteSelector { occurrence: Some(2), ..q("the BRI") };
+        assert_eq!(anchor(&a, &second).unwrap().range, 12..19);
+        let third = QuoteSelector { occurrence: Some(3), ..q("the BRI") };
+        assert_eq!(anchor(&a, &third), Err(AnchorError::NoSuchOccurrence { asked: 3, count: 2 }));
+        let nothing = QuoteSelector { suffix: Some(" nope"), ..q("the BRI") };
+        assert_eq!(anchor(&a, &nothing), Err(AnchorError::ContextNotFound { count: 2 }));
+    }
+
+    #[test]
+    fn a_quote_may_not_cross_blocks() {
+        assert_eq!(quoted("One end.\n\nTwo start.", q("end. Two")), Err(AnchorError::CrossesBlocks));
+    }
+
+    #[test]
+    fn empty_and_blank_quotes_are_errors() {
+        assert_eq!(quoted("text", q("")), Err(AnchorError::EmptyQuote));
+        assert_eq!(quoted("text", q(" \u{a0}\n")), Err(AnchorError::EmptyQuote));
+    }
+
+    #[test]
+    fn suggests_the_nearest_phrase() {
+        let md = "China launched the DSR initiative in 2015 to incorporate digital elements.";
+        match quoted(md, q("China started the DSR initiative in 2015")) {
+            Err(AnchorError::NotFound { suggestion: Some(s) }) => {
+                assert_eq!(s.text, "China launched the DSR initiative in 2015");
+                assert!(s.similarity > 0.8);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn overlapping_repeats_are_all_counted() {
+        match quoted("aaa", q("aa")) {
+            Err(AnchorError::Ambiguous { count, .. }) => assert_eq!(count, 2),
+            other => panic!("{other:?}"),
+        }
+    }
+}

@@ -1,0 +1,606 @@
+//! The pipeline, end to end: load → anchor → render, all in memory. Writing is
+//! [`crate::output`]'s job, so `check` and `serve` share every step but the last.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::anchor::{self, AnchorError, ParsedArticle, QuoteSelector};
+use crate::diagnostic::{self, Diagnostic, Position};
+use crate::load::model::{NoteKind, NoteSpec, SourceRef, TermSpec};
+use crate::load::yaml::{Spans, Step};
+use crate::load::{self, BriefingSource, Content, YamlFile};
+use crate::render::glossary::TermMatcher;
+use crate::render::html::{is_safe_url, url_scheme};
+use crate::render::markdown::{self, FootnoteMark, NoteMark, TermMark};
+use crate::render::page::*;
+use crate::source::SourceFile;
+use crate::Error;
+
+/// The built site, in memory: output paths (relative, `/`-separated) to bytes.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub briefings: usize,
+    pub notes: usize,
+    pub terms: usize,
+}
+
+/// A build's result: the site if there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Outcome {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Builds the project at `root` in memory.
+pub fn build_site(root: &Path) -> Result<Outcome, Error> {
+    let (content, mut diagnostics) = load::load(&root.join("content"))?;
+    let templates_dir = root.join("templates");
+    let templates = match Templates::load(&templates_dir) {
+        Ok(t) => Some(t),
+        Err(d) => {
+            diagnostics.push(d);
+            None
+        }
+    };
+    let terms: &[TermSpec] = content.glossary.as_ref().map(|g| g.value.as_slice()).unwrap_or_default();
+    let matcher = TermMatcher::new(terms);
+    let site_view = SiteView {
+        title: content.site.title.clone(),
+        language: content.site.language.clone(),
+        description: content.site.description.clone(),
+    };
+
+    let results: Vec<BriefingResult> = content
+        .briefings
+        .par_iter()
+        .map(|b| build_briefing(b, &content, &matcher, templates.as_ref(), &templates_dir, &site_view))
+        .collect();
+
+    let mut site = Site::default();
+    let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
+    let mut entries = Vec::new();
+    for r in results {
+        diagnostics.extend(r.diagnostics);
+        if let Some(page) = r.page {
+            site.notes += page.notes;
+            for t in &page.terms_used {
+                used_in.entry(*t).or_default().push(LinkView {
+                    href: format!("../{}/index.html#use-{}", page.slug, terms[*t].id),
+                    label: page.entry.title.clone(),
+                });
+            }
+            entries.push((page.sort_key.clone(), page.entry));
+            site.files.extend(page.files);
+            site.briefings += 1;
+        }
+    }
+    if let Some(g) = &content.glossary {
+        warn_unused_terms(g, &used_in, &mut diagnostics);
+    }
+    site.terms = terms.len();
+
+    if let Some(templates) = &templates {
+        // Newest first; undated last; then by slug for a stable order.
+        entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        let index = IndexView {
+            site: site_view.clone(),
+            css: templates.css.clone(),
+            js: templates.js.clone(),
+            root: "",
+            language: content.site.language.clone(),
+            briefings: entries.into_iter().map(|(_, e)| e).collect(),
+            terms: terms.len(),
+        };
+        push_page(&mut site, "index.html", templates.render("index.html", &index, &templates_dir), &mut diagnostics);
+        let glossary = GlossaryView {
+            site: site_view,
+            css: templates.css.clone(),
+            js: templates.js.clone(),
+            root: "../",
+            language: content.site.language.clone(),
+            terms: terms
+                .iter()
+                .enumerate()
+                .map(|(i, t)| term_view(t, used_in.remove(&i).unwrap_or_default(), |id| format!("#term-{id}")))
+                .collect(),
+        };
+        push_page(&mut site, "glossary/index.html", templates.render("glossary.html", &glossary, &templates_dir), &mut diagnostics);
+    }
+
+    diagnostic::sort(&mut diagnostics);
+    let failed = diagnostics.iter().any(Diagnostic::is_error) || templates.is_none();
+    Ok(Outcome {
+        site: (!failed).then_some(site),
+        diagnostics,
+    })
+}
+
+fn push_page(site: &mut Site, path: &str, rendered: Result<String, Diagnostic>, diagnostics: &mut Vec<Diagnostic>) {
+    match rendered {
+        Ok(html) => {
+            site.files.insert(path.to_string(), html.into_bytes());
+        }
+        Err(d) => diagnostics.push(d),
+    }
+}
+
+fn warn_unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeMap<usize, Vec<LinkView>>, diagnostics: &mut Vec<Diagnostic>) {
+    for (i, t) in g.value.iter().enumerate() {
+        if !used.contains_key(&i) {
+            let at = g.spans.value(&[Step::Index(i), Step::Key("term")]);
+            diagnostics.push(
+                g.file
+                    .warning_at(at, format!("glossary term `{}` is not used in any briefing", t.id))
+                    .with_help("add the word as it appears in the article to `aliases`, or remove the term"),
+            );
+        }
+    }
+}
+
+struct BriefingResult {
+    page: Option<BuiltPage>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+struct BuiltPage {
+    slug: String,
+    sort_key: (Option<crate::load::model::Date>, String),
+    entry: IndexEntry,
+    notes: usize,
+    terms_used: Vec<usize>,
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+/// A note from YAML or a footnote from the article, before numbering.
+struct PendingNote<'a> {
+    id: String,
+    kind: NoteKind,
+    html: String,
+    sources: &'a [SourceRef],
+    /// Where its markers stand: (block, offset), for numbering in article order.
+    position: (usize, usize, usize),
+    anchor: Option<anchor::Anchor>,
+    footnote_events: Vec<usize>,
+}
+
+fn build_briefing(
+    src: &BriefingSource,
+    content: &Content,
+    matcher: &TermMatcher,
+    templates: Option<&Templates>,
+    templates_dir: &Path,
+    site: &SiteView,
+) -> BriefingResult {
+    let mut diagnostics = Vec::new();
+    let article = ParsedArticle::parse(src.body());
+    let article_pos = |body_offset: usize| Some(src.article.position(src.body_start + body_offset));
+
+    for d in &article.destinations {
+        if !is_safe_url(&d.url) {
+            diagnostics.push(
+                src.article
+                    .error_at(article_pos(d.source), format!("unsafe link `{}` in the article", d.url))
+                    .with_help("links may be http(s), mailto or relative; `javascript:` and `data:` URLs are not allowed"),
+            );
+        } else if d.image && url_scheme(&d.url).is_some() {
+            diagnostics.push(
+                src.article
+                    .error_at(article_pos(d.source), format!("image `{}` would be loaded from the network", d.url))
+                    .with_help("save the image in the briefing folder and link it by file name"),
+            );
+        }
+    }
+
+    // Notes from YAML, anchored in one pass.
+    let all_notes: Vec<(&YamlFile<Vec<NoteSpec>>, usize, &NoteSpec)> = src
+        .notes
+        .iter()
+        .flat_map(|f| f.value.iter().enumerate().map(move |(i, n)| (f, i, n)))
+        .collect();
+    let selectors: Vec<QuoteSelector> = all_notes
+        .iter()
+        .map(|(_, _, n)| QuoteSelector {
+            exact: &n.quote,
+            prefix: n.prefix.as_deref(),
+            suffix: n.suffix.as_deref(),
+            occurrence: n.occurrence,
+        })
+        .collect();
+    let anchors = anchor::anchor_all(&article, &selectors);
+    let mut pending = Vec::new();
+    for ((file, i, note), result) in all_notes.iter().zip(anchors) {
+        let at = |key: &str| file.spans.value(&[Step::Index(*i), Step::Key(key)]);
+        check_sources(&file.file, &file.spans, &[Step::Index(*i)], &note.sources, &mut diagnostics);
+        if note.sources.is_empty() {
+            diagnostics.push(
+                file.file
+                    .warning_at(at("id"), format!("note `{}` lists no source", note.id))
+                    .with_help("add `sources:` with the title, publisher, date and URL behind the note"),
+            );
+        }
+        check_markdown_links(&note.note, &file.file, at("note"), &mut diagnostics);
+        match result {
+            Ok(a) => {
+                if a.folded_only {
+                    diagnostics.push(
+                        file.file
+                            .warning_at(at("quote"), format!("quote of note `{}` matches only after typographic folding", note.id))
+                            .with_help(format!(
+                                "the article reads \"{}\"; copy it exactly",
+                                &article.blocks[a.block].text[a.range.clone()]
+                            )),
+                    );
+                }
+                pending.push(PendingNote {
+                    id: note.id.clone(),
+                    kind: note.kind,
+                    html: markdown::render_markdown(&note.note),
+                    sources: &note.sources,
+                    position: (a.block, a.range.end, a.range.start),
+                    anchor: Some(a),
+                    footnote_events: Vec::new(),
+                });
+            }
+            Err(e) => diagnostics.push(anchor_diagnostic(src, &article, &file.file, at("quote"), note, e)),
+        }
+    }
+
+    // Footnotes written in the article join the same numbering.
+    let mut footnote_ids: HashMap<&str, usize> = HashMap::new();
+    for r in &article.footnote_refs {
+        if let Some(&p) = footnote_ids.get(r.label.as_str()) {
+            pending[p].footnote_events.push(r.event);
+            continue;
+        }
+        let Some((events, _)) = article.footnote_defs.get(&r.label) else { continue };
+        footnote_ids.insert(&r.label, pending.len());
+        pending.push(PendingNote {
+            id: format!("fn-{}", load::slugify(&r.label)),
+            kind: NoteKind::Footnote,
+            html: markdown::render_events(events, article.has_raw_html),
+            sources: &[],
+            position: (r.block, r.offset, r.offset),
+            anchor: None,
+            footnote_events: vec![r.event],
+        });
+    }
+    for (label, (_, at)) in &article.footnote_defs {
+        if !footnote_ids.contains_key(label.as_str()) {
+            diagnostics.push(
+                src.article
+                    .warning_at(article_pos(*at), format!("footnote `[^{label}]` is defined but never referenced"))
+                    .with_help(format!("reference it in the text as `[^{label}]`, or remove the definition")),
+            );
+        }
+    }
+    let mut seen_ids = BTreeSet::new();
+    for p in &pending {
+        if p.kind == NoteKind::Footnote && !seen_ids.insert(p.id.clone()) {
+            diagnostics.push(
+                src.article
+                    .error_at(None, format!("two footnote labels both become the id `{}`", p.id))
+                    .with_help("rename one of the footnotes"),
+            );
+        }
+    }
+
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return BriefingResult { page: None, diagnostics };
+    }
+    pending.sort_by_key(|p| p.position);
+
+    let note_marks: Vec<NoteMark> = pending
+        .iter()
+        .enumerate()
+        .filter_map(|(n, p)| {
+            p.anchor.as_ref().map(|a| NoteMark {
+                id: &p.id,
+                number: n + 1,
+                block: a.block,
+                range: a.range.clone(),
+            })
+        })
+        .collect();
+    let footnote_marks: Vec<FootnoteMark> = pending
+        .iter()
+        .enumerate()
+        .flat_map(|(n, p)| {
+            p.footnote_events.iter().enumerate().map(move |(k, &event)| FootnoteMark {
+                id: &p.id,
+                number: n + 1,
+                event,
+                ref_id: ref_id(&p.id, k),
+            })
+        })
+        .collect();
+
+    let terms = content.glossary.as_ref().map(|g| g.value.as_slice()).unwrap_or_default();
+    let boundaries: Vec<(usize, usize)> = note_marks
+        .iter()
+        .flat_map(|m| [(m.block, m.range.start), (m.block, m.range.end)])
+        .collect();
+    let uses = matcher.first_uses(&article, &boundaries, terms.len());
+    let term_marks: Vec<TermMark> = uses
+        .iter()
+        .map(|u| TermMark {
+            id: &terms[u.term].id,
+            block: u.block,
+            range: u.range.clone(),
+        })
+        .collect();
+    let article_html = markdown::render_article(&article, &note_marks, &footnote_marks, &term_marks);
+
+    let notes: Vec<NoteView> = pending
+        .iter()
+        .enumerate()
+        .map(|(n, p)| {
+            let refs = p.footnote_events.len().max(1);
+            NoteView {
+                id: p.id.clone(),
+                number: n + 1,
+                kind: p.kind.name(),
+                kind_label: p.kind.label(),
+                html: p.html.clone(),
+                sources: p.sources.iter().map(SourceView::from).collect(),
+                backlinks: (0..refs)
+                    .map(|k| LinkView {
+                        href: format!("#{}", ref_id(&p.id, k)),
+                        label: if refs == 1 {
+                            format!("Back to note {} in the text", n + 1)
+                        } else {
+                            format!("Back to reference {} of note {} in the text", k + 1, n + 1)
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+
+    // The page's glossary: the terms it uses, in glossary order.
+    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
+    used.sort_unstable();
+    let on_page: BTreeSet<&str> = used.iter().map(|&t| terms[t].id.as_str()).collect();
+    let term_views: Vec<TermView> = used
+        .iter()
+        .map(|&t| {
+            let uses = vec![LinkView {
+                href: format!("#use-{}", terms[t].id),
+                label: format!("Back to “{}” in the text", terms[t].abbr.as_deref().unwrap_or(&terms[t].term)),
+            }];
+            term_view(&terms[t], uses, |id| {
+                if on_page.contains(id) {
+                    format!("#term-{id}")
+                } else {
+                    format!("../glossary/index.html#term-{id}")
+                }
+            })
+        })
+        .collect();
+
+    let front = &src.front;
+    let original = front.source.clone().unwrap_or_default();
+    let view = BriefingView {
+        site: site.clone(),
+        css: templates.map(|t| t.css.clone()).unwrap_or_default(),
+        js: templates.map(|t| t.js.clone()).unwrap_or_default(),
+        root: "../",
+        language: front.language.clone().unwrap_or_else(|| site.language.clone()),
+        slug: src.slug.clone(),
+        title: front.title.clone(),
+        date: front.date.as_ref().map(DateView::from),
+        checked: front.checked.as_ref().map(DateView::from),
+        summary: front.summary.clone(),
+        original: OriginalView {
+            publisher: original.publisher,
+            title: original.title,
+            url: original.url.filter(|u| is_safe_url(u)),
+            published: original.published.as_ref().map(DateView::from),
+            author: original.author,
+        },
+        editor_summary_html: front.editor_summary.iter().map(|s| markdown::render_inline(s)).collect(),
+        article_html,
+        notes,
+        terms: term_views,
+        alternates: Vec::new(),
+    };
+    check_front_matter_urls(src, &mut diagnostics);
+
+    let mut files = BTreeMap::new();
+    if let Some(templates) = templates {
+        match templates.render("briefing.html", &view, templates_dir) {
+            Ok(html) => {
+                files.insert(format!("{}/index.html", src.slug), html.into_bytes());
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    for asset in &src.assets {
+        match std::fs::read(asset) {
+            Ok(bytes) => {
+                let name = asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                files.insert(format!("{}/{name}", src.slug), bytes);
+            }
+            Err(e) => diagnostics.push(Diagnostic::error(asset, format!("cannot read file: {e}"))),
+        }
+    }
+    let page = BuiltPage {
+        slug: src.slug.clone(),
+        sort_key: (front.date, src.slug.clone()),
+        entry: IndexEntry {
+            href: format!("{}/index.html", src.slug),
+            title: front.title.clone(),
+            publisher: front.source.as_ref().and_then(|s| s.publisher.clone()),
+            date: front.date.as_ref().map(DateView::from),
+            notes: pending.len(),
+            summary: front.summary.clone(),
+        },
+        notes: pending.len(),
+        terms_used: used,
+        files,
+    };
+    BriefingResult {
+        page: Some(page),
+        diagnostics,
+    }
+}
+
+fn ref_id(note_id: &str, k: usize) -> String {
+    if k == 0 {
+        format!("ref-{note_id}")
+    } else {
+        format!("ref-{note_id}-{}", k + 1)
+    }
+}
+
+fn term_view(t: &TermSpec, uses: Vec<LinkView>, see_also_href: impl Fn(&str) -> String) -> TermView {
+    TermView {
+        id: t.id.clone(),
+        term: t.term.clone(),
+        abbr: t.abbr.clone(),
+        definition_html: markdown::render_markdown(&t.definition),
+        sources: t.sources.iter().map(SourceView::from).collect(),
+        see_also: t
+            .see_also
+            .iter()
+            .map(|id| LinkView {
+                href: see_also_href(id),
+                label: id.clone(),
+            })
+            .collect(),
+        uses,
+    }
+}
+
+fn check_front_matter_urls(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
+        if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+            let at = src.front_spans.value(&[Step::Key("source"), Step::Key("url")]);
+            diagnostics.push(
+                src.article
+                    .error_at(at, format!("the original's URL `{url}` is not an http(s) address"))
+                    .with_help("give the full address starting with https://, or leave `url` out if it is not known"),
+            );
+        }
+    }
+}
+
+/// Source lists: unsafe URLs are errors; a missing date or URL, a non-web URL
+/// and a source listed twice are warnings.
+pub fn check_sources(file: &SourceFile, spans: &Spans, base: &[Step], sources: &[SourceRef], diagnostics: &mut Vec<Diagnostic>) {
+    for (j, s) in sources.iter().enumerate() {
+        let mut path = base.to_vec();
+        path.extend([Step::Key("sources"), Step::Index(j)]);
+        let at = spans.value(&path);
+        match &s.url {
+            Some(url) if !is_safe_url(url) => diagnostics.push(
+                file.error_at(at, format!("source URL `{url}` is not allowed"))
+                    .with_help("source links must be http(s) addresses"),
+            ),
+            Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => diagnostics.push(
+                file.warning_at(at, format!("source URL `{url}` is not an http(s) address"))
+                    .with_help("give the full address, starting with https://"),
+            ),
+            Some(_) => {}
+            None => diagnostics.push(
+                file.warning_at(at, format!("source “{}” has no URL", s.title))
+                    .with_help("add `url:` so readers can check the source"),
+            ),
+        }
+        if s.date.is_none() {
+            diagnostics.push(
+                file.warning_at(at, format!("source “{}” has no date", s.title))
+                    .with_help("add `date:` (YYYY-MM-DD, YYYY-MM or YYYY)"),
+            );
+        }
+        if sources[..j].contains(s) {
+            diagnostics.push(
+                file.warning_at(at, format!("source “{}” is listed twice", s.title))
+                    .with_help("remove the duplicate"),
+            );
+        }
+    }
+}
+
+fn check_markdown_links(markdown: &str, file: &SourceFile, at: Option<Position>, diagnostics: &mut Vec<Diagnostic>) {
+    let parsed = ParsedArticle::parse(markdown);
+    for d in parsed.destinations {
+        if !is_safe_url(&d.url) {
+            diagnostics.push(
+                file.error_at(at, format!("unsafe link `{}` in a note", d.url))
+                    .with_help("links may be http(s), mailto or relative; `javascript:` and `data:` URLs are not allowed"),
+            );
+        } else if d.image && url_scheme(&d.url).is_some() {
+            diagnostics.push(
+                file.error_at(at, format!("image `{}` would be loaded from the network", d.url))
+                    .with_help("notes cannot load images from the network; link to the image instead"),
+            );
+        }
+    }
+}
+
+/// Turns an anchoring failure into a diagnostic at the note's `quote:`.
+fn anchor_diagnostic(
+    src: &BriefingSource,
+    article: &ParsedArticle,
+    file: &SourceFile,
+    at: Option<Position>,
+    note: &NoteSpec,
+    error: AnchorError,
+) -> Diagnostic {
+    let line_of = |block: usize, offset: usize| {
+        article
+            .source_offset(block, offset)
+            .map(|o| src.article.position(src.body_start + o).line)
+            .unwrap_or(0)
+    };
+    let article_path = diagnostic::display_path(&src.article.path);
+    let id = &note.id;
+    match error {
+        AnchorError::EmptyQuote => file
+            .error_at(at, format!("note `{id}` has an empty quote"))
+            .with_help("copy the phrase the note explains from the article into `quote:`"),
+        AnchorError::NotFound { suggestion } => {
+            let help = match suggestion {
+                Some(s) => format!(
+                    "did you mean \"{}\"? ({article_path}:{}, {:.0}% similar)",
+                    s.text,
+                    line_of(s.block, s.range.start),
+                    s.similarity * 100.0
+                ),
+                None => "copy the phrase exactly as the article has it; case matters".to_string(),
+            };
+            file.error_at(at, format!("quote of note `{id}` not found in the article")).with_help(help)
+        }
+        AnchorError::CrossesBlocks => file
+            .error_at(at, format!("quote of note `{id}` runs across two paragraphs"))
+            .with_help("a quote must lie within one paragraph, heading or list item; shorten it"),
+        AnchorError::ContextNotFound { count } => file
+            .error_at(at, format!("the prefix/suffix of note `{id}` match none of the {count} places where the quote occurs"))
+            .with_help("copy the text right before (`prefix`) or after (`suffix`) the phrase exactly"),
+        AnchorError::NoSuchOccurrence { asked, count } => file
+            .error_at(at, format!("note `{id}` asks for occurrence {asked}, but the quote occurs {count} time(s)"))
+            .with_help(format!("use an `occurrence` from 1 to {count}")),
+        AnchorError::Ambiguous { candidates, count } => {
+            let mut help = format!("the quote occurs {count} times; pick one:");
+            for (k, c) in candidates.iter().enumerate() {
+                let how = c.disambiguation.clone().unwrap_or_else(|| format!("occurrence: {}", k + 1));
+                help.push_str(&format!("\n  {article_path}:{}: add `{how}`", line_of(c.block, c.range.start)));
+            }
+            file.error_at(at, format!("quote of note `{id}` is ambiguous")).with_help(help)
+        }
+    }
+}
+
+/// Default output folder for a project root.
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}

@@ -1,0 +1,35 @@
+//! briefing: a static site generator for annotated briefings.
+//!
+//! The module tree is the pipeline:
+//! [`load`] reads `content/` → [`anchor`] resolves each note's quote to one place
+//! in the article → [`render`] turns article, notes and glossary into HTML →
+//! [`output`] writes the site without damaging what is there. [`build`] runs the
+//! stages; every user mistake along the way is a located [`diagnostic`].
+
+pub mod anchor;
+pub mod build;
+pub mod diagnostic;
+pub mod load;
+pub mod output;
+pub mod render;
+pub mod source;
+
+use std::path::{Path, PathBuf};
+
+/// Failures that are not about the content: the filesystem, or how the tool was called.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{}: {source}", diagnostic::display_path(path))]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Usage(String),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: std::io::Error) -> Error {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+}

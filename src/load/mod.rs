@@ -1,0 +1,359 @@
+//! Stage one: find and read everything under `content/`: the site settings, the
+//! shared glossary, and each briefing folder (article, notes, assets). Every
+//! problem found is collected as a diagnostic; only I/O failures stop the load.
+
+pub mod model;
+pub mod yaml;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::source::{ReadFailure, SourceFile};
+use crate::Error;
+use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec};
+use yaml::{Located, Spans, Step};
+
+/// Everything read from a project's `content/`.
+#[derive(Debug)]
+pub struct Content {
+    pub site: SiteConfig,
+    pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+    pub briefings: Vec<BriefingSource>,
+}
+
+/// A YAML file with its text (for diagnostics) and positions.
+#[derive(Debug)]
+pub struct YamlFile<T> {
+    pub file: SourceFile,
+    pub value: T,
+    pub spans: Spans,
+}
+
+/// One briefing folder, read but not yet anchored.
+#[derive(Debug)]
+pub struct BriefingSource {
+    /// The folder name: the page's URL path.
+    pub slug: String,
+    pub dir: PathBuf,
+    pub article: SourceFile,
+    pub front: FrontMatter,
+    pub front_spans: Spans,
+    /// Byte offset in `article.text` where the Markdown body starts.
+    pub body_start: usize,
+    pub notes: Vec<YamlFile<Vec<NoteSpec>>>,
+    /// Other files in the folder (images …), copied beside the page.
+    pub assets: Vec<PathBuf>,
+}
+
+impl BriefingSource {
+    pub fn body(&self) -> &str {
+        &self.article.text[self.body_start..]
+    }
+}
+
+/// Reads the project's content. Returns what could be read and every problem.
+pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
+    let mut diagnostics = Vec::new();
+    if !content_dir.is_dir() {
+        return Err(Error::Usage(format!(
+            "no content directory at {}: run briefing in a project folder, or pass --root",
+            crate::diagnostic::display_path(content_dir)
+        )));
+    }
+    let site = match read_yaml::<SiteConfig>(&content_dir.join("site.yaml"), "the site settings (title, language)", &mut diagnostics)? {
+        Some(f) => f.value,
+        None => SiteConfig::default(),
+    };
+    let glossary = read_yaml::<Vec<TermSpec>>(&content_dir.join("glossary.yaml"), "a list of glossary terms", &mut diagnostics)?;
+    if let Some(g) = &glossary {
+        check_glossary(g, &mut diagnostics);
+    }
+
+    let mut briefings = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(content_dir)
+        .map_err(|e| Error::io(content_dir, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::io(content_dir, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.starts_with('.') {
+            continue;
+        }
+        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if file_type.is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(&path, "symbolic links are not followed in content/")
+                    .with_help("replace the link with the folder or file itself"),
+            );
+            continue;
+        }
+        if !file_type.is_dir() {
+            continue;
+        }
+        if let Some(b) = load_briefing(&path, &name, &mut diagnostics)? {
+            briefings.push(b);
+        }
+    }
+    Ok((Content { site, glossary, briefings }, diagnostics))
+}
+
+/// Reads an optional YAML file: `Ok(None)` when it does not exist or is broken
+/// (the problem is then in `diagnostics`).
+fn read_yaml<T: serde::de::DeserializeOwned>(
+    path: &Path,
+    expected: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<YamlFile<T>>, Error> {
+    if !path.exists() {
+        return Ok(None);
+    }
+    let file = match SourceFile::read(path) {
+        Ok(f) => f,
+        Err(ReadFailure::Io(e)) => return Err(e),
+        Err(ReadFailure::Content(d)) => {
+            diagnostics.push(d);
+            return Ok(None);
+        }
+    };
+    match yaml::parse::<T>(&file, &file.text, 0, expected) {
+        Ok(Located { value, spans }) => Ok(Some(YamlFile { file, value, spans })),
+        Err(d) => {
+            diagnostics.push(d);
+            Ok(None)
+        }
+    }
+}
+
+/// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only.
+pub fn is_valid_slug(slug: &str) -> bool {
+    !slug.is_empty()
+        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && !slug.starts_with(['-', '_'])
+}
+
+/// Turns any name into a valid slug, for suggestions.
+pub fn slugify(name: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    out.trim_end_matches('-').to_string()
+}
+
+fn load_briefing(dir: &Path, slug: &str, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<BriefingSource>, Error> {
+    let article_path = dir.join("article.md");
+    if !is_valid_slug(slug) {
+        let suggestion = slugify(slug);
+        diagnostics.push(
+            Diagnostic::error(dir, format!("the folder name `{slug}` cannot be used as a briefing's URL"))
+                .with_help(format!(
+                    "rename the folder using lowercase letters, digits and hyphens only{}",
+                    if suggestion.is_empty() { String::new() } else { format!(", e.g. `{suggestion}`") }
+                )),
+        );
+        return Ok(None);
+    }
+    if !article_path.is_file() {
+        diagnostics.push(
+            Diagnostic::error(&article_path, "missing article.md: every briefing folder needs its article")
+                .with_help("create article.md with front matter (at least `title:`) and the article text, or remove the folder"),
+        );
+        return Ok(None);
+    }
+    let article = match SourceFile::read(&article_path) {
+        Ok(f) => f,
+        Err(ReadFailure::Io(e)) => return Err(e),
+        Err(ReadFailure::Content(d)) => {
+            diagnostics.push(d);
+            return Ok(None);
+        }
+    };
+    let Some((front_text, front_line, body_start)) = split_front_matter(&article.text) else {
+        diagnostics.push(
+            article
+                .error_at(Some(Position { line: 1, column: 1 }), "article.md has no front matter")
+                .with_help("start the file with a `---` line, then `title: \"…\"`, then another `---` line"),
+        );
+        return Ok(None);
+    };
+    let front = match yaml::parse::<FrontMatter>(&article, front_text, front_line, "the front matter (title, date, source …)") {
+        Ok(f) => f,
+        Err(d) => {
+            diagnostics.push(d);
+            return Ok(None);
+        }
+    };
+
+    let mut note_paths = Vec::new();
+    let mut assets = Vec::new();
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|e| Error::io(dir, e))?
+        .collect::<Result<_, _>>()
+        .map_err(|e| Error::io(dir, e))?;
+    entries.sort_by_key(|e| e.file_name());
+    for entry in entries {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
+        if name.starts_with('.') || name == "article.md" {
+            continue;
+        }
+        if file_type.is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(&path, "symbolic links are not followed in content/")
+                    .with_help("replace the link with the file itself"),
+            );
+        } else if name == "annotations.yaml" || name.ends_with(".annotations.yaml") {
+            note_paths.push(path);
+        } else if file_type.is_file() && !name.ends_with(".yaml") && !name.ends_with(".md") {
+            assets.push(path);
+        }
+    }
+    // annotations.yaml first, then the others by name.
+    note_paths.sort_by_key(|p| p.file_name().is_none_or(|n| n != "annotations.yaml"));
+    let mut notes = Vec::new();
+    for path in note_paths {
+        if let Some(f) = read_yaml::<Vec<NoteSpec>>(&path, "a list of notes", diagnostics)? {
+            notes.push(f);
+        }
+    }
+    check_note_ids(&notes, diagnostics);
+    Ok(Some(BriefingSource {
+        slug: slug.to_string(),
+        dir: dir.to_path_buf(),
+        front: front.value,
+        front_spans: front.spans,
+        article,
+        body_start,
+        notes,
+        assets,
+    }))
+}
+
+/// Splits `---\n…\n---\n` front matter off. Returns the YAML, the number of lines
+/// before it, and where the body starts.
+pub fn split_front_matter(text: &str) -> Option<(&str, usize, usize)> {
+    let first_end = text.find('\n')?;
+    if text[..first_end].trim_end() != "---" {
+        return None;
+    }
+    let yaml_start = first_end + 1;
+    let mut pos = yaml_start;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            return Some((&text[yaml_start..pos], 1, pos + line.len()));
+        }
+        pos += line.len();
+    }
+    None
+}
+
+/// Ids name URL fragments: lowercase ASCII letters, digits, `-` and `_`.
+pub fn is_valid_id(id: &str) -> bool {
+    is_valid_slug(id)
+}
+
+fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, (&Path, Option<Position>)> = HashMap::new();
+    for f in files {
+        for (i, note) in f.value.iter().enumerate() {
+            let at = f.spans.value(&[Step::Index(i), Step::Key("id")]);
+            if !is_valid_id(&note.id) {
+                diagnostics.push(
+                    f.file
+                        .error_at(at, format!("note id `{}` is not a valid id", note.id))
+                        .with_help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", slugify(&note.id))),
+                );
+            } else if let Some((path, pos)) = seen.get(note.id.as_str()) {
+                let first = match pos {
+                    Some(p) => format!("{}:{}:{}", crate::diagnostic::display_path(path), p.line, p.column),
+                    None => crate::diagnostic::display_path(path),
+                };
+                diagnostics.push(
+                    f.file
+                        .error_at(at, format!("duplicate note id `{}`", note.id))
+                        .with_help(format!("the id is already used at {first}; give each note its own id")),
+                );
+            } else {
+                seen.insert(&note.id, (&f.file.path, at));
+            }
+        }
+    }
+}
+
+fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for (i, t) in g.value.iter().enumerate() {
+        let at = g.spans.value(&[Step::Index(i), Step::Key("id")]);
+        if !is_valid_id(&t.id) {
+            diagnostics.push(
+                g.file
+                    .error_at(at, format!("term id `{}` is not a valid id", t.id))
+                    .with_help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", slugify(&t.id))),
+            );
+        } else if let Some(first) = ids.get(t.id.as_str()) {
+            let first_at = g.spans.value(&[Step::Index(*first), Step::Key("id")]);
+            diagnostics.push(
+                g.file
+                    .error_at(at, format!("duplicate term id `{}`", t.id))
+                    .with_help(format!(
+                        "the id is already used on line {}; give each term its own id",
+                        first_at.map_or(0, |p| p.line)
+                    )),
+            );
+        } else {
+            ids.insert(&t.id, i);
+        }
+    }
+    for (i, t) in g.value.iter().enumerate() {
+        for (j, other) in t.see_also.iter().enumerate() {
+            if !ids.contains_key(other.as_str()) {
+                let at = g.spans.value(&[Step::Index(i), Step::Key("see_also"), Step::Index(j)]);
+                let nearest = ids
+                    .keys()
+                    .map(|k| (strsim::jaro_winkler(other, k), *k))
+                    .max_by(|a, b| a.0.total_cmp(&b.0))
+                    .filter(|(s, _)| *s > 0.7)
+                    .map(|(_, k)| format!("did you mean `{k}`? "))
+                    .unwrap_or_default();
+                diagnostics.push(
+                    g.file
+                        .error_at(at, format!("`see_also` names `{other}`, which is not a term in the glossary"))
+                        .with_help(format!("{nearest}see_also takes the ids of other terms in this file")),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn front_matter_is_split_with_its_line_offset() {
+        let text = "---\ntitle: A\n---\nBody\n";
+        let (yaml, line, body) = split_front_matter(text).unwrap();
+        assert_eq!((yaml, line, &text[body..]), ("title: A\n", 1, "Body\n"));
+        assert!(split_front_matter("title: A\n").is_none());
+        assert!(split_front_matter("---\ntitle: A\n").is_none());
+        let crlf = "---\r\ntitle: A\r\n---\r\nBody";
+        assert_eq!(&crlf[split_front_matter(crlf).unwrap().2..], "Body");
+    }
+
+    #[test]
+    fn slugs() {
+        assert!(is_valid_slug("digital-silk-road-forum"));
+        for bad in ["..", "a b", "Ünï", "a/b", "", "-x", "A"] {
+            assert!(!is_valid_slug(bad), "{bad}");
+        }
+        assert_eq!(slugify("Digital Silk Road!"), "digital-silk-road");
+    }
+}

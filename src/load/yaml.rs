@@ -1,0 +1,286 @@
+//! YAML with positions. serde_yaml_ng gives typed values and located syntax and
+//! type errors; a second, event-level pass with saphyr-parser records where each
+//! key and value sits, so that later stages (a quote that is not in the article,
+//! an unknown `see_also` id) can point at the exact line and column too.
+
+use serde::de::DeserializeOwned;
+use saphyr_parser::{Event, Parser};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::source::SourceFile;
+
+/// Where the parts of a YAML document are.
+#[derive(Debug, Default, Clone)]
+pub struct Spans {
+    root: Option<Node>,
+}
+
+#[derive(Debug, Clone)]
+struct Node {
+    pos: Position,
+    kind: NodeKind,
+}
+
+#[derive(Debug, Clone)]
+enum NodeKind {
+    Leaf,
+    Seq(Vec<Node>),
+    Map(Vec<(String, Position, Node)>),
+}
+
+/// One step into a YAML document: a list index or a map key.
+#[derive(Debug, Clone, Copy)]
+pub enum Step<'a> {
+    Index(usize),
+    Key(&'a str),
+}
+
+impl Spans {
+    /// Reads the positions of a document; a document the event parser rejects
+    /// yields no positions, and diagnostics fall back to the file alone.
+    pub fn of(text: &str, line_offset: usize) -> Spans {
+        let mut parser = Parser::new_from_str(text);
+        let mut stack: Vec<Node> = Vec::new();
+        let mut keys: Vec<Option<(String, Position)>> = Vec::new();
+        let mut root = None;
+        while let Some(Ok((event, span))) = parser.next_event() {
+            let pos = Position {
+                line: span.start.line() + line_offset,
+                column: span.start.col() + 1,
+            };
+            let finished = match event {
+                Event::SequenceStart(..) => {
+                    stack.push(Node { pos, kind: NodeKind::Seq(Vec::new()) });
+                    keys.push(None);
+                    None
+                }
+                Event::MappingStart(..) => {
+                    stack.push(Node { pos, kind: NodeKind::Map(Vec::new()) });
+                    keys.push(None);
+                    None
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    keys.pop();
+                    stack.pop()
+                }
+                Event::Scalar(value, ..) => {
+                    // A scalar in key position of a map is a key, not a value.
+                    if let (Some(Node { kind: NodeKind::Map(_), .. }), Some(slot @ None)) =
+                        (stack.last(), keys.last_mut())
+                    {
+                        *slot = Some((value.into_owned(), pos));
+                        None
+                    } else {
+                        Some(Node { pos, kind: NodeKind::Leaf })
+                    }
+                }
+                Event::Alias(_) => Some(Node { pos, kind: NodeKind::Leaf }),
+                Event::StreamEnd => break,
+                _ => None,
+            };
+            if let Some(node) = finished {
+                match stack.last_mut() {
+                    Some(Node { kind: NodeKind::Seq(items), .. }) => items.push(node),
+                    Some(Node { kind: NodeKind::Map(entries), .. }) => {
+                        let (key, key_pos) = keys
+                            .last_mut()
+                            .and_then(Option::take)
+                            .unwrap_or_else(|| (String::new(), node.pos));
+                        entries.push((key, key_pos, node));
+                    }
+                    _ => root = Some(node),
+                }
+            }
+        }
+        Spans { root }
+    }
+
+    /// The position of the value at `path`, or of the deepest part of the path that exists.
+    pub fn value(&self, path: &[Step]) -> Option<Position> {
+        self.walk(path, false)
+    }
+
+    /// Like [`Spans::value`], but points at the key when the last step is a key.
+    pub fn key(&self, path: &[Step]) -> Option<Position> {
+        self.walk(path, true)
+    }
+
+    fn walk(&self, path: &[Step], at_key: bool) -> Option<Position> {
+        let mut node = self.root.as_ref()?;
+        let mut best = node.pos;
+        for (i, step) in path.iter().enumerate() {
+            let last = i + 1 == path.len();
+            let next = match (&node.kind, step) {
+                (NodeKind::Seq(items), Step::Index(n)) => items.get(*n).map(|n| (n, n.pos)),
+                (NodeKind::Map(entries), Step::Key(k)) => entries
+                    .iter()
+                    .find(|(key, ..)| key == k)
+                    .map(|(_, key_pos, n)| (n, if last && at_key { *key_pos } else { n.pos })),
+                _ => None,
+            };
+            match next {
+                Some((n, pos)) => {
+                    node = n;
+                    best = pos;
+                }
+                None => break,
+            }
+        }
+        Some(best)
+    }
+}
+
+/// A parsed YAML document with the positions of its parts.
+#[derive(Debug)]
+pub struct Located<T> {
+    pub value: T,
+    pub spans: Spans,
+}
+
+/// Parses `text` (a whole file, or the front matter starting at `line_offset`
+/// lines into `file`) into `T`, turning every failure into a located diagnostic.
+pub fn parse<T: DeserializeOwned>(
+    file: &SourceFile,
+    text: &str,
+    line_offset: usize,
+    expected: &str,
+) -> Result<Located<T>, Diagnostic> {
+    if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+        return Err(file
+            .error_at(Some(Position { line: line_offset + 1, column: 1 }), "the YAML document is empty")
+            .with_help(format!("write {expected} here; an empty list is `[]`")));
+    }
+    match serde_yaml_ng::from_str::<T>(text) {
+        Ok(value) => Ok(Located {
+            value,
+            spans: Spans::of(text, line_offset),
+        }),
+        Err(err) => Err(yaml_error(file, &err, line_offset, expected)),
+    }
+}
+
+fn yaml_error(file: &SourceFile, err: &serde_yaml_ng::Error, line_offset: usize, expected: &str) -> Diagnostic {
+    let position = err.location().map(|l| Position {
+        line: l.line() + line_offset,
+        column: l.column(),
+    });
+    let full = err.to_string();
+    // serde_yaml_ng appends " at line L column C"; we show the position ourselves.
+    let mut message = match full.find(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full.clone(),
+    };
+    // It also prefixes the path inside the document (`[3].sources`); the position says it better.
+    if let Some((head, tail)) = message.split_once(": ") {
+        if !head.contains(' ') {
+            message = tail.to_string();
+        }
+    }
+    let help = help_for(&message, expected);
+    let diagnostic = file.error_at(position, message);
+    match help {
+        Some(h) => diagnostic.with_help(h),
+        None => diagnostic,
+    }
+}
+
+/// Suggests a fix for the messages serde and the YAML parser give.
+fn help_for(message: &str, expected: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (unknown, rest) = rest.split_once('`')?;
+        let allowed: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+        let nearest = allowed
+            .iter()
+            .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+            .filter(|(score, _)| *score > 0.8)
+            .max_by(|a, b| a.0.total_cmp(&b.0));
+        return Some(match nearest {
+            Some((_, k)) => format!("did you mean `{k}`? (allowed keys: {})", allowed.join(", ")),
+            None => format!("allowed keys here: {}", allowed.join(", ")),
+        });
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let allowed: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
+        return Some(format!("use one of: {}", allowed.join(", ")));
+    }
+    if message.starts_with("missing field") {
+        return Some("add the missing key to this entry".into());
+    }
+    if message.starts_with("duplicate field") || message.contains("duplicate entry") {
+        return Some("remove one of the two keys; each key may appear once".into());
+    }
+    if message.contains("repetition limit") || message.contains("recursion limit") {
+        return Some("the document expands too much (aliases or nesting); write the values out plainly".into());
+    }
+    if message.starts_with("invalid type") {
+        return Some(format!("expected {expected}; check the value's type (a list starts with `- `, text may need quotes)"));
+    }
+    Some("check the YAML syntax on this line (indentation, quotes, a missing `:`); quote text containing `: ` or `#`".into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Item {
+        id: String,
+        quote: String,
+    }
+
+    fn file(text: &str) -> SourceFile {
+        SourceFile::new(Path::new("a.yaml"), text.to_string())
+    }
+
+    #[test]
+    fn spans_point_at_keys_and_values() {
+        let text = "- id: a\n  quote: \"x y\"\n- id: b\n  quote: z\n";
+        let spans = Spans::of(text, 0);
+        let at = |line, column| Some(Position { line, column });
+        assert_eq!(spans.value(&[Step::Index(1), Step::Key("quote")]), at(4, 10));
+        assert_eq!(spans.key(&[Step::Index(1), Step::Key("quote")]), at(4, 3));
+        assert_eq!(spans.value(&[Step::Index(0), Step::Key("quote")]), at(2, 10));
+        // a missing key falls back to its map
+        assert_eq!(spans.value(&[Step::Index(1), Step::Key("nope")]), at(3, 3));
+    }
+
+    #[test]
+    fn typo_in_key_is_located_with_a_suggestion() {
+        let f = file("- id: a\n  qoute: x\n");
+        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
+        assert_eq!(err.position.map(|p| p.line), Some(2));
+        assert!(err.message.contains("unknown field `qoute`"), "{}", err.message);
+        assert!(err.help.clone().unwrap().starts_with("did you mean `quote`?"), "{:?}", err.help);
+    }
+
+    #[test]
+    fn syntax_error_has_line_and_column() {
+        let f = file("- id: a\n  quote: \"open\n- id: b\n");
+        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
+        assert!(err.position.is_some());
+    }
+
+    #[test]
+    fn duplicate_keys_and_empty_documents_are_errors() {
+        let f = file("- id: a\n  id: b\n  quote: q\n");
+        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
+        assert!(err.message.contains("duplicate"), "{}", err.message);
+        let f = file("# nothing\n\n");
+        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list of notes").unwrap_err();
+        assert!(err.message.contains("empty"));
+    }
+
+    #[test]
+    fn billion_laughs_is_refused() {
+        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i", "j"]) {
+            text.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
+        }
+        let f = file(&text);
+        let err = parse::<serde_yaml_ng::Value>(&f, &f.text, 0, "a map").unwrap_err();
+        assert!(err.message.contains("limit"), "{}", err.message);
+    }
+}

@@ -1,0 +1,237 @@
+//! Stage four: put the built site on disk without ever damaging what is there.
+//!
+//! Every file is first written to a staging folder beside the output; only when
+//! all of them are written are they moved into place. Files are removed only if
+//! an earlier build wrote them (they are listed in the manifest), so a `CNAME`,
+//! `.git` or anything else of the user's survives. Unchanged files are not touched.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::build::Site;
+use crate::diagnostic::display_path;
+use crate::Error;
+
+/// The list of files briefing wrote, kept in the output folder.
+pub const MANIFEST: &str = ".briefing-manifest";
+
+/// What a write did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct WriteStats {
+    pub written: usize,
+    pub unchanged: usize,
+    pub removed: usize,
+}
+
+/// Refuses output folders whose cleaning could destroy the user's work: the
+/// filesystem root, the project itself or one of its parents, or a folder inside
+/// `content/` or `templates/`.
+pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
+    let abs = |p: &Path| -> PathBuf {
+        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        normalize(&p)
+    };
+    let (root, out) = (abs(root), abs(output));
+    let refuse = |why: &str| {
+        Err(Error::Usage(format!(
+            "refusing to write the site to {}: {why}; choose a folder of its own, such as {}",
+            display_path(output),
+            display_path(&root.join("public"))
+        )))
+    };
+    if out.parent().is_none() {
+        return refuse("it is the filesystem root");
+    }
+    if root.starts_with(&out) {
+        return refuse("it contains the project");
+    }
+    for inside in ["content", "templates"] {
+        if out.starts_with(root.join(inside)) {
+            return refuse(&format!("it is inside {inside}/"));
+        }
+    }
+    Ok(())
+}
+
+/// Resolves `.` and `..` without touching the filesystem.
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            std::path::Component::ParentDir => {
+                out.pop();
+            }
+            std::path::Component::CurDir => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes `site` into `output`.
+pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
+    let old_manifest = read_manifest(output)?;
+    let mut stats = WriteStats::default();
+    let mut changed = Vec::new();
+    for (rel, bytes) in &site.files {
+        let target = output.join(rel);
+        match fs::read(&target) {
+            Ok(existing) if &existing == bytes => stats.unchanged += 1,
+            Ok(_) if !old_manifest.contains(rel) => {
+                return Err(Error::Usage(format!(
+                    "refusing to overwrite {}: briefing did not write it; move it away or build into another folder with --output",
+                    display_path(&target)
+                )))
+            }
+            Ok(_) => changed.push(rel),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changed.push(rel),
+            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+                return Err(Error::Usage(format!("cannot write {}: a folder of that name is in the way", display_path(&target))))
+            }
+            Err(e) => return Err(Error::io(&target, e)),
+        }
+    }
+    let new_manifest: BTreeSet<String> = site.files.keys().cloned().collect();
+    let stale: Vec<&String> = old_manifest.difference(&new_manifest).collect();
+    let manifest_text = manifest_text(&new_manifest);
+    let manifest_changed = fs::read_to_string(output.join(MANIFEST)).ok().as_deref() != Some(manifest_text.as_str());
+    if changed.is_empty() && stale.is_empty() && !manifest_changed {
+        return Ok(stats);
+    }
+
+    // Stage everything that changes, beside the output so renames stay on one filesystem.
+    let staging = staging_dir(output);
+    let staged = (|| -> Result<(), Error> {
+        for rel in &changed {
+            let path = staging.join(rel);
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::write(&path, &site.files[*rel]).map_err(|e| Error::io(&path, e))?;
+        }
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        let path = staging.join(MANIFEST);
+        fs::write(&path, &manifest_text).map_err(|e| Error::io(&path, e))
+    })();
+    if let Err(e) = staged {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+
+    let result = (|| -> Result<(), Error> {
+        fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
+        for rel in &changed {
+            let target = output.join(rel);
+            if let Some(parent) = target.parent() {
+                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+            }
+            fs::rename(staging.join(rel), &target).map_err(|e| Error::io(&target, e))?;
+            stats.written += 1;
+        }
+        for rel in &stale {
+            let path = output.join(rel);
+            match fs::remove_file(&path) {
+                Ok(()) => stats.removed += 1,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(&path, e)),
+            }
+            remove_empty_parents(output, &path);
+        }
+        let manifest = output.join(MANIFEST);
+        fs::rename(staging.join(MANIFEST), &manifest).map_err(|e| Error::io(&manifest, e))
+    })();
+    let _ = fs::remove_dir_all(&staging);
+    result.map(|()| stats)
+}
+
+fn staging_dir(output: &Path) -> PathBuf {
+    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    parent.join(format!(".{name}.briefing-staging-{}", std::process::id()))
+}
+
+fn manifest_text(files: &BTreeSet<String>) -> String {
+    let mut text = String::from("# Files written by `briefing build`; it removes only these. Do not edit.\n");
+    for f in files {
+        text.push_str(f);
+        text.push('\n');
+    }
+    text
+}
+
+fn read_manifest(output: &Path) -> Result<BTreeSet<String>, Error> {
+    let path = output.join(MANIFEST);
+    match fs::read_to_string(&path) {
+        Ok(text) => Ok(text
+            .lines()
+            .filter(|l| !l.starts_with('#') && !l.is_empty())
+            // Never follow a manifest entry out of the output folder.
+            .filter(|l| Path::new(l).components().all(|c| matches!(c, std::path::Component::Normal(_))))
+            .map(str::to_string)
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
+        Err(e) => Err(Error::io(&path, e)),
+    }
+}
+
+/// Removes folders left empty by a removal, up to (not including) the output.
+fn remove_empty_parents(output: &Path, file: &Path) {
+    let mut dir = file.parent();
+    while let Some(d) = dir {
+        if d == output || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(files: &[(&str, &str)]) -> Site {
+        Site {
+            files: files.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect(),
+            ..Site::default()
+        }
+    }
+
+    #[test]
+    fn writes_replaces_and_removes_only_its_own_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join("CNAME"), "example.org").unwrap();
+        let s = write_site(&site(&[("index.html", "a"), ("x/index.html", "b")]), &out).unwrap();
+        assert_eq!(s.written, 2);
+        let s = write_site(&site(&[("index.html", "a"), ("y/index.html", "c")]), &out).unwrap();
+        assert_eq!(s, WriteStats { written: 1, unchanged: 1, removed: 1 });
+        assert!(!out.join("x").exists(), "emptied folder is removed");
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
+        assert!(out.join(".git").is_dir());
+        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")], "no staging folder left");
+    }
+
+    #[test]
+    fn never_overwrites_a_foreign_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("index.html"), "mine").unwrap();
+        assert!(write_site(&site(&[("index.html", "a")]), &out).is_err());
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn dangerous_output_folders_are_refused() {
+        let root = Path::new("/tmp/project");
+        assert!(check_output_dir(root, Path::new("/")).is_err());
+        assert!(check_output_dir(root, Path::new("/tmp/project")).is_err());
+        assert!(check_output_dir(root, Path::new("/tmp")).is_err());
+        assert!(check_output_dir(root, Path::new("/tmp/project/content/out")).is_err());
+        assert!(check_output_dir(root, Path::new("/tmp/project/public")).is_ok());
+        assert!(check_output_dir(root, Path::new("/tmp/project/public/../site")).is_ok());
+    }
+}

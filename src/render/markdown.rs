@@ -1,0 +1,272 @@
+//! Stage three, inside the text: the article's events with every anchored note
+//! marked and referenced, and each glossary term linked at its first use, turned
+//! into HTML. Also renders the Markdown of notes and definitions.
+
+use std::collections::{BTreeMap, HashMap};
+use std::ops::Range;
+
+use pulldown_cmark::{Event, Parser};
+
+use super::html::{escape, sanitize};
+use crate::anchor::article::{markdown_options, ParsedArticle};
+
+/// A note anchored in the text: its phrase is marked and followed by its number.
+#[derive(Debug, Clone)]
+pub struct NoteMark<'a> {
+    pub id: &'a str,
+    pub number: usize,
+    pub block: usize,
+    pub range: Range<usize>,
+}
+
+/// A note referenced by a `[^label]` written in the article.
+#[derive(Debug, Clone)]
+pub struct FootnoteMark<'a> {
+    pub id: &'a str,
+    pub number: usize,
+    pub event: usize,
+    /// The id of this reference, target of its back-link.
+    pub ref_id: String,
+}
+
+/// The first use of a glossary term.
+#[derive(Debug, Clone)]
+pub struct TermMark<'a> {
+    pub id: &'a str,
+    pub block: usize,
+    pub range: Range<usize>,
+}
+
+/// The reference link that follows a marked phrase.
+pub fn noteref_html(note_id: &str, ref_id: &str, number: usize) -> String {
+    format!(
+        "<sup class=\"noteref\"><a role=\"doc-noteref\" id=\"{r}\" href=\"#note-{n}\" data-note=\"{n}\" aria-describedby=\"notes-heading\">{number}</a></sup>",
+        r = escape(ref_id),
+        n = escape(note_id),
+    )
+}
+
+/// Renders the article body with notes marked and terms linked.
+pub fn render_article(
+    article: &ParsedArticle,
+    notes: &[NoteMark],
+    footnotes: &[FootnoteMark],
+    terms: &[TermMark],
+) -> String {
+    let mut replace: HashMap<usize, Vec<Event>> = HashMap::new();
+    let mut after: HashMap<usize, Vec<Event>> = HashMap::new();
+
+    let mut notes_by_block: BTreeMap<usize, Vec<&NoteMark>> = BTreeMap::new();
+    for n in notes {
+        notes_by_block.entry(n.block).or_default().push(n);
+    }
+    let mut terms_by_block: BTreeMap<usize, Vec<&TermMark>> = BTreeMap::new();
+    for t in terms {
+        terms_by_block.entry(t.block).or_default().push(t);
+    }
+    let blocks: std::collections::BTreeSet<usize> =
+        notes_by_block.keys().chain(terms_by_block.keys()).copied().collect();
+    for b in blocks {
+        let block = &article.blocks[b];
+        let block_notes = notes_by_block.get(&b).map(Vec::as_slice).unwrap_or_default();
+        let block_terms = terms_by_block.get(&b).map(Vec::as_slice).unwrap_or_default();
+        for run in &block.runs {
+            let span = run.range();
+            let here: Vec<&NoteMark> = block_notes
+                .iter()
+                .copied()
+                .filter(|n| n.range.start < span.end && n.range.end > span.start)
+                .collect();
+            let run_terms: Vec<&TermMark> = block_terms
+                .iter()
+                .copied()
+                .filter(|t| t.range.start >= span.start && t.range.end <= span.end)
+                .collect();
+            if here.is_empty() && run_terms.is_empty() {
+                continue;
+            }
+            let mut cuts = vec![span.start, span.end];
+            for n in &here {
+                cuts.extend([n.range.start, n.range.end].into_iter().filter(|c| span.contains(c)));
+            }
+            for t in &run_terms {
+                cuts.extend([t.range.start, t.range.end]);
+            }
+            cuts.sort_unstable();
+            cuts.dedup();
+
+            let mut out = Vec::new();
+            for w in cuts.windows(2) {
+                let (p, q) = (w[0], w[1]);
+                let mut covering: Vec<&NoteMark> = here
+                    .iter()
+                    .copied()
+                    .filter(|n| n.range.start <= p && n.range.end >= q)
+                    .collect();
+                covering.sort_by_key(|n| n.number);
+                for n in &covering {
+                    out.push(Event::InlineHtml(
+                        format!("<mark class=\"note-mark\" data-note=\"{}\">", escape(n.id)).into(),
+                    ));
+                }
+                let text = block.text[p..q].to_string();
+                match run_terms.iter().find(|t| t.range.start == p) {
+                    Some(t) => {
+                        let id = escape(t.id);
+                        out.push(Event::InlineHtml(
+                            format!("<a role=\"doc-glossref\" class=\"glossref\" href=\"#term-{id}\" id=\"use-{id}\" data-term=\"{id}\">").into(),
+                        ));
+                        out.push(Event::Text(text.into()));
+                        out.push(Event::InlineHtml("</a>".into()));
+                    }
+                    None => out.push(Event::Text(text.into())),
+                }
+                for _ in &covering {
+                    out.push(Event::InlineHtml("</mark>".into()));
+                }
+                let mut ending: Vec<&NoteMark> = here.iter().copied().filter(|n| n.range.end == q).collect();
+                ending.sort_by_key(|n| n.number);
+                for n in ending {
+                    let html = Event::InlineHtml(noteref_html(n.id, &format!("ref-{}", n.id), n.number).into());
+                    // Never an <a> inside an <a>: a phrase ending inside a link gets its
+                    // reference after the link.
+                    match run.link.and_then(|start| article.link_ends.get(&start)) {
+                        Some(end) => after.entry(*end).or_default().push(html),
+                        None => out.push(html),
+                    }
+                }
+            }
+            replace.insert(run.event, out);
+        }
+    }
+    for f in footnotes {
+        replace.insert(f.event, vec![Event::InlineHtml(noteref_html(f.id, &f.ref_id, f.number).into())]);
+    }
+
+    let mut events = Vec::with_capacity(article.events.len() + replace.len() * 4);
+    for (i, event) in article.events.iter().enumerate() {
+        match replace.remove(&i) {
+            Some(r) => events.extend(r),
+            None => events.push(event.clone()),
+        }
+        if let Some(a) = after.remove(&i) {
+            events.extend(a);
+        }
+    }
+    finish(events, article.has_raw_html)
+}
+
+/// Renders a note, a definition or a summary point written in Markdown.
+/// Footnote syntax is not meaningful inside a note and is shown as written.
+pub fn render_markdown(markdown: &str) -> String {
+    let mut raw = false;
+    let events: Vec<Event> = Parser::new_ext(markdown, markdown_options())
+        .map(|e| match e {
+            Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                raw = true;
+                e
+            }
+            e => e,
+        })
+        .collect();
+    finish(events, raw)
+}
+
+/// Like [`render_markdown`], for one line without the enclosing paragraph.
+pub fn render_inline(markdown: &str) -> String {
+    let html = render_markdown(markdown);
+    let trimmed = html.trim_end();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+/// Renders the events of a footnote definition taken out of the article.
+pub fn render_events(events: &[Event], raw: bool) -> String {
+    let events = events.iter().map(|e| match e {
+        Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
+        e => e.clone(),
+    });
+    finish(events.collect(), raw)
+}
+
+fn finish(events: Vec<Event>, raw_html: bool) -> String {
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    if raw_html {
+        sanitize(&html)
+    } else {
+        html
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::anchor::{anchor, QuoteSelector};
+
+    fn mark<'a>(article: &ParsedArticle, id: &'a str, number: usize, quote: &str) -> NoteMark<'a> {
+        let q = QuoteSelector {
+            exact: quote,
+            prefix: None,
+            suffix: None,
+            occurrence: None,
+        };
+        let a = anchor(article, &q).unwrap();
+        NoteMark {
+            id,
+            number,
+            block: a.block,
+            range: a.range,
+        }
+    }
+
+    #[test]
+    fn marks_each_text_run_and_adds_the_reference() {
+        let a = ParsedArticle::parse("China *launched the* DSR.");
+        let n = mark(&a, "dsr", 1, "launched the DSR");
+        let html = render_article(&a, &[n], &[], &[]);
+        assert_eq!(
+            html,
+            "<p>China <em><mark class=\"note-mark\" data-note=\"dsr\">launched the</mark></em><mark class=\"note-mark\" data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" data-note=\"dsr\" aria-describedby=\"notes-heading\">1</a></sup>.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_reference_never_lands_inside_a_link() {
+        let a = ParsedArticle::parse("See [the forum site](https://x.org) now.");
+        let n = mark(&a, "f", 1, "the forum");
+        let html = render_article(&a, &[n], &[], &[]);
+        assert!(html.contains("</a><sup class=\"noteref\">"), "{html}");
+        assert_eq!(html.matches("<a ").count(), 2);
+    }
+
+    #[test]
+    fn overlapping_notes_nest_cleanly() {
+        let a = ParsedArticle::parse("one two three four");
+        let n1 = mark(&a, "a", 1, "one two three");
+        let n2 = mark(&a, "b", 2, "two three four");
+        let html = render_article(&a, &[n1, n2], &[], &[]);
+        assert!(html.contains("<mark class=\"note-mark\" data-note=\"a\"><mark class=\"note-mark\" data-note=\"b\">two three</mark></mark>"), "{html}");
+        assert_eq!(html.matches("<mark").count(), html.matches("</mark>").count());
+    }
+
+    #[test]
+    fn terms_are_linked_inside_marks() {
+        let a = ParsedArticle::parse("the BRI plan");
+        let t = TermMark { id: "bri", block: 0, range: 4..7 };
+        let n = mark(&a, "x", 1, "the BRI plan");
+        let html = render_article(&a, &[n], &[], &[t]);
+        assert!(html.contains("<mark class=\"note-mark\" data-note=\"x\"><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\" data-term=\"bri\">BRI</a></mark>"), "{html}");
+    }
+
+    #[test]
+    fn raw_html_is_sanitized_and_text_escaped() {
+        let html = render_markdown("a <script>alert(1)</script> <b onclick=\"x()\">b</b> & <");
+        assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
+        let html = render_markdown("{{ x }} {% if %} 1 < 2");
+        assert_eq!(html, "<p>{{ x }} {% if %} 1 &lt; 2</p>\n");
+    }
+}

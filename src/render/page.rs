@@ -1,0 +1,231 @@
+//! Stage three, around the text: the tera templates and the view structs they
+//! see. Built-in templates are compiled into the binary; a file of the same name
+//! in the project's `templates/` replaces one.
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::diagnostic::{Diagnostic, Position};
+use crate::load::model::{Date, SourceRef};
+
+/// A template or asset: its name and built-in text.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../templates/base.html")),
+    ("briefing.html", include_str!("../../templates/briefing.html")),
+    ("index.html", include_str!("../../templates/index.html")),
+    ("glossary.html", include_str!("../../templates/glossary.html")),
+    ("style.css", include_str!("../../templates/style.css")),
+    ("script.js", include_str!("../../templates/script.js")),
+];
+
+/// The compiled templates and the assets inlined into every page.
+pub struct Templates {
+    tera: Tera,
+    pub css: String,
+    pub js: String,
+}
+
+impl Templates {
+    /// Loads the templates, preferring the project's own copies.
+    pub fn load(templates_dir: &Path) -> Result<Templates, Diagnostic> {
+        let mut sources = Vec::new();
+        for (name, builtin) in BUILTIN {
+            let path = templates_dir.join(name);
+            let text = match std::fs::read_to_string(&path) {
+                Ok(text) => text,
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => builtin.to_string(),
+                Err(e) => return Err(Diagnostic::error(&path, format!("cannot read template: {e}"))),
+            };
+            sources.push((*name, path, text));
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        let mut css = String::new();
+        let mut js = String::new();
+        for (name, path, text) in &sources {
+            match *name {
+                "style.css" => css = text.clone(),
+                "script.js" => js = text.clone(),
+                _ => tera
+                    .add_raw_template(name, text)
+                    .map_err(|e| template_error(&path.to_string_lossy(), &e, text))?,
+            }
+        }
+        // Inheritance is resolved once every template is in.
+        tera.build_inheritance_chains()
+            .map_err(|e| template_error(&templates_dir.to_string_lossy(), &e, ""))?;
+        Ok(Templates { tera, css, js })
+    }
+
+    pub fn render<T: Serialize>(&self, name: &str, view: &T, templates_dir: &Path) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(view).map_err(|e| Diagnostic::error(templates_dir.join(name), e.to_string()))?;
+        self.tera
+            .render(name, &context)
+            .map_err(|e| template_error(&templates_dir.join(name).to_string_lossy(), &e, ""))
+    }
+}
+
+/// Tera's errors nest; the position of a syntax error is in the innermost one as ` --> L:C`.
+fn template_error(path: &str, err: &tera::Error, text: &str) -> Diagnostic {
+    let mut messages = vec![err.to_string()];
+    let mut source = std::error::Error::source(err);
+    while let Some(s) = source {
+        messages.push(s.to_string());
+        source = s.source();
+    }
+    let all = messages.join("\n");
+    let position = all.find("--> ").and_then(|i| {
+        let rest = &all[i + 4..];
+        let end = rest.find(|c: char| !c.is_ascii_digit() && c != ':').unwrap_or(rest.len());
+        let (line, column) = rest[..end].split_once(':')?;
+        Some(Position {
+            line: line.parse().ok()?,
+            column: column.parse().ok()?,
+        })
+    });
+    let detail = messages.last().cloned().unwrap_or_default();
+    let snippet = position.and_then(|p| text.lines().nth(p.line - 1));
+    Diagnostic::error(path, format!("template error: {}", detail.lines().last().unwrap_or("").trim()))
+        .at(position)
+        .with_snippet(snippet)
+        .with_help(format!(
+            "{}\nfix the template, or delete it to use the built-in one",
+            messages.first().map(String::as_str).unwrap_or("")
+        ))
+}
+
+/// A date as templates see it: written out for readers, ISO for `<time datetime>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    pub written: String,
+    pub iso: String,
+}
+
+impl From<&Date> for DateView {
+    fn from(d: &Date) -> Self {
+        DateView {
+            written: d.written(),
+            iso: d.to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceView {
+    pub title: String,
+    pub publisher: Option<String>,
+    pub date: Option<DateView>,
+    pub url: Option<String>,
+}
+
+impl From<&SourceRef> for SourceView {
+    fn from(s: &SourceRef) -> Self {
+        SourceView {
+            title: s.title.clone(),
+            publisher: s.publisher.clone(),
+            date: s.date.as_ref().map(DateView::from),
+            url: s.url.clone().filter(|u| crate::render::html::is_safe_url(u)),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteView {
+    pub title: String,
+    pub language: String,
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub href: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    pub id: String,
+    pub number: usize,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub html: String,
+    pub sources: Vec<SourceView>,
+    /// Back-links, one per place the note is referenced.
+    pub backlinks: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermView {
+    pub id: String,
+    pub term: String,
+    pub abbr: Option<String>,
+    pub definition_html: String,
+    pub sources: Vec<SourceView>,
+    pub see_also: Vec<LinkView>,
+    /// Where the term is used: its first use on this page, or the briefings using it.
+    pub uses: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OriginalView {
+    pub publisher: Option<String>,
+    pub title: Option<String>,
+    pub url: Option<String>,
+    pub published: Option<DateView>,
+    pub author: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BriefingView {
+    pub site: SiteView,
+    pub css: String,
+    pub js: String,
+    /// Relative path from this page to the site root.
+    pub root: &'static str,
+    pub language: String,
+    pub slug: String,
+    pub title: String,
+    pub date: Option<DateView>,
+    pub checked: Option<DateView>,
+    pub summary: Option<String>,
+    pub original: OriginalView,
+    pub editor_summary_html: Vec<String>,
+    pub article_html: String,
+    pub notes: Vec<NoteView>,
+    pub terms: Vec<TermView>,
+    /// Other files the page links to, such as the annotations export.
+    pub alternates: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexEntry {
+    pub href: String,
+    pub title: String,
+    pub publisher: Option<String>,
+    pub date: Option<DateView>,
+    pub notes: usize,
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndexView {
+    pub site: SiteView,
+    pub css: String,
+    pub js: String,
+    pub root: &'static str,
+    pub language: String,
+    pub briefings: Vec<IndexEntry>,
+    pub terms: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GlossaryView {
+    pub site: SiteView,
+    pub css: String,
+    pub js: String,
+    pub root: &'static str,
+    pub language: String,
+    pub terms: Vec<TermView>,
+}
