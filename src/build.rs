@@ -51,7 +51,11 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
             None
         }
     };
-    let terms: &[TermSpec] = content.glossary.as_ref().map(|g| g.value.as_slice()).unwrap_or_default();
+    let terms: &[TermSpec] = content
+        .glossary
+        .as_ref()
+        .map(|g| g.value.as_slice())
+        .unwrap_or_default();
     let matcher = TermMatcher::new(terms);
     let site_view = SiteView {
         title: content.site.title.clone(),
@@ -62,7 +66,16 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
     let results: Vec<BriefingResult> = content
         .briefings
         .par_iter()
-        .map(|b| build_briefing(b, &content, &matcher, templates.as_ref(), &templates_dir, &site_view))
+        .map(|b| {
+            build_briefing(
+                b,
+                &content,
+                &matcher,
+                templates.as_ref(),
+                &templates_dir,
+                &site_view,
+            )
+        })
         .collect();
 
     let mut site = Site::default();
@@ -100,7 +113,12 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
             briefings: entries.into_iter().map(|(_, e)| e).collect(),
             terms: terms.len(),
         };
-        push_page(&mut site, "index.html", templates.render("index.html", &index, &templates_dir), &mut diagnostics);
+        push_page(
+            &mut site,
+            "index.html",
+            templates.render("index.html", &index, &templates_dir),
+            &mut diagnostics,
+        );
         let glossary = GlossaryView {
             site: site_view,
             css: templates.css.clone(),
@@ -110,10 +128,19 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
             terms: terms
                 .iter()
                 .enumerate()
-                .map(|(i, t)| term_view(t, used_in.remove(&i).unwrap_or_default(), |id| format!("#term-{id}")))
+                .map(|(i, t)| {
+                    term_view(t, used_in.remove(&i).unwrap_or_default(), |id| {
+                        format!("#term-{id}")
+                    })
+                })
                 .collect(),
         };
-        push_page(&mut site, "glossary/index.html", templates.render("glossary.html", &glossary, &templates_dir), &mut diagnostics);
+        push_page(
+            &mut site,
+            "glossary/index.html",
+            templates.render("glossary.html", &glossary, &templates_dir),
+            &mut diagnostics,
+        );
     }
 
     diagnostic::sort(&mut diagnostics);
@@ -124,7 +151,12 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
     })
 }
 
-fn push_page(site: &mut Site, path: &str, rendered: Result<String, Diagnostic>, diagnostics: &mut Vec<Diagnostic>) {
+fn push_page(
+    site: &mut Site,
+    path: &str,
+    rendered: Result<String, Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     match rendered {
         Ok(html) => {
             site.files.insert(path.to_string(), html.into_bytes());
@@ -133,7 +165,11 @@ fn push_page(site: &mut Site, path: &str, rendered: Result<String, Diagnostic>, 
     }
 }
 
-fn warn_unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeMap<usize, Vec<LinkView>>, diagnostics: &mut Vec<Diagnostic>) {
+fn warn_unused_terms(
+    g: &YamlFile<Vec<TermSpec>>,
+    used: &BTreeMap<usize, Vec<LinkView>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for (i, t) in g.value.iter().enumerate() {
         if !used.contains_key(&i) {
             let at = g.spans.value(&[Step::Index(i), Step::Key("term")]);
@@ -194,7 +230,10 @@ fn build_briefing(
         } else if d.image && url_scheme(&d.url).is_some() {
             diagnostics.push(
                 src.article
-                    .error_at(article_pos(d.source), format!("image `{}` would be loaded from the network", d.url))
+                    .error_at(
+                        article_pos(d.source),
+                        format!("image `{}` would be loaded from the network", d.url),
+                    )
                     .with_help("save the image in the briefing folder and link it by file name"),
             );
         }
@@ -219,12 +258,20 @@ fn build_briefing(
     let mut pending = Vec::new();
     for ((file, i, note), result) in all_notes.iter().zip(anchors) {
         let at = |key: &str| file.spans.value(&[Step::Index(*i), Step::Key(key)]);
-        check_sources(&file.file, &file.spans, &[Step::Index(*i)], &note.sources, &mut diagnostics);
+        check_sources(
+            &file.file,
+            &file.spans,
+            &[Step::Index(*i)],
+            &note.sources,
+            &mut diagnostics,
+        );
         if note.sources.is_empty() {
             diagnostics.push(
                 file.file
                     .warning_at(at("id"), format!("note `{}` lists no source", note.id))
-                    .with_help("add `sources:` with the title, publisher, date and URL behind the note"),
+                    .with_help(
+                        "add `sources:` with the title, publisher, date and URL behind the note",
+                    ),
             );
         }
         check_markdown_links(&note.note, &file.file, at("note"), &mut diagnostics);
@@ -233,7 +280,13 @@ fn build_briefing(
                 if a.folded_only {
                     diagnostics.push(
                         file.file
-                            .warning_at(at("quote"), format!("quote of note `{}` matches only after typographic folding", note.id))
+                            .warning_at(
+                                at("quote"),
+                                format!(
+                                    "quote of note `{}` matches only after typographic folding",
+                                    note.id
+                                ),
+                            )
                             .with_help(format!(
                                 "the article reads \"{}\"; copy it exactly",
                                 &article.blocks[a.block].text[a.range.clone()]
@@ -250,7 +303,14 @@ fn build_briefing(
                     footnote_events: Vec::new(),
                 });
             }
-            Err(e) => diagnostics.push(anchor_diagnostic(src, &article, &file.file, at("quote"), note, e)),
+            Err(e) => diagnostics.push(anchor_diagnostic(
+                src,
+                &article,
+                &file.file,
+                at("quote"),
+                note,
+                e,
+            )),
         }
     }
 
@@ -261,7 +321,9 @@ fn build_briefing(
             pending[p].footnote_events.push(r.event);
             continue;
         }
-        let Some((events, _)) = article.footnote_defs.get(&r.label) else { continue };
+        let Some((events, _)) = article.footnote_defs.get(&r.label) else {
+            continue;
+        };
         footnote_ids.insert(&r.label, pending.len());
         pending.push(PendingNote {
             id: format!("fn-{}", load::slugify(&r.label)),
@@ -277,8 +339,13 @@ fn build_briefing(
         if !footnote_ids.contains_key(label.as_str()) {
             diagnostics.push(
                 src.article
-                    .warning_at(article_pos(*at), format!("footnote `[^{label}]` is defined but never referenced"))
-                    .with_help(format!("reference it in the text as `[^{label}]`, or remove the definition")),
+                    .warning_at(
+                        article_pos(*at),
+                        format!("footnote `[^{label}]` is defined but never referenced"),
+                    )
+                    .with_help(format!(
+                        "reference it in the text as `[^{label}]`, or remove the definition"
+                    )),
             );
         }
     }
@@ -287,14 +354,20 @@ fn build_briefing(
         if p.kind == NoteKind::Footnote && !seen_ids.insert(p.id.clone()) {
             diagnostics.push(
                 src.article
-                    .error_at(None, format!("two footnote labels both become the id `{}`", p.id))
+                    .error_at(
+                        None,
+                        format!("two footnote labels both become the id `{}`", p.id),
+                    )
                     .with_help("rename one of the footnotes"),
             );
         }
     }
 
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return BriefingResult { page: None, diagnostics };
+        return BriefingResult {
+            page: None,
+            diagnostics,
+        };
     }
     pending.sort_by_key(|p| p.position);
 
@@ -314,16 +387,23 @@ fn build_briefing(
         .iter()
         .enumerate()
         .flat_map(|(n, p)| {
-            p.footnote_events.iter().enumerate().map(move |(k, &event)| FootnoteMark {
-                id: &p.id,
-                number: n + 1,
-                event,
-                ref_id: ref_id(&p.id, k),
-            })
+            p.footnote_events
+                .iter()
+                .enumerate()
+                .map(move |(k, &event)| FootnoteMark {
+                    id: &p.id,
+                    number: n + 1,
+                    event,
+                    ref_id: ref_id(&p.id, k),
+                })
         })
         .collect();
 
-    let terms = content.glossary.as_ref().map(|g| g.value.as_slice()).unwrap_or_default();
+    let terms = content
+        .glossary
+        .as_ref()
+        .map(|g| g.value.as_slice())
+        .unwrap_or_default();
     let boundaries: Vec<(usize, usize)> = note_marks
         .iter()
         .flat_map(|m| [(m.block, m.range.start), (m.block, m.range.end)])
@@ -337,7 +417,8 @@ fn build_briefing(
             range: u.range.clone(),
         })
         .collect();
-    let article_html = markdown::render_article(&article, &note_marks, &footnote_marks, &term_marks);
+    let article_html =
+        markdown::render_article(&article, &note_marks, &footnote_marks, &term_marks);
 
     let notes: Vec<NoteView> = pending
         .iter()
@@ -355,9 +436,9 @@ fn build_briefing(
                     .map(|k| LinkView {
                         href: format!("#{}", ref_id(&p.id, k)),
                         label: if refs == 1 {
-                            format!("Back to note {} in the text", n + 1)
+                            format!("note {}", n + 1)
                         } else {
-                            format!("Back to reference {} of note {} in the text", k + 1, n + 1)
+                            format!("reference {} of note {}", k + 1, n + 1)
                         },
                     })
                     .collect(),
@@ -374,7 +455,10 @@ fn build_briefing(
         .map(|&t| {
             let uses = vec![LinkView {
                 href: format!("#use-{}", terms[t].id),
-                label: format!("Back to “{}” in the text", terms[t].abbr.as_deref().unwrap_or(&terms[t].term)),
+                label: terms[t]
+                    .abbr
+                    .clone()
+                    .unwrap_or_else(|| terms[t].term.clone()),
             }];
             term_view(&terms[t], uses, |id| {
                 if on_page.contains(id) {
@@ -393,7 +477,10 @@ fn build_briefing(
         css: templates.map(|t| t.css.clone()).unwrap_or_default(),
         js: templates.map(|t| t.js.clone()).unwrap_or_default(),
         root: "../",
-        language: front.language.clone().unwrap_or_else(|| site.language.clone()),
+        language: front
+            .language
+            .clone()
+            .unwrap_or_else(|| site.language.clone()),
         slug: src.slug.clone(),
         title: front.title.clone(),
         date: front.date.as_ref().map(DateView::from),
@@ -406,7 +493,11 @@ fn build_briefing(
             published: original.published.as_ref().map(DateView::from),
             author: original.author,
         },
-        editor_summary_html: front.editor_summary.iter().map(|s| markdown::render_inline(s)).collect(),
+        editor_summary_html: front
+            .editor_summary
+            .iter()
+            .map(|s| markdown::render_inline(s))
+            .collect(),
         article_html,
         notes,
         terms: term_views,
@@ -426,7 +517,10 @@ fn build_briefing(
     for asset in &src.assets {
         match std::fs::read(asset) {
             Ok(bytes) => {
-                let name = asset.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let name = asset
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
                 files.insert(format!("{}/{name}", src.slug), bytes);
             }
             Err(e) => diagnostics.push(Diagnostic::error(asset, format!("cannot read file: {e}"))),
@@ -461,7 +555,11 @@ fn ref_id(note_id: &str, k: usize) -> String {
     }
 }
 
-fn term_view(t: &TermSpec, uses: Vec<LinkView>, see_also_href: impl Fn(&str) -> String) -> TermView {
+fn term_view(
+    t: &TermSpec,
+    uses: Vec<LinkView>,
+    see_also_href: impl Fn(&str) -> String,
+) -> TermView {
     TermView {
         id: t.id.clone(),
         term: t.term.clone(),
@@ -483,7 +581,9 @@ fn term_view(t: &TermSpec, uses: Vec<LinkView>, see_also_href: impl Fn(&str) -> 
 fn check_front_matter_urls(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
         if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
-            let at = src.front_spans.value(&[Step::Key("source"), Step::Key("url")]);
+            let at = src
+                .front_spans
+                .value(&[Step::Key("source"), Step::Key("url")]);
             diagnostics.push(
                 src.article
                     .error_at(at, format!("the original's URL `{url}` is not an http(s) address"))
@@ -495,7 +595,13 @@ fn check_front_matter_urls(src: &BriefingSource, diagnostics: &mut Vec<Diagnosti
 
 /// Source lists: unsafe URLs are errors; a missing date or URL, a non-web URL
 /// and a source listed twice are warnings.
-pub fn check_sources(file: &SourceFile, spans: &Spans, base: &[Step], sources: &[SourceRef], diagnostics: &mut Vec<Diagnostic>) {
+pub fn check_sources(
+    file: &SourceFile,
+    spans: &Spans,
+    base: &[Step],
+    sources: &[SourceRef],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for (j, s) in sources.iter().enumerate() {
         let mut path = base.to_vec();
         path.extend([Step::Key("sources"), Step::Index(j)]);
@@ -505,10 +611,12 @@ pub fn check_sources(file: &SourceFile, spans: &Spans, base: &[Step], sources: &
                 file.error_at(at, format!("source URL `{url}` is not allowed"))
                     .with_help("source links must be http(s) addresses"),
             ),
-            Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => diagnostics.push(
-                file.warning_at(at, format!("source URL `{url}` is not an http(s) address"))
-                    .with_help("give the full address, starting with https://"),
-            ),
+            Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
+                diagnostics.push(
+                    file.warning_at(at, format!("source URL `{url}` is not an http(s) address"))
+                        .with_help("give the full address, starting with https://"),
+                )
+            }
             Some(_) => {}
             None => diagnostics.push(
                 file.warning_at(at, format!("source “{}” has no URL", s.title))
@@ -530,7 +638,12 @@ pub fn check_sources(file: &SourceFile, spans: &Spans, base: &[Step], sources: &
     }
 }
 
-fn check_markdown_links(markdown: &str, file: &SourceFile, at: Option<Position>, diagnostics: &mut Vec<Diagnostic>) {
+fn check_markdown_links(
+    markdown: &str,
+    file: &SourceFile,
+    at: Option<Position>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     let parsed = ParsedArticle::parse(markdown);
     for d in parsed.destinations {
         if !is_safe_url(&d.url) {
@@ -540,8 +653,11 @@ fn check_markdown_links(markdown: &str, file: &SourceFile, at: Option<Position>,
             );
         } else if d.image && url_scheme(&d.url).is_some() {
             diagnostics.push(
-                file.error_at(at, format!("image `{}` would be loaded from the network", d.url))
-                    .with_help("notes cannot load images from the network; link to the image instead"),
+                file.error_at(
+                    at,
+                    format!("image `{}` would be loaded from the network", d.url),
+                )
+                .with_help("notes cannot load images from the network; link to the image instead"),
             );
         }
     }

@@ -97,10 +97,17 @@ impl Diagnostic {
         if let (Some(line), Some(pos)) = (&self.snippet, self.position) {
             let number = pos.line.to_string();
             let gutter = " ".repeat(number.len());
-            let shown: String = line.chars().map(|c| if c == '\t' { ' ' } else { c }).collect();
+            let shown: String = line
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
             let caret_pad = " ".repeat(pos.column.saturating_sub(1).min(shown.chars().count()));
             out.push_str(&format!("{gutter} {}\n", paint("34", "|")));
-            out.push_str(&format!("{} {} {shown}\n", paint("34", &number), paint("34", "|")));
+            out.push_str(&format!(
+                "{} {} {shown}\n",
+                paint("34", &number),
+                paint("34", "|")
+            ));
             out.push_str(&format!(
                 "{gutter} {} {caret_pad}{}\n",
                 paint("34", "|"),
@@ -141,7 +148,8 @@ pub fn display_path(path: &Path) -> String {
 /// Sorts diagnostics into a stable order: by file, then position, errors first.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.position, a.severity, &a.message).cmp(&(&b.path, b.position, b.severity, &b.message))
+        (&a.path, a.position, a.severity, &a.message)
+            .cmp(&(&b.path, b.position, b.severity, &b.message))
     });
 }
 
@@ -151,10 +159,16 @@ mod tests {
 
     #[test]
     fn renders_location_snippet_caret_and_help() {
-        let d = Diagnostic::error("./content/a/annotations.yaml", "quote not found in the article")
-            .at(Some(Position { line: 12, column: 10 }))
-            .with_snippet(Some("  quote: \"lunched the DSR\"\n"))
-            .with_help("did you mean \"launched the DSR\"?");
+        let d = Diagnostic::error(
+            "./content/a/annotations.yaml",
+            "quote not found in the article",
+        )
+        .at(Some(Position {
+            line: 12,
+            column: 10,
+        }))
+        .with_snippet(Some("  quote: \"lunched the DSR\"\n"))
+        .with_help("did you mean \"launched the DSR\"?");
         let text = d.render(false);
         assert_eq!(
             text,

@@ -6,6 +6,10 @@
 //! [`output`] writes the site without damaging what is there. [`build`] runs the
 //! stages; every user mistake along the way is a located [`diagnostic`].
 
+// A diagnostic is a few strings; returning one is the cold path of every stage,
+// so boxing it would only add noise.
+#![allow(clippy::result_large_err)]
+
 pub mod anchor;
 pub mod build;
 pub mod diagnostic;
@@ -20,7 +24,10 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
     #[error("{}: {source}", diagnostic::display_path(path))]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("{0}")]
     Usage(String),
 }

@@ -28,7 +28,9 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Build the site from content/ into public/.
-    #[command(after_help = "Examples:\n  briefing build\n  briefing build --root my-site --output /tmp/site --quiet")]
+    #[command(
+        after_help = "Examples:\n  briefing build\n  briefing build --root my-site --output /tmp/site --quiet"
+    )]
     Build {
         /// The project folder, holding content/ and templates/.
         #[arg(long, default_value = ".")]
@@ -50,9 +52,14 @@ enum Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    let color = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
     let result = match cli.command {
-        Command::Build { root, output, quiet } => {
+        Command::Build {
+            root,
+            output,
+            quiet,
+        } => {
             let output = output.unwrap_or_else(|| build::default_output(&root));
             run_build(&root, &output, quiet, color)
         }
@@ -89,7 +96,11 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
     let outcome = build::build_site(root)?;
     print_diagnostics(&outcome, color);
     let Some(site) = &outcome.site else {
-        eprintln!("build failed: {}; {} was left as it was", failure_summary(&outcome), display_path(out));
+        eprintln!(
+            "build failed: {}; {} was left as it was",
+            failure_summary(&outcome),
+            display_path(out)
+        );
         return Ok(ExitCode::from(1));
     };
     output::write_site(site, out)?;
@@ -115,6 +126,10 @@ fn run_check(root: &Path, color: bool) -> Result<ExitCode, Error> {
         return Ok(ExitCode::from(1));
     }
     let warnings: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
-    eprintln!("check passed: {} warning{}", warnings.len(), if warnings.len() == 1 { "" } else { "s" });
+    eprintln!(
+        "check passed: {} warning{}",
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    );
     Ok(ExitCode::SUCCESS)
 }

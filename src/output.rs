@@ -29,7 +29,11 @@ pub struct WriteStats {
 /// `content/` or `templates/`.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     let abs = |p: &Path| -> PathBuf {
-        let p = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(p) };
+        let p = if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            std::env::current_dir().unwrap_or_default().join(p)
+        };
         normalize(&p)
     };
     let (root, out) = (abs(root), abs(output));
@@ -95,7 +99,8 @@ pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
     let new_manifest: BTreeSet<String> = site.files.keys().cloned().collect();
     let stale: Vec<&String> = old_manifest.difference(&new_manifest).collect();
     let manifest_text = manifest_text(&new_manifest);
-    let manifest_changed = fs::read_to_string(output.join(MANIFEST)).ok().as_deref() != Some(manifest_text.as_str());
+    let manifest_changed =
+        fs::read_to_string(output.join(MANIFEST)).ok().as_deref() != Some(manifest_text.as_str());
     if changed.is_empty() && stale.is_empty() && !manifest_changed {
         return Ok(stats);
     }
@@ -146,13 +151,20 @@ pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
 }
 
 fn staging_dir(output: &Path) -> PathBuf {
-    let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    let parent = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = output
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "public".into());
+    let parent = output
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     parent.join(format!(".{name}.briefing-staging-{}", std::process::id()))
 }
 
 fn manifest_text(files: &BTreeSet<String>) -> String {
-    let mut text = String::from("# Files written by `briefing build`; it removes only these. Do not edit.\n");
+    let mut text =
+        String::from("# Files written by `briefing build`; it removes only these. Do not edit.\n");
     for f in files {
         text.push_str(f);
         text.push('\n');
@@ -167,7 +179,11 @@ fn read_manifest(output: &Path) -> Result<BTreeSet<String>, Error> {
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
             // Never follow a manifest entry out of the output folder.
-            .filter(|l| Path::new(l).components().all(|c| matches!(c, std::path::Component::Normal(_))))
+            .filter(|l| {
+                Path::new(l)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)))
+            })
             .map(str::to_string)
             .collect()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
@@ -192,7 +208,10 @@ mod tests {
 
     fn site(files: &[(&str, &str)]) -> Site {
         Site {
-            files: files.iter().map(|(k, v)| (k.to_string(), v.as_bytes().to_vec())).collect(),
+            files: files
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+                .collect(),
             ..Site::default()
         }
     }
@@ -206,12 +225,29 @@ mod tests {
         let s = write_site(&site(&[("index.html", "a"), ("x/index.html", "b")]), &out).unwrap();
         assert_eq!(s.written, 2);
         let s = write_site(&site(&[("index.html", "a"), ("y/index.html", "c")]), &out).unwrap();
-        assert_eq!(s, WriteStats { written: 1, unchanged: 1, removed: 1 });
+        assert_eq!(
+            s,
+            WriteStats {
+                written: 1,
+                unchanged: 1,
+                removed: 1
+            }
+        );
         assert!(!out.join("x").exists(), "emptied folder is removed");
-        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
+        assert_eq!(
+            fs::read_to_string(out.join("CNAME")).unwrap(),
+            "example.org"
+        );
         assert!(out.join(".git").is_dir());
-        let leftovers: Vec<_> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
-        assert_eq!(leftovers, vec![std::ffi::OsString::from("public")], "no staging folder left");
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(
+            leftovers,
+            vec![std::ffi::OsString::from("public")],
+            "no staging folder left"
+        );
     }
 
     #[test]

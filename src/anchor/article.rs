@@ -124,7 +124,9 @@ impl<'a> ParsedArticle<'a> {
                         article.has_raw_html = true;
                         events.push(event);
                     }
-                    Event::Start(Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. }) => {
+                    Event::Start(
+                        Tag::Link { ref dest_url, .. } | Tag::Image { ref dest_url, .. },
+                    ) => {
                         article.destinations.push(Destination {
                             url: dest_url.to_string(),
                             source: range.start,
@@ -241,13 +243,18 @@ impl<'a> ParsedArticle<'a> {
             _ => None,
         });
         let kind = self.blocks[block].kind;
-        let linkable = link.is_none() && !code && !matches!(kind, BlockKind::Heading | BlockKind::CodeBlock);
+        let linkable =
+            link.is_none() && !code && !matches!(kind, BlockKind::Heading | BlockKind::CodeBlock);
         let b = &mut self.blocks[block];
         // pulldown-cmark splits text at escapes and entities; merge neighbours so a
         // term or quote inside one plain run is one piece.
         let next_event = self.events.len();
         if let (Some(last), Some(Event::Text(prev))) = (b.runs.last_mut(), self.events.last_mut()) {
-            if last.event + 1 == next_event && last.link == link && last.linkable == linkable && !code {
+            if last.event + 1 == next_event
+                && last.link == link
+                && last.linkable == linkable
+                && !code
+            {
                 let mut merged = prev.to_string();
                 merged.push_str(&text);
                 *prev = merged.into();
@@ -302,7 +309,11 @@ mod tests {
     use super::*;
 
     fn texts(md: &str) -> Vec<String> {
-        ParsedArticle::parse(md).blocks.iter().map(|b| b.text.clone()).collect()
+        ParsedArticle::parse(md)
+            .blocks
+            .iter()
+            .map(|b| b.text.clone())
+            .collect()
     }
 
     #[test]
@@ -330,7 +341,10 @@ mod tests {
         assert!(runs[0].linkable && !runs[1].linkable && runs[1].link.is_some());
         assert!(!a.blocks[1].runs[0].linkable);
         let start = runs[1].link.unwrap();
-        assert!(matches!(a.events[a.link_ends[&start]], Event::End(TagEnd::Link)));
+        assert!(matches!(
+            a.events[a.link_ends[&start]],
+            Event::End(TagEnd::Link)
+        ));
     }
 
     #[test]

@@ -31,11 +31,14 @@ enum Fold {
 
 fn fold_char(c: char) -> Fold {
     match c {
-        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{FF07}' => Fold::To("'"),
-        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => Fold::To("\""),
-        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}' | '\u{2212}' => {
-            Fold::To("-")
+        '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}' | '\u{2032}' | '\u{FF07}' => {
+            Fold::To("'")
         }
+        '\u{201C}' | '\u{201D}' | '\u{201E}' | '\u{201F}' | '\u{2033}' | '\u{FF02}' => {
+            Fold::To("\"")
+        }
+        '\u{2010}' | '\u{2011}' | '\u{2012}' | '\u{2013}' | '\u{2014}' | '\u{2015}'
+        | '\u{2212}' => Fold::To("-"),
         '\u{2026}' => Fold::To("..."),
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Fold::Drop,
         c if c.is_whitespace() => Fold::Space,
@@ -89,7 +92,11 @@ impl Folded {
 
     /// Maps a folded byte range back to the original text; the result always lies
     /// on character boundaries of `original` and covers at least the folded range.
-    pub fn to_original(&self, original: &str, range: std::ops::Range<usize>) -> std::ops::Range<usize> {
+    pub fn to_original(
+        &self,
+        original: &str,
+        range: std::ops::Range<usize>,
+    ) -> std::ops::Range<usize> {
         let start = crate::source::floor_char_boundary(original, self.map(range.start, false));
         let end = crate::source::ceil_char_boundary(original, self.map(range.end, true));
         start..end.max(start)
@@ -116,7 +123,10 @@ mod tests {
     fn typography_folds_to_ascii() {
         assert_eq!(fold("“It’s” – fine…"), "\"It's\" - fine...");
         assert_eq!(fold("a \u{a0}\n\t b"), "a b");
-        assert_eq!(fold("zero\u{200b}width soft\u{ad}hyphen"), "zerowidth softhyphen");
+        assert_eq!(
+            fold("zero\u{200b}width soft\u{ad}hyphen"),
+            "zerowidth softhyphen"
+        );
         assert_eq!(fold("Case"), "Case");
     }
 

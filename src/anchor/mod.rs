@@ -58,22 +58,38 @@ pub struct Suggestion {
 pub enum AnchorError {
     /// Empty, or only whitespace.
     EmptyQuote,
-    NotFound { suggestion: Option<Suggestion> },
+    NotFound {
+        suggestion: Option<Suggestion>,
+    },
     /// The quote runs from one block into the next.
     CrossesBlocks,
     /// The quote is there, but `prefix`/`suffix` exclude every place.
-    ContextNotFound { count: usize },
+    ContextNotFound {
+        count: usize,
+    },
     /// `occurrence` asks for more matches than there are.
-    NoSuchOccurrence { asked: usize, count: usize },
-    Ambiguous { candidates: Vec<Candidate>, count: usize },
+    NoSuchOccurrence {
+        asked: usize,
+        count: usize,
+    },
+    Ambiguous {
+        candidates: Vec<Candidate>,
+        count: usize,
+    },
 }
 
 /// Matches kept per distinct quote; enough to list candidates, bounded for a one-letter quote.
 const MAX_OCCURRENCES: usize = 1000;
 
 /// Anchors many quotes against one article in one pass over its text.
-pub fn anchor_all(article: &ParsedArticle, quotes: &[QuoteSelector]) -> Vec<Result<Anchor, AnchorError>> {
-    let folded: Vec<String> = quotes.iter().map(|q| fold(q.exact).trim().to_string()).collect();
+pub fn anchor_all(
+    article: &ParsedArticle,
+    quotes: &[QuoteSelector],
+) -> Vec<Result<Anchor, AnchorError>> {
+    let folded: Vec<String> = quotes
+        .iter()
+        .map(|q| fold(q.exact).trim().to_string())
+        .collect();
     let mut pattern_of: HashMap<&str, usize> = HashMap::new();
     let mut patterns: Vec<&str> = Vec::new();
     for q in folded.iter().filter(|q| !q.is_empty()) {
@@ -139,8 +155,12 @@ fn resolve(
     let suffix = quote.suffix.map(fold);
     let fits = |(b, r): &&Place| {
         let text = &article.blocks[*b].folded.text;
-        prefix.as_deref().is_none_or(|p| text[..r.start].ends_with(p))
-            && suffix.as_deref().is_none_or(|s| text[r.end..].starts_with(s))
+        prefix
+            .as_deref()
+            .is_none_or(|p| text[..r.start].ends_with(p))
+            && suffix
+                .as_deref()
+                .is_none_or(|s| text[r.end..].starts_with(s))
     };
     let picked: Vec<&Place> = places.iter().filter(fits).collect();
     if picked.is_empty() {
@@ -160,7 +180,11 @@ fn resolve(
         None => {
             let all: Vec<Place> = picked.iter().map(|p| (*p).clone()).collect();
             return Err(AnchorError::Ambiguous {
-                count: if prefix.is_none() && suffix.is_none() { count } else { all.len() },
+                count: if prefix.is_none() && suffix.is_none() {
+                    count
+                } else {
+                    all.len()
+                },
                 candidates: candidates(article, &all),
             });
         }
@@ -201,8 +225,15 @@ fn candidates(article: &ParsedArticle, places: &[Place]) -> Vec<Candidate> {
                 .iter()
                 .find(|p| unique(p, true))
                 .map(|p| format!("prefix: {p:?}"))
-                .or_else(|| after.iter().find(|s| unique(s, false)).map(|s| format!("suffix: {s:?}")));
-            let original = article.blocks[*b].folded.to_original(&article.blocks[*b].text, r.clone());
+                .or_else(|| {
+                    after
+                        .iter()
+                        .find(|s| unique(s, false))
+                        .map(|s| format!("suffix: {s:?}"))
+                });
+            let original = article.blocks[*b]
+                .folded
+                .to_original(&article.blocks[*b].text, r.clone());
             Candidate {
                 block: *b,
                 range: original,
@@ -219,7 +250,12 @@ fn words_before(text: &str) -> Vec<String> {
         .filter(|&(i, c)| c != ' ' && (i == 0 || text[..i].ends_with(' ')))
         .map(|(i, _)| i)
         .collect();
-    starts.iter().rev().take(4).map(|&i| text[i..].to_string()).collect()
+    starts
+        .iter()
+        .rev()
+        .take(4)
+        .map(|&i| text[i..].to_string())
+        .collect()
 }
 
 /// Growing contexts after a match: the next word, the next two, up to four.
@@ -230,7 +266,10 @@ fn words_after(text: &str) -> Vec<String> {
         .map(|(i, c)| i + c.len_utf8())
         .chain((!text.is_empty() && !text.ends_with(' ')).then_some(text.len()))
         .collect();
-    ends.iter().take(4).map(|&i| text[..i].to_string()).collect()
+    ends.iter()
+        .take(4)
+        .map(|&i| text[..i].to_string())
+        .collect()
 }
 
 fn not_found(article: &ParsedArticle, needle: &str) -> AnchorError {
@@ -255,8 +294,17 @@ const SUGGESTION_BUDGET: usize = 20_000_000;
 /// scored by normalized Levenshtein similarity on folded text.
 pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestion> {
     let words = needle.split(' ').filter(|w| !w.is_empty()).count().max(1);
-    let total_words: usize = article.blocks.iter().map(|b| b.folded.text.split(' ').count()).sum();
-    if total_words.saturating_mul(needle.len()).saturating_mul(needle.len()).saturating_mul(3) > SUGGESTION_BUDGET {
+    let total_words: usize = article
+        .blocks
+        .iter()
+        .map(|b| b.folded.text.split(' ').count())
+        .sum();
+    if total_words
+        .saturating_mul(needle.len())
+        .saturating_mul(needle.len())
+        .saturating_mul(3)
+        > SUGGESTION_BUDGET
+    {
         return None;
     }
     let mut best: Option<(f64, usize, Range<usize>)> = None;
@@ -327,13 +375,19 @@ mod tests {
     #[test]
     fn finds_a_quote_across_inline_markup_and_typography() {
         let md = "China *launched* the “DSR” initiative in 2015 – to grow.";
-        assert_eq!(quoted(md, q("launched the \"DSR\" initiative")).unwrap(), "launched the “DSR” initiative");
+        assert_eq!(
+            quoted(md, q("launched the \"DSR\" initiative")).unwrap(),
+            "launched the “DSR” initiative"
+        );
         assert_eq!(quoted(md, q("2015 - to")).unwrap(), "2015 – to");
     }
 
     #[test]
     fn case_is_significant() {
-        assert!(matches!(quoted("China grows", q("china")), Err(AnchorError::NotFound { .. })));
+        assert!(matches!(
+            quoted("China grows", q("china")),
+            Err(AnchorError::NotFound { .. })
+        ));
     }
 
     #[test]
@@ -342,25 +396,52 @@ mod tests {
         match quoted(md, q("the BRI")) {
             Err(AnchorError::Ambiguous { candidates, count }) => {
                 assert_eq!(count, 2);
-                assert_eq!(candidates[0].disambiguation.as_deref(), Some("suffix: \" and\""));
-                assert_eq!(candidates[1].disambiguation.as_deref(), Some("prefix: \"and \""));
+                assert_eq!(
+                    candidates[0].disambiguation.as_deref(),
+                    Some("suffix: \" and\"")
+                );
+                assert_eq!(
+                    candidates[1].disambiguation.as_deref(),
+                    Some("prefix: \"and \"")
+                );
             }
             other => panic!("{other:?}"),
         }
-        let with_prefix = QuoteSelector { prefix: Some("and "), ..q("the BRI") };
+        let with_prefix = QuoteSelector {
+            prefix: Some("and "),
+            ..q("the BRI")
+        };
         let a = ParsedArticle::parse(md);
         assert_eq!(anchor(&a, &with_prefix).unwrap().range, 12..19);
-        let second = QuoteSelector { occurrence: Some(2), ..q("the BRI") };
+        let second = QuoteSelector {
+            occurrence: Some(2),
+            ..q("the BRI")
+        };
         assert_eq!(anchor(&a, &second).unwrap().range, 12..19);
-        let third = QuoteSelector { occurrence: Some(3), ..q("the BRI") };
-        assert_eq!(anchor(&a, &third), Err(AnchorError::NoSuchOccurrence { asked: 3, count: 2 }));
-        let nothing = QuoteSelector { suffix: Some(" nope"), ..q("the BRI") };
-        assert_eq!(anchor(&a, &nothing), Err(AnchorError::ContextNotFound { count: 2 }));
+        let third = QuoteSelector {
+            occurrence: Some(3),
+            ..q("the BRI")
+        };
+        assert_eq!(
+            anchor(&a, &third),
+            Err(AnchorError::NoSuchOccurrence { asked: 3, count: 2 })
+        );
+        let nothing = QuoteSelector {
+            suffix: Some(" nope"),
+            ..q("the BRI")
+        };
+        assert_eq!(
+            anchor(&a, &nothing),
+            Err(AnchorError::ContextNotFound { count: 2 })
+        );
     }
 
     #[test]
     fn a_quote_may_not_cross_blocks() {
-        assert_eq!(quoted("One end.\n\nTwo start.", q("end. Two")), Err(AnchorError::CrossesBlocks));
+        assert_eq!(
+            quoted("One end.\n\nTwo start.", q("end. Two")),
+            Err(AnchorError::CrossesBlocks)
+        );
     }
 
     #[test]
@@ -373,7 +454,9 @@ mod tests {
     fn suggests_the_nearest_phrase() {
         let md = "China launched the DSR initiative in 2015 to incorporate digital elements.";
         match quoted(md, q("China started the DSR initiative in 2015")) {
-            Err(AnchorError::NotFound { suggestion: Some(s) }) => {
+            Err(AnchorError::NotFound {
+                suggestion: Some(s),
+            }) => {
                 assert_eq!(s.text, "China launched the DSR initiative in 2015");
                 assert!(s.similarity > 0.8);
             }

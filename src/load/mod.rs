@@ -61,11 +61,19 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
             crate::diagnostic::display_path(content_dir)
         )));
     }
-    let site = match read_yaml::<SiteConfig>(&content_dir.join("site.yaml"), "the site settings (title, language)", &mut diagnostics)? {
+    let site = match read_yaml::<SiteConfig>(
+        &content_dir.join("site.yaml"),
+        "the site settings (title, language)",
+        &mut diagnostics,
+    )? {
         Some(f) => f.value,
         None => SiteConfig::default(),
     };
-    let glossary = read_yaml::<Vec<TermSpec>>(&content_dir.join("glossary.yaml"), "a list of glossary terms", &mut diagnostics)?;
+    let glossary = read_yaml::<Vec<TermSpec>>(
+        &content_dir.join("glossary.yaml"),
+        "a list of glossary terms",
+        &mut diagnostics,
+    )?;
     if let Some(g) = &glossary {
         check_glossary(g, &mut diagnostics);
     }
@@ -97,7 +105,14 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
             briefings.push(b);
         }
     }
-    Ok((Content { site, glossary, briefings }, diagnostics))
+    Ok((
+        Content {
+            site,
+            glossary,
+            briefings,
+        },
+        diagnostics,
+    ))
 }
 
 /// Reads an optional YAML file: `Ok(None)` when it does not exist or is broken
@@ -130,7 +145,9 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
 /// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only.
 pub fn is_valid_slug(slug: &str) -> bool {
     !slug.is_empty()
-        && slug.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
         && !slug.starts_with(['-', '_'])
 }
 
@@ -147,16 +164,27 @@ pub fn slugify(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-fn load_briefing(dir: &Path, slug: &str, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<BriefingSource>, Error> {
+fn load_briefing(
+    dir: &Path,
+    slug: &str,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<BriefingSource>, Error> {
     let article_path = dir.join("article.md");
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
         diagnostics.push(
-            Diagnostic::error(dir, format!("the folder name `{slug}` cannot be used as a briefing's URL"))
-                .with_help(format!(
-                    "rename the folder using lowercase letters, digits and hyphens only{}",
-                    if suggestion.is_empty() { String::new() } else { format!(", e.g. `{suggestion}`") }
-                )),
+            Diagnostic::error(
+                dir,
+                format!("the folder name `{slug}` cannot be used as a briefing's URL"),
+            )
+            .with_help(format!(
+                "rename the folder using lowercase letters, digits and hyphens only{}",
+                if suggestion.is_empty() {
+                    String::new()
+                } else {
+                    format!(", e.g. `{suggestion}`")
+                }
+            )),
         );
         return Ok(None);
     }
@@ -183,7 +211,12 @@ fn load_briefing(dir: &Path, slug: &str, diagnostics: &mut Vec<Diagnostic>) -> R
         );
         return Ok(None);
     };
-    let front = match yaml::parse::<FrontMatter>(&article, front_text, front_line, "the front matter (title, date, source …)") {
+    let front = match yaml::parse::<FrontMatter>(
+        &article,
+        front_text,
+        front_line,
+        "the front matter (title, date, source …)",
+    ) {
         Ok(f) => f,
         Err(d) => {
             diagnostics.push(d);
@@ -269,17 +302,27 @@ fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagn
                 diagnostics.push(
                     f.file
                         .error_at(at, format!("note id `{}` is not a valid id", note.id))
-                        .with_help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", slugify(&note.id))),
+                        .with_help(format!(
+                            "use lowercase letters, digits and hyphens, e.g. `{}`",
+                            slugify(&note.id)
+                        )),
                 );
             } else if let Some((path, pos)) = seen.get(note.id.as_str()) {
                 let first = match pos {
-                    Some(p) => format!("{}:{}:{}", crate::diagnostic::display_path(path), p.line, p.column),
+                    Some(p) => format!(
+                        "{}:{}:{}",
+                        crate::diagnostic::display_path(path),
+                        p.line,
+                        p.column
+                    ),
                     None => crate::diagnostic::display_path(path),
                 };
                 diagnostics.push(
                     f.file
                         .error_at(at, format!("duplicate note id `{}`", note.id))
-                        .with_help(format!("the id is already used at {first}; give each note its own id")),
+                        .with_help(format!(
+                            "the id is already used at {first}; give each note its own id"
+                        )),
                 );
             } else {
                 seen.insert(&note.id, (&f.file.path, at));
@@ -296,7 +339,10 @@ fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>
             diagnostics.push(
                 g.file
                     .error_at(at, format!("term id `{}` is not a valid id", t.id))
-                    .with_help(format!("use lowercase letters, digits and hyphens, e.g. `{}`", slugify(&t.id))),
+                    .with_help(format!(
+                        "use lowercase letters, digits and hyphens, e.g. `{}`",
+                        slugify(&t.id)
+                    )),
             );
         } else if let Some(first) = ids.get(t.id.as_str()) {
             let first_at = g.spans.value(&[Step::Index(*first), Step::Key("id")]);
@@ -315,7 +361,9 @@ fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>
     for (i, t) in g.value.iter().enumerate() {
         for (j, other) in t.see_also.iter().enumerate() {
             if !ids.contains_key(other.as_str()) {
-                let at = g.spans.value(&[Step::Index(i), Step::Key("see_also"), Step::Index(j)]);
+                let at = g
+                    .spans
+                    .value(&[Step::Index(i), Step::Key("see_also"), Step::Index(j)]);
                 let nearest = ids
                     .keys()
                     .map(|k| (strsim::jaro_winkler(other, k), *k))
@@ -325,8 +373,15 @@ fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>
                     .unwrap_or_default();
                 diagnostics.push(
                     g.file
-                        .error_at(at, format!("`see_also` names `{other}`, which is not a term in the glossary"))
-                        .with_help(format!("{nearest}see_also takes the ids of other terms in this file")),
+                        .error_at(
+                            at,
+                            format!(
+                                "`see_also` names `{other}`, which is not a term in the glossary"
+                            ),
+                        )
+                        .with_help(format!(
+                            "{nearest}see_also takes the ids of other terms in this file"
+                        )),
                 );
             }
         }

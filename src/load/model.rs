@@ -177,8 +177,18 @@ pub struct Date {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 impl Date {
@@ -186,9 +196,15 @@ impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let mut parts = s.trim().split('-');
         let year = parse_fixed(parts.next()?, 4)? as u16;
-        let month = parts.next().map(|m| parse_fixed(m, 2)).map_or(Ok(None), |m| m.map(Some).ok_or(()));
+        let month = parts
+            .next()
+            .map(|m| parse_fixed(m, 2))
+            .map_or(Ok(None), |m| m.map(Some).ok_or(()));
         let month = month.ok()?;
-        let day = parts.next().map(|d| parse_fixed(d, 2)).map_or(Ok(None), |d| d.map(Some).ok_or(()));
+        let day = parts
+            .next()
+            .map(|d| parse_fixed(d, 2))
+            .map_or(Ok(None), |d| d.map(Some).ok_or(()));
         let day = day.ok()?;
         if parts.next().is_some() || (month.is_none() && day.is_some()) {
             return None;
@@ -255,7 +271,9 @@ impl<'de> Deserialize<'de> for Date {
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
                 Date::parse(v).ok_or_else(|| {
-                    E::custom(format!("invalid date `{v}`: write it as YYYY-MM-DD, YYYY-MM or YYYY"))
+                    E::custom(format!(
+                        "invalid date `{v}`: write it as YYYY-MM-DD, YYYY-MM or YYYY"
+                    ))
                 })
             }
             fn visit_u64<E: de::Error>(self, v: u64) -> Result<Date, E> {
@@ -275,18 +293,31 @@ mod tests {
 
     #[test]
     fn dates_parse_at_three_precisions_and_are_written_out() {
-        assert_eq!(Date::parse("2024-04-16").unwrap().written(), "16 April 2024");
+        assert_eq!(
+            Date::parse("2024-04-16").unwrap().written(),
+            "16 April 2024"
+        );
         assert_eq!(Date::parse("2015-12").unwrap().written(), "December 2015");
         assert_eq!(Date::parse("2013").unwrap().written(), "2013");
         assert_eq!(Date::parse("2024-02-29").unwrap().to_string(), "2024-02-29");
-        for bad in ["2023-02-29", "2024-13-01", "24-01-01", "2024-1-1", "2024-01-01-01", "", "x"] {
+        for bad in [
+            "2023-02-29",
+            "2024-13-01",
+            "24-01-01",
+            "2024-1-1",
+            "2024-01-01-01",
+            "",
+            "x",
+        ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
         }
     }
 
     #[test]
     fn unknown_kind_is_rejected() {
-        let err = serde_yaml_ng::from_str::<NoteKind>("contxt").unwrap_err().to_string();
+        let err = serde_yaml_ng::from_str::<NoteKind>("contxt")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("unknown variant `contxt`"), "{err}");
         assert!(serde_yaml_ng::from_str::<NoteKind>("footnote").is_err());
     }

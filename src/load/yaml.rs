@@ -3,8 +3,8 @@
 //! key and value sits, so that later stages (a quote that is not in the article,
 //! an unknown `see_also` id) can point at the exact line and column too.
 
-use serde::de::DeserializeOwned;
 use saphyr_parser::{Event, Parser};
+use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::source::SourceFile;
@@ -50,12 +50,18 @@ impl Spans {
             };
             let finished = match event {
                 Event::SequenceStart(..) => {
-                    stack.push(Node { pos, kind: NodeKind::Seq(Vec::new()) });
+                    stack.push(Node {
+                        pos,
+                        kind: NodeKind::Seq(Vec::new()),
+                    });
                     keys.push(None);
                     None
                 }
                 Event::MappingStart(..) => {
-                    stack.push(Node { pos, kind: NodeKind::Map(Vec::new()) });
+                    stack.push(Node {
+                        pos,
+                        kind: NodeKind::Map(Vec::new()),
+                    });
                     keys.push(None);
                     None
                 }
@@ -65,23 +71,40 @@ impl Spans {
                 }
                 Event::Scalar(value, ..) => {
                     // A scalar in key position of a map is a key, not a value.
-                    if let (Some(Node { kind: NodeKind::Map(_), .. }), Some(slot @ None)) =
-                        (stack.last(), keys.last_mut())
+                    if let (
+                        Some(Node {
+                            kind: NodeKind::Map(_),
+                            ..
+                        }),
+                        Some(slot @ None),
+                    ) = (stack.last(), keys.last_mut())
                     {
                         *slot = Some((value.into_owned(), pos));
                         None
                     } else {
-                        Some(Node { pos, kind: NodeKind::Leaf })
+                        Some(Node {
+                            pos,
+                            kind: NodeKind::Leaf,
+                        })
                     }
                 }
-                Event::Alias(_) => Some(Node { pos, kind: NodeKind::Leaf }),
+                Event::Alias(_) => Some(Node {
+                    pos,
+                    kind: NodeKind::Leaf,
+                }),
                 Event::StreamEnd => break,
                 _ => None,
             };
             if let Some(node) = finished {
                 match stack.last_mut() {
-                    Some(Node { kind: NodeKind::Seq(items), .. }) => items.push(node),
-                    Some(Node { kind: NodeKind::Map(entries), .. }) => {
+                    Some(Node {
+                        kind: NodeKind::Seq(items),
+                        ..
+                    }) => items.push(node),
+                    Some(Node {
+                        kind: NodeKind::Map(entries),
+                        ..
+                    }) => {
                         let (key, key_pos) = keys
                             .last_mut()
                             .and_then(Option::take)
@@ -145,9 +168,19 @@ pub fn parse<T: DeserializeOwned>(
     line_offset: usize,
     expected: &str,
 ) -> Result<Located<T>, Diagnostic> {
-    if text.trim().lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if text
+        .trim()
+        .lines()
+        .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(file
-            .error_at(Some(Position { line: line_offset + 1, column: 1 }), "the YAML document is empty")
+            .error_at(
+                Some(Position {
+                    line: line_offset + 1,
+                    column: 1,
+                }),
+                "the YAML document is empty",
+            )
             .with_help(format!("write {expected} here; an empty list is `[]`")));
     }
     match serde_yaml_ng::from_str::<T>(text) {
@@ -159,29 +192,66 @@ pub fn parse<T: DeserializeOwned>(
     }
 }
 
-fn yaml_error(file: &SourceFile, err: &serde_yaml_ng::Error, line_offset: usize, expected: &str) -> Diagnostic {
-    let position = err.location().map(|l| Position {
+fn yaml_error(
+    file: &SourceFile,
+    err: &serde_yaml_ng::Error,
+    line_offset: usize,
+    expected: &str,
+) -> Diagnostic {
+    let mut position = err.location().map(|l| Position {
         line: l.line() + line_offset,
         column: l.column(),
     });
     let full = err.to_string();
-    // serde_yaml_ng appends " at line L column C"; we show the position ourselves.
-    let mut message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
+    // serde_yaml_ng appends " at line L column C" (we show positions ourselves), and for
+    // a syntax error a ", while scanning X at line L column C" context, whose start is
+    // where the mistake usually is: an unclosed quote, a bracket never closed.
+    let (head, context) = match full.split_once(", while ") {
+        Some((h, c)) => (h, Some(c)),
+        None => (full.as_str(), None),
     };
-    // It also prefixes the path inside the document (`[3].sources`); the position says it better.
-    if let Some((head, tail)) = message.split_once(": ") {
-        if !head.contains(' ') {
+    let mut message = strip_location(head).to_string();
+    // serde also prefixes the path inside the document (`[3].sources`); the position says it better.
+    if let Some((path, tail)) = message.split_once(": ") {
+        if !path.contains(' ') {
             message = tail.to_string();
         }
     }
-    let help = help_for(&message, expected);
+    let mut help = help_for(&message, expected);
+    if let Some(context) = context {
+        let what = strip_location(context);
+        if let Some(start) = parse_location(context) {
+            help = Some(format!(
+                "the parser was {what} that starts here and found no end for it (it gave up at line {}, column {}); close it",
+                position.map_or(0, |p| p.line),
+                position.map_or(0, |p| p.column)
+            ));
+            position = Some(Position {
+                line: start.line + line_offset,
+                column: start.column,
+            });
+        }
+        message = format!("{message} while {what}");
+    }
     let diagnostic = file.error_at(position, message);
     match help {
         Some(h) => diagnostic.with_help(h),
         None => diagnostic,
     }
+}
+
+fn strip_location(s: &str) -> &str {
+    s.find(" at line ").map_or(s, |i| &s[..i])
+}
+
+fn parse_location(s: &str) -> Option<Position> {
+    let rest = &s[s.find(" at line ")? + 9..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some(Position {
+        line: line.trim().parse().ok()?,
+        column: column.parse().ok()?,
+    })
 }
 
 /// Suggests a fix for the messages serde and the YAML parser give.
@@ -210,7 +280,10 @@ fn help_for(message: &str, expected: &str) -> Option<String> {
         return Some("remove one of the two keys; each key may appear once".into());
     }
     if message.contains("repetition limit") || message.contains("recursion limit") {
-        return Some("the document expands too much (aliases or nesting); write the values out plainly".into());
+        return Some(
+            "the document expands too much (aliases or nesting); write the values out plainly"
+                .into(),
+        );
     }
     if message.starts_with("invalid type") {
         return Some(format!("expected {expected}; check the value's type (a list starts with `- `, text may need quotes)"));
@@ -240,9 +313,15 @@ mod tests {
         let text = "- id: a\n  quote: \"x y\"\n- id: b\n  quote: z\n";
         let spans = Spans::of(text, 0);
         let at = |line, column| Some(Position { line, column });
-        assert_eq!(spans.value(&[Step::Index(1), Step::Key("quote")]), at(4, 10));
+        assert_eq!(
+            spans.value(&[Step::Index(1), Step::Key("quote")]),
+            at(4, 10)
+        );
         assert_eq!(spans.key(&[Step::Index(1), Step::Key("quote")]), at(4, 3));
-        assert_eq!(spans.value(&[Step::Index(0), Step::Key("quote")]), at(2, 10));
+        assert_eq!(
+            spans.value(&[Step::Index(0), Step::Key("quote")]),
+            at(2, 10)
+        );
         // a missing key falls back to its map
         assert_eq!(spans.value(&[Step::Index(1), Step::Key("nope")]), at(3, 3));
     }
@@ -252,15 +331,34 @@ mod tests {
         let f = file("- id: a\n  qoute: x\n");
         let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
         assert_eq!(err.position.map(|p| p.line), Some(2));
-        assert!(err.message.contains("unknown field `qoute`"), "{}", err.message);
-        assert!(err.help.clone().unwrap().starts_with("did you mean `quote`?"), "{:?}", err.help);
+        assert!(
+            err.message.contains("unknown field `qoute`"),
+            "{}",
+            err.message
+        );
+        assert!(
+            err.help
+                .clone()
+                .unwrap()
+                .starts_with("did you mean `quote`?"),
+            "{:?}",
+            err.help
+        );
     }
 
     #[test]
     fn syntax_error_has_line_and_column() {
         let f = file("- id: a\n  quote: \"open\n- id: b\n");
         let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
-        assert!(err.position.is_some());
+        assert_eq!(
+            err.position,
+            Some(Position {
+                line: 2,
+                column: 10
+            }),
+            "{err}"
+        );
+        assert!(err.message.contains("quoted scalar"), "{}", err.message);
     }
 
     #[test]
@@ -275,8 +373,13 @@ mod tests {
 
     #[test]
     fn billion_laughs_is_refused() {
-        let mut text = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
-        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"].iter().zip(["b", "c", "d", "e", "f", "g", "h", "i", "j"]) {
+        let mut text = String::from(
+            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+        );
+        for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h", "i"]
+            .iter()
+            .zip(["b", "c", "d", "e", "f", "g", "h", "i", "j"])
+        {
             text.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         let f = file(&text);

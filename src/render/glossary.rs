@@ -46,7 +46,12 @@ impl TermMatcher {
 
     /// The first use of each term in the article, in article order. A use that a
     /// note's quote starts or ends inside is skipped, so links and marks nest.
-    pub fn first_uses(&self, article: &ParsedArticle, boundaries: &[(usize, usize)], term_count: usize) -> Vec<TermUse> {
+    pub fn first_uses(
+        &self,
+        article: &ParsedArticle,
+        boundaries: &[(usize, usize)],
+        term_count: usize,
+    ) -> Vec<TermUse> {
         let Some(automaton) = &self.automaton else {
             return Vec::new();
         };
@@ -61,12 +66,18 @@ impl TermMatcher {
                     if seen[*term]
                         || (*exact_case && &text[m.range()] != form)
                         || !whole_word(&block.text, &range)
-                        || boundaries.iter().any(|&(bb, x)| bb == b && range.start < x && x < range.end)
+                        || boundaries
+                            .iter()
+                            .any(|&(bb, x)| bb == b && range.start < x && x < range.end)
                     {
                         continue;
                     }
                     seen[*term] = true;
-                    uses.push(TermUse { term: *term, block: b, range });
+                    uses.push(TermUse {
+                        term: *term,
+                        block: b,
+                        range,
+                    });
                 }
             }
         }
@@ -76,7 +87,8 @@ impl TermMatcher {
 
 fn whole_word(text: &str, range: &Range<usize>) -> bool {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
-    !text[..range.start].chars().next_back().is_some_and(is_word) && !text[range.end..].chars().next().is_some_and(is_word)
+    !text[..range.start].chars().next_back().is_some_and(is_word)
+        && !text[range.end..].chars().next().is_some_and(is_word)
 }
 
 #[cfg(test)]
@@ -107,12 +119,23 @@ mod tests {
     #[test]
     fn longest_whole_word_first_use_only() {
         let terms = [
-            term("bri", "Belt and Road Initiative", Some("BRI"), &["Belt and Road"]),
+            term(
+                "bri",
+                "Belt and Road Initiative",
+                Some("BRI"),
+                &["Belt and Road"],
+            ),
             term("wic", "World Internet Conference", Some("WIC"), &[]),
         ];
         assert_eq!(
-            uses("The Belt and Road Initiative (BRI) and BRIDGE, wic, WIC, the WIC.", &terms),
-            vec![(0, "Belt and Road Initiative".to_string()), (1, "WIC".to_string())]
+            uses(
+                "The Belt and Road Initiative (BRI) and BRIDGE, wic, WIC, the WIC.",
+                &terms
+            ),
+            vec![
+                (0, "Belt and Road Initiative".to_string()),
+                (1, "WIC".to_string())
+            ]
         );
     }
 
@@ -120,6 +143,9 @@ mod tests {
     fn not_in_headings_links_or_code() {
         let terms = [term("dsr", "Digital Silk Road", Some("DSR"), &[])];
         assert!(uses("# DSR\n\n[DSR](http://x) `DSR`\n", &terms).is_empty());
-        assert_eq!(uses("# DSR\n\nthe digital silk road", &terms), vec![(0, "digital silk road".to_string())]);
+        assert_eq!(
+            uses("# DSR\n\nthe digital silk road", &terms),
+            vec![(0, "digital silk road".to_string())]
+        );
     }
 }

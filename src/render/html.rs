@@ -18,7 +18,16 @@ pub fn sanitize(html: &str) -> String {
         .get_or_init(|| {
             let mut b = ammonia::Builder::default();
             b.add_tags(["mark", "section", "dfn", "abbr", "small", "s"])
-                .add_generic_attributes(["id", "class", "role", "aria-label", "aria-describedby", "title", "lang", "dir"])
+                .add_generic_attributes([
+                    "id",
+                    "class",
+                    "role",
+                    "aria-label",
+                    "aria-describedby",
+                    "title",
+                    "lang",
+                    "dir",
+                ])
                 .add_generic_attribute_prefixes(["data-"])
                 .url_schemes(["http", "https", "mailto"].into_iter().collect())
                 .link_rel(None);
@@ -41,7 +50,10 @@ pub fn is_safe_url(url: &str) -> bool {
 /// The lower-cased scheme of a URL, if it has one. Control characters and spaces
 /// that browsers ignore are skipped first, so `java\tscript:` is still seen.
 pub fn url_scheme(url: &str) -> Option<String> {
-    let cleaned: String = url.chars().filter(|c| !c.is_ascii_control() && *c != ' ').collect();
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_ascii_control() && *c != ' ')
+        .collect();
     let colon = cleaned.find(':')?;
     let head = &cleaned[..colon];
     if head.contains(['/', '?', '#']) || head.is_empty() {
@@ -58,23 +70,51 @@ mod tests {
     fn sanitizer_removes_scripts_and_handlers_but_keeps_our_markup() {
         let dirty = r##"<p>a<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">j</a><mark class="note-mark" data-note="n">m</mark><sup class="noteref"><a role="doc-noteref" id="ref-n" href="#note-n">1</a></sup></p>"##;
         let clean = sanitize(dirty);
-        assert!(!clean.contains("script") && !clean.contains("onerror") && !clean.contains("javascript"), "{clean}");
-        assert!(clean.contains(r#"<mark class="note-mark" data-note="n">m</mark>"#), "{clean}");
-        assert!(clean.contains(r##"<a role="doc-noteref" id="ref-n" href="#note-n">1</a>"##), "{clean}");
+        assert!(
+            !clean.contains("script")
+                && !clean.contains("onerror")
+                && !clean.contains("javascript"),
+            "{clean}"
+        );
+        assert!(
+            clean.contains(r#"<mark class="note-mark" data-note="n">m</mark>"#),
+            "{clean}"
+        );
+        assert!(
+            clean.contains(r##"<a role="doc-noteref" id="ref-n" href="#note-n">1</a>"##),
+            "{clean}"
+        );
     }
 
     #[test]
     fn url_policy() {
-        for ok in ["https://x.org/a", "http://x", "mailto:a@b", "../a/index.html", "#note-1", "dir/a:b"] {
+        for ok in [
+            "https://x.org/a",
+            "http://x",
+            "mailto:a@b",
+            "../a/index.html",
+            "#note-1",
+            "dir/a:b",
+        ] {
             assert!(is_safe_url(ok), "{ok}");
         }
-        for bad in ["javascript:alert(1)", "JaVaScRiPt:x", "java\tscript:x", " data:text/html,x", "vbscript:x", "file:///etc/passwd"] {
+        for bad in [
+            "javascript:alert(1)",
+            "JaVaScRiPt:x",
+            "java\tscript:x",
+            " data:text/html,x",
+            "vbscript:x",
+            "file:///etc/passwd",
+        ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
     }
 
     #[test]
     fn escapes_markup() {
-        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
+        assert_eq!(
+            escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
     }
 }

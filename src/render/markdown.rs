@@ -64,12 +64,21 @@ pub fn render_article(
     for t in terms {
         terms_by_block.entry(t.block).or_default().push(t);
     }
-    let blocks: std::collections::BTreeSet<usize> =
-        notes_by_block.keys().chain(terms_by_block.keys()).copied().collect();
+    let blocks: std::collections::BTreeSet<usize> = notes_by_block
+        .keys()
+        .chain(terms_by_block.keys())
+        .copied()
+        .collect();
     for b in blocks {
         let block = &article.blocks[b];
-        let block_notes = notes_by_block.get(&b).map(Vec::as_slice).unwrap_or_default();
-        let block_terms = terms_by_block.get(&b).map(Vec::as_slice).unwrap_or_default();
+        let block_notes = notes_by_block
+            .get(&b)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        let block_terms = terms_by_block
+            .get(&b)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         for run in &block.runs {
             let span = run.range();
             let here: Vec<&NoteMark> = block_notes
@@ -87,7 +96,11 @@ pub fn render_article(
             }
             let mut cuts = vec![span.start, span.end];
             for n in &here {
-                cuts.extend([n.range.start, n.range.end].into_iter().filter(|c| span.contains(c)));
+                cuts.extend(
+                    [n.range.start, n.range.end]
+                        .into_iter()
+                        .filter(|c| span.contains(c)),
+                );
             }
             for t in &run_terms {
                 cuts.extend([t.range.start, t.range.end]);
@@ -124,10 +137,13 @@ pub fn render_article(
                 for _ in &covering {
                     out.push(Event::InlineHtml("</mark>".into()));
                 }
-                let mut ending: Vec<&NoteMark> = here.iter().copied().filter(|n| n.range.end == q).collect();
+                let mut ending: Vec<&NoteMark> =
+                    here.iter().copied().filter(|n| n.range.end == q).collect();
                 ending.sort_by_key(|n| n.number);
                 for n in ending {
-                    let html = Event::InlineHtml(noteref_html(n.id, &format!("ref-{}", n.id), n.number).into());
+                    let html = Event::InlineHtml(
+                        noteref_html(n.id, &format!("ref-{}", n.id), n.number).into(),
+                    );
                     // Never an <a> inside an <a>: a phrase ending inside a link gets its
                     // reference after the link.
                     match run.link.and_then(|start| article.link_ends.get(&start)) {
@@ -140,7 +156,12 @@ pub fn render_article(
         }
     }
     for f in footnotes {
-        replace.insert(f.event, vec![Event::InlineHtml(noteref_html(f.id, &f.ref_id, f.number).into())]);
+        replace.insert(
+            f.event,
+            vec![Event::InlineHtml(
+                noteref_html(f.id, &f.ref_id, f.number).into(),
+            )],
+        );
     }
 
     let mut events = Vec::with_capacity(article.events.len() + replace.len() * 4);
@@ -177,7 +198,10 @@ pub fn render_markdown(markdown: &str) -> String {
 pub fn render_inline(markdown: &str) -> String {
     let html = render_markdown(markdown);
     let trimmed = html.trim_end();
-    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html,
     }
@@ -250,13 +274,20 @@ mod tests {
         let n2 = mark(&a, "b", 2, "two three four");
         let html = render_article(&a, &[n1, n2], &[], &[]);
         assert!(html.contains("<mark class=\"note-mark\" data-note=\"a\"><mark class=\"note-mark\" data-note=\"b\">two three</mark></mark>"), "{html}");
-        assert_eq!(html.matches("<mark").count(), html.matches("</mark>").count());
+        assert_eq!(
+            html.matches("<mark").count(),
+            html.matches("</mark>").count()
+        );
     }
 
     #[test]
     fn terms_are_linked_inside_marks() {
         let a = ParsedArticle::parse("the BRI plan");
-        let t = TermMark { id: "bri", block: 0, range: 4..7 };
+        let t = TermMark {
+            id: "bri",
+            block: 0,
+            range: 4..7,
+        };
         let n = mark(&a, "x", 1, "the BRI plan");
         let html = render_article(&a, &[n], &[], &[t]);
         assert!(html.contains("<mark class=\"note-mark\" data-note=\"x\"><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\" data-term=\"bri\">BRI</a></mark>"), "{html}");
@@ -265,7 +296,10 @@ mod tests {
     #[test]
     fn raw_html_is_sanitized_and_text_escaped() {
         let html = render_markdown("a <script>alert(1)</script> <b onclick=\"x()\">b</b> & <");
-        assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
+        assert!(
+            !html.contains("script") && !html.contains("onclick"),
+            "{html}"
+        );
         let html = render_markdown("{{ x }} {% if %} 1 < 2");
         assert_eq!(html, "<p>{{ x }} {% if %} 1 &lt; 2</p>\n");
     }

@@ -13,9 +13,15 @@ use crate::load::model::{Date, SourceRef};
 /// A template or asset: its name and built-in text.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("base.html", include_str!("../../templates/base.html")),
-    ("briefing.html", include_str!("../../templates/briefing.html")),
+    (
+        "briefing.html",
+        include_str!("../../templates/briefing.html"),
+    ),
     ("index.html", include_str!("../../templates/index.html")),
-    ("glossary.html", include_str!("../../templates/glossary.html")),
+    (
+        "glossary.html",
+        include_str!("../../templates/glossary.html"),
+    ),
     ("style.css", include_str!("../../templates/style.css")),
     ("script.js", include_str!("../../templates/script.js")),
 ];
@@ -36,12 +42,20 @@ impl Templates {
             let text = match std::fs::read_to_string(&path) {
                 Ok(text) => text,
                 Err(e) if e.kind() == std::io::ErrorKind::NotFound => builtin.to_string(),
-                Err(e) => return Err(Diagnostic::error(&path, format!("cannot read template: {e}"))),
+                Err(e) => {
+                    return Err(Diagnostic::error(
+                        &path,
+                        format!("cannot read template: {e}"),
+                    ))
+                }
             };
             sources.push((*name, path, text));
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        // Tera's default also escapes `/`, which bloats every URL; attribute values
+        // are always double-quoted, so the five HTML specials are enough.
+        tera.set_escape_fn(escape_html);
         let mut css = String::new();
         let mut js = String::new();
         for (name, path, text) in &sources {
@@ -59,8 +73,14 @@ impl Templates {
         Ok(Templates { tera, css, js })
     }
 
-    pub fn render<T: Serialize>(&self, name: &str, view: &T, templates_dir: &Path) -> Result<String, Diagnostic> {
-        let context = Context::from_serialize(view).map_err(|e| Diagnostic::error(templates_dir.join(name), e.to_string()))?;
+    pub fn render<T: Serialize>(
+        &self,
+        name: &str,
+        view: &T,
+        templates_dir: &Path,
+    ) -> Result<String, Diagnostic> {
+        let context = Context::from_serialize(view)
+            .map_err(|e| Diagnostic::error(templates_dir.join(name), e.to_string()))?;
         self.tera
             .render(name, &context)
             .map_err(|e| template_error(&templates_dir.join(name).to_string_lossy(), &e, ""))
@@ -78,7 +98,9 @@ fn template_error(path: &str, err: &tera::Error, text: &str) -> Diagnostic {
     let all = messages.join("\n");
     let position = all.find("--> ").and_then(|i| {
         let rest = &all[i + 4..];
-        let end = rest.find(|c: char| !c.is_ascii_digit() && c != ':').unwrap_or(rest.len());
+        let end = rest
+            .find(|c: char| !c.is_ascii_digit() && c != ':')
+            .unwrap_or(rest.len());
         let (line, column) = rest[..end].split_once(':')?;
         Some(Position {
             line: line.parse().ok()?,
@@ -87,13 +109,23 @@ fn template_error(path: &str, err: &tera::Error, text: &str) -> Diagnostic {
     });
     let detail = messages.last().cloned().unwrap_or_default();
     let snippet = position.and_then(|p| text.lines().nth(p.line - 1));
-    Diagnostic::error(path, format!("template error: {}", detail.lines().last().unwrap_or("").trim()))
-        .at(position)
-        .with_snippet(snippet)
-        .with_help(format!(
-            "{}\nfix the template, or delete it to use the built-in one",
-            messages.first().map(String::as_str).unwrap_or("")
-        ))
+    Diagnostic::error(
+        path,
+        format!(
+            "template error: {}",
+            detail.lines().last().unwrap_or("").trim()
+        ),
+    )
+    .at(position)
+    .with_snippet(snippet)
+    .with_help(format!(
+        "{}\nfix the template, or delete it to use the built-in one",
+        messages.first().map(String::as_str).unwrap_or("")
+    ))
+}
+
+fn escape_html(text: &str) -> String {
+    crate::render::html::escape(text)
 }
 
 /// A date as templates see it: written out for readers, ISO for `<time datetime>`.
@@ -126,7 +158,10 @@ impl From<&SourceRef> for SourceView {
             title: s.title.clone(),
             publisher: s.publisher.clone(),
             date: s.date.as_ref().map(DateView::from),
-            url: s.url.clone().filter(|u| crate::render::html::is_safe_url(u)),
+            url: s
+                .url
+                .clone()
+                .filter(|u| crate::render::html::is_safe_url(u)),
         }
     }
 }

@@ -1,0 +1,132 @@
+//! Property tests for anchoring: any phrase cut from the rendered text that
+//! occurs once is found exactly there, and marking it never changes the text a
+//! reader sees (apart from the note's number).
+
+use briefing::anchor::{anchor, ParsedArticle, QuoteSelector};
+use briefing::render::markdown::{render_article, NoteMark};
+use proptest::prelude::*;
+use scraper::{Html, Selector};
+
+/// A word and how it is marked up in Markdown.
+fn word() -> impl Strategy<Value = String> {
+    let words = prop::sample::select(vec![
+        "China",
+        "digital",
+        "Silk",
+        "Road",
+        "forum",
+        "“quoted”",
+        "it’s",
+        "BRI",
+        "–",
+        "e-commerce",
+        "50",
+        "Xi’an",
+        "and",
+        "the",
+        "of",
+        "…",
+        "naïve",
+        "日本",
+        "🙂",
+        "R&D",
+        "<b>",
+        "a*b",
+    ]);
+    (words, 0..8u8).prop_map(|(w, style)| {
+        let escaped = w.replace('*', "\\*").replace('<', "\\<");
+        match style {
+            0 => format!("*{escaped}*"),
+            1 => format!("**{escaped}**"),
+            2 => format!("[{escaped}](https://example.org/x)"),
+            3 if !w.contains('`') => format!("`{w}`"),
+            _ => escaped,
+        }
+    })
+}
+
+fn article() -> impl Strategy<Value = String> {
+    prop::collection::vec(
+        prop::collection::vec(word(), 1..25).prop_map(|ws| ws.join(" ")),
+        1..5,
+    )
+    .prop_map(|ps| ps.join("\n\n"))
+}
+
+/// The text a reader sees in rendered HTML, note numbers removed.
+fn visible_text(html: &str) -> String {
+    let doc = Html::parse_fragment(html);
+    let noteref = Selector::parse("sup.noteref").unwrap();
+    let mut text = String::new();
+    for node in doc.root_element().descendants() {
+        if let Some(t) = node.value().as_text() {
+            let inside_ref = node
+                .ancestors()
+                .filter_map(scraper::ElementRef::wrap)
+                .any(|e| noteref.matches(&e));
+            if !inside_ref {
+                text.push_str(t);
+            }
+        }
+    }
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn a_unique_phrase_is_found_where_it_was_cut(md in article(), block_pick in 0usize..100, a in 0usize..400, len in 1usize..60) {
+        let parsed = ParsedArticle::parse(&md);
+        prop_assume!(!parsed.blocks.is_empty());
+        let b = block_pick % parsed.blocks.len();
+        let text = &parsed.blocks[b].text;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        prop_assume!(!chars.is_empty());
+        let start = chars[a % chars.len()].0;
+        let end = chars.get((a % chars.len()) + len).map_or(text.len(), |c| c.0);
+        let quote = &text[start..end];
+        prop_assume!(!quote.trim().is_empty());
+        // Only phrases that occur once in the whole article (and start and end on non-space).
+        prop_assume!(quote.trim() == quote);
+        let occurrences: usize = parsed.blocks.iter().map(|bl| bl.text.matches(quote).count()).sum();
+        prop_assume!(occurrences == 1);
+        let q = QuoteSelector { exact: quote, prefix: None, suffix: None, occurrence: None };
+        let found = anchor(&parsed, &q);
+        // The fold can make a phrase match elsewhere too ("it's" vs "it’s"); then the
+        // anchorer must say so rather than pick one. Otherwise it finds the cut.
+        match found {
+            Ok(anchor) => {
+                prop_assert_eq!(anchor.block, b);
+                prop_assert_eq!(anchor.range, start..end);
+            }
+            Err(briefing::anchor::AnchorError::Ambiguous { count, .. }) => prop_assert!(count > 1),
+            Err(e) => prop_assert!(false, "{:?} for {:?}", e, quote),
+        }
+    }
+
+    #[test]
+    fn marking_a_phrase_never_changes_the_text(md in article(), block_pick in 0usize..100, a in 0usize..400, len in 1usize..60) {
+        let parsed = ParsedArticle::parse(&md);
+        prop_assume!(!parsed.blocks.is_empty());
+        let b = block_pick % parsed.blocks.len();
+        let text = &parsed.blocks[b].text;
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        prop_assume!(!chars.is_empty());
+        let start = chars[a % chars.len()].0;
+        let end = chars.get((a % chars.len()) + len).map_or(text.len(), |c| c.0);
+        let plain = render_article(&parsed, &[], &[], &[]);
+        let note = NoteMark { id: "n", number: 1, block: b, range: start..end };
+        let marked = render_article(&parsed, &[note], &[], &[]);
+        prop_assert_eq!(visible_text(&plain), visible_text(&marked));
+        prop_assert_eq!(marked.matches("role=\"doc-noteref\"").count(), 1);
+        // No link inside a link: an HTML parser would silently repair one, so look at
+        // the tags in the order they were written.
+        let mut depth = 0i32;
+        for (i, _) in marked.match_indices('<') {
+            if marked[i..].starts_with("<a ") { depth += 1; }
+            if marked[i..].starts_with("</a>") { depth -= 1; }
+            prop_assert!(depth <= 1, "nested <a> in {}", marked);
+        }
+    }
+}
