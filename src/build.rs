@@ -8,6 +8,7 @@ use rayon::prelude::*;
 
 use crate::anchor::{self, AnchorError, ParsedArticle, QuoteSelector};
 use crate::diagnostic::{self, Diagnostic, Position};
+use crate::interop::export::{self, ExportContext, ExportNote, Place};
 use crate::load::model::{NoteKind, NoteSpec, SourceRef, TermSpec};
 use crate::load::yaml::{Spans, Step};
 use crate::load::{self, BriefingSource, Content, YamlFile};
@@ -206,6 +207,8 @@ struct PendingNote<'a> {
     position: (usize, usize, usize),
     anchor: Option<anchor::Anchor>,
     footnote_events: Vec<usize>,
+    /// The YAML note, for what only the export keeps (tags, author, date).
+    spec: Option<&'a NoteSpec>,
 }
 
 fn build_briefing(
@@ -301,6 +304,7 @@ fn build_briefing(
                     position: (a.block, a.range.end, a.range.start),
                     anchor: Some(a),
                     footnote_events: Vec::new(),
+                    spec: Some(note),
                 });
             }
             Err(e) => diagnostics.push(anchor_diagnostic(
@@ -333,6 +337,7 @@ fn build_briefing(
             position: (r.block, r.offset, r.offset),
             anchor: None,
             footnote_events: vec![r.event],
+            spec: None,
         });
     }
     for (label, (_, at)) in &article.footnote_defs {
@@ -501,11 +506,46 @@ fn build_briefing(
         article_html,
         notes,
         terms: term_views,
-        alternates: Vec::new(),
+        alternates: vec![LinkView {
+            href: export::FILE_NAME.to_string(),
+            label: "application/ld+json".to_string(),
+        }],
     };
+    let export_notes: Vec<ExportNote> = pending
+        .iter()
+        .map(|p| ExportNote {
+            id: &p.id,
+            kind: p.kind,
+            html: &p.html,
+            place: match &p.anchor {
+                Some(a) => Place::Quote {
+                    block: a.block,
+                    range: a.range.clone(),
+                },
+                None => Place::Point {
+                    block: p.position.0,
+                    offset: p.position.1,
+                },
+            },
+            sources: p.sources,
+            tags: p.spec.map(|s| s.tags.as_slice()).unwrap_or_default(),
+            author: p.spec.and_then(|s| s.author.as_deref()),
+            date: p.spec.and_then(|s| s.date),
+        })
+        .collect();
+    let export_context = ExportContext {
+        title: &front.title,
+        language: &view.language,
+        source_url: view.original.url.as_deref(),
+    };
+    let annotations = export::annotation_collection(&export_context, &article, &export_notes);
     check_front_matter_urls(src, &mut diagnostics);
 
     let mut files = BTreeMap::new();
+    files.insert(
+        format!("{}/{}", src.slug, export::FILE_NAME),
+        annotations.into_bytes(),
+    );
     if let Some(templates) = templates {
         match templates.render("briefing.html", &view, templates_dir) {
             Ok(html) => {

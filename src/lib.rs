@@ -13,6 +13,7 @@
 pub mod anchor;
 pub mod build;
 pub mod diagnostic;
+pub mod interop;
 pub mod load;
 pub mod output;
 pub mod render;

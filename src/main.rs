@@ -48,6 +48,29 @@ enum Command {
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
+    /// Bring notes in from an annotation tool.
+    #[command(subcommand)]
+    Import(ImportFrom),
+}
+
+#[derive(Subcommand)]
+enum ImportFrom {
+    /// Import a Hypothesis export (API search response or list of annotations) into a briefing.
+    #[command(
+        after_help = "Examples:\n  briefing import hypothesis export.json --briefing digital-silk-road-forum"
+    )]
+    Hypothesis {
+        /// The exported JSON file.
+        export: PathBuf,
+        /// The briefing (folder name under content/) the notes belong to.
+        #[arg(long)]
+        briefing: String,
+        /// Replace an existing hypothesis.annotations.yaml.
+        #[arg(long)]
+        force: bool,
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -64,6 +87,12 @@ fn main() -> ExitCode {
             run_build(&root, &output, quiet, color)
         }
         Command::Check { root } => run_check(&root, color),
+        Command::Import(ImportFrom::Hypothesis {
+            export,
+            briefing,
+            force,
+            root,
+        }) => run_import(&root, &export, &briefing, force),
     };
     match result {
         Ok(code) => code,
@@ -132,4 +161,40 @@ fn run_check(root: &Path, color: bool) -> Result<ExitCode, Error> {
         if warnings.len() == 1 { "" } else { "s" }
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn run_import(root: &Path, export: &Path, slug: &str, force: bool) -> Result<ExitCode, Error> {
+    let report = briefing::interop::import::import_hypothesis(root, export, slug, force)?;
+    println!(
+        "Wrote {} note{} to {}",
+        report.written,
+        if report.written == 1 { "" } else { "s" },
+        display_path(&report.path)
+    );
+    if report.page_notes + report.replies > 0 {
+        println!(
+            "Skipped {} page note{} and {} repl{} (they have no quote)",
+            report.page_notes,
+            if report.page_notes == 1 { "" } else { "s" },
+            report.replies,
+            if report.replies == 1 { "y" } else { "ies" }
+        );
+    }
+    for (id, reason) in &report.left_out {
+        eprintln!("left out {id}: {reason}");
+    }
+    if report.left_out.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!(
+            "{} annotation{} left out; fix the quotes in Hypothesis or add these notes by hand",
+            report.left_out.len(),
+            if report.left_out.len() == 1 {
+                " was"
+            } else {
+                "s were"
+            }
+        );
+        Ok(ExitCode::from(1))
+    }
 }

@@ -40,7 +40,16 @@ pub struct Candidate {
     pub block: usize,
     pub range: Range<usize>,
     /// A `prefix` or `suffix` that picks this place alone, if a short one exists.
+    pub context: Option<Context>,
+    /// The same, as the user would write it in YAML: `prefix: "China "`.
     pub disambiguation: Option<String>,
+}
+
+/// Text next to a match that tells it apart from the others.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Context {
+    Prefix(String),
+    Suffix(String),
 }
 
 /// The closest phrase of the article to a quote that was not found.
@@ -221,22 +230,27 @@ fn candidates(article: &ParsedArticle, places: &[Place]) -> Vec<Candidate> {
             };
             let before = words_before(&text(*b)[..r.start]);
             let after = words_after(&text(*b)[r.end..]);
-            let disambiguation = before
+            let context = before
                 .iter()
                 .find(|p| unique(p, true))
-                .map(|p| format!("prefix: {p:?}"))
+                .map(|p| Context::Prefix(p.clone()))
                 .or_else(|| {
                     after
                         .iter()
                         .find(|s| unique(s, false))
-                        .map(|s| format!("suffix: {s:?}"))
+                        .map(|s| Context::Suffix(s.clone()))
                 });
+            let disambiguation = context.as_ref().map(|c| match c {
+                Context::Prefix(p) => format!("prefix: {p:?}"),
+                Context::Suffix(s) => format!("suffix: {s:?}"),
+            });
             let original = article.blocks[*b]
                 .folded
                 .to_original(&article.blocks[*b].text, r.clone());
             Candidate {
                 block: *b,
                 range: original,
+                context,
                 disambiguation,
             }
         })

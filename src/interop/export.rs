@@ -1,0 +1,243 @@
+//! W3C Web Annotation export (`annotations.jsonld` beside each briefing page).
+//!
+//! Each note becomes an `Annotation` whose target carries a `TextQuoteSelector`
+//! (the quote with up to 32 characters of context on each side, from the same
+//! block) and a `TextPositionSelector` counting Unicode code points of the
+//! article's text content: every block's rendered text, blocks separated by one
+//! newline (see [`ParsedArticle::text`]).
+//!
+//! Note kinds map to motivations: context → `commenting`, clarification →
+//! `describing`, correction → `editing`, disclosure → `commenting`, footnote →
+//! `commenting`; the kind itself is kept as a `tagging` body so it survives a
+//! round trip. Sources are kept twice: written out in the HTML body, so the note
+//! reads whole anywhere, and as `SpecificResource` bodies with purpose `linking`.
+
+use serde_json::{json, Value};
+
+use crate::anchor::ParsedArticle;
+use crate::load::model::{Date, NoteKind, SourceRef};
+use crate::render::html::escape;
+
+/// Where a note sits in the article.
+#[derive(Debug, Clone)]
+pub enum Place {
+    /// A quoted phrase: byte range in one block's text.
+    Quote {
+        block: usize,
+        range: std::ops::Range<usize>,
+    },
+    /// A footnote reference: a point between two characters.
+    Point { block: usize, offset: usize },
+}
+
+/// What the export needs to know of one note.
+#[derive(Debug, Clone)]
+pub struct ExportNote<'a> {
+    pub id: &'a str,
+    pub kind: NoteKind,
+    pub html: &'a str,
+    pub place: Place,
+    pub sources: &'a [SourceRef],
+    pub tags: &'a [String],
+    pub author: Option<&'a str>,
+    pub date: Option<Date>,
+}
+
+/// The briefing the notes belong to.
+#[derive(Debug, Clone)]
+pub struct ExportContext<'a> {
+    pub title: &'a str,
+    pub language: &'a str,
+    /// The original article's URL, when known; else the briefing page is the target.
+    pub source_url: Option<&'a str>,
+}
+
+/// Characters of context kept on each side of a quote, as Hypothesis does.
+pub const CONTEXT_CHARS: usize = 32;
+
+/// The file name of the export, beside the briefing's `index.html`.
+pub const FILE_NAME: &str = "annotations.jsonld";
+
+pub fn motivation(kind: NoteKind) -> &'static str {
+    match kind {
+        NoteKind::Clarification => "describing",
+        NoteKind::Correction => "editing",
+        NoteKind::Context | NoteKind::Disclosure | NoteKind::Footnote => "commenting",
+    }
+}
+
+/// The notes of one briefing as a JSON-LD `AnnotationCollection`, pretty-printed.
+pub fn annotation_collection(
+    context: &ExportContext,
+    article: &ParsedArticle,
+    notes: &[ExportNote],
+) -> String {
+    let starts = block_starts(article);
+    let items: Vec<Value> = notes
+        .iter()
+        .map(|n| annotation(context, article, &starts, n))
+        .collect();
+    let collection = json!({
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "id": FILE_NAME,
+        "type": "AnnotationCollection",
+        "label": format!("Notes on “{}”", context.title),
+        "total": items.len(),
+        "first": {
+            "id": format!("{FILE_NAME}#page-1"),
+            "type": "AnnotationPage",
+            "startIndex": 0,
+            "items": items,
+        },
+    });
+    let mut text = serde_json::to_string_pretty(&collection).expect("JSON values always serialize");
+    text.push('\n');
+    text
+}
+
+/// Code point offset where each block starts in the article's text content.
+fn block_starts(article: &ParsedArticle) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(article.blocks.len());
+    let mut at = 0;
+    for b in &article.blocks {
+        starts.push(at);
+        at += b.text.chars().count() + 1;
+    }
+    starts
+}
+
+fn annotation(
+    context: &ExportContext,
+    article: &ParsedArticle,
+    starts: &[usize],
+    note: &ExportNote,
+) -> Value {
+    let mut selectors = Vec::new();
+    let (block, start, end) = match &note.place {
+        Place::Quote { block, range } => (*block, range.start, range.end),
+        Place::Point { block, offset } => (*block, *offset, *offset),
+    };
+    let text = &article.blocks[block].text;
+    if start < end {
+        let before = &text[..start];
+        let after = &text[end..];
+        let prefix_from = before
+            .char_indices()
+            .rev()
+            .nth(CONTEXT_CHARS - 1)
+            .map_or(0, |(i, _)| i);
+        let suffix_to = after
+            .char_indices()
+            .nth(CONTEXT_CHARS)
+            .map_or(after.len(), |(i, _)| i);
+        selectors.push(json!({
+            "type": "TextQuoteSelector",
+            "exact": &text[start..end],
+            "prefix": &before[prefix_from..],
+            "suffix": &after[..suffix_to],
+        }));
+    }
+    let cp_start = starts[block] + text[..start].chars().count();
+    let cp_end = cp_start + text[start..end].chars().count();
+    selectors.push(json!({ "type": "TextPositionSelector", "start": cp_start, "end": cp_end }));
+
+    let mut body = vec![json!({
+        "type": "TextualBody",
+        "value": body_html(note),
+        "format": "text/html",
+        "language": context.language,
+        "purpose": motivation(note.kind),
+    })];
+    for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(String::as_str)) {
+        body.push(json!({ "type": "TextualBody", "value": tag, "purpose": "tagging" }));
+    }
+    for url in note.sources.iter().filter_map(|s| s.url.as_deref()) {
+        body.push(json!({ "type": "SpecificResource", "source": url, "purpose": "linking" }));
+    }
+    let mut annotation = json!({
+        "id": format!("index.html#note-{}", note.id),
+        "type": "Annotation",
+        "motivation": motivation(note.kind),
+        "body": body,
+        "target": {
+            "source": context.source_url.unwrap_or("index.html"),
+            "selector": selectors,
+        },
+    });
+    if let Some(author) = note.author {
+        annotation["creator"] = json!({ "type": "Person", "name": author });
+    }
+    if let Some(date) = note.date {
+        annotation["created"] = json!(date.to_string());
+    }
+    annotation
+}
+
+/// The note's HTML followed by its sources, written out.
+fn body_html(note: &ExportNote) -> String {
+    let mut html = note.html.trim_end().to_string();
+    if !note.sources.is_empty() {
+        html.push_str("\n<ul class=\"sources\">");
+        for s in note.sources {
+            let title = match &s.url {
+                Some(url) if crate::render::html::is_safe_url(url) => {
+                    format!("<a href=\"{}\">{}</a>", escape(url), escape(&s.title))
+                }
+                _ => escape(&s.title),
+            };
+            html.push_str(&format!("<li>{title}"));
+            if let Some(p) = &s.publisher {
+                html.push_str(&format!(", {}", escape(p)));
+            }
+            if let Some(d) = &s.date {
+                html.push_str(&format!(", {}", d.written()));
+            }
+            html.push_str("</li>");
+        }
+        html.push_str("</ul>");
+    }
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_code_points_across_blocks() {
+        let article = ParsedArticle::parse("Xi’an *forum*.\n\nThe “DSR” launched.");
+        let text = article.text();
+        let range = article.blocks[1].text.find("DSR").unwrap();
+        let note = ExportNote {
+            id: "dsr",
+            kind: NoteKind::Correction,
+            html: "<p>x</p>\n",
+            place: Place::Quote {
+                block: 1,
+                range: range..range + 3,
+            },
+            sources: &[],
+            tags: &[],
+            author: None,
+            date: None,
+        };
+        let ctx = ExportContext {
+            title: "T",
+            language: "en",
+            source_url: None,
+        };
+        let v: Value =
+            serde_json::from_str(&annotation_collection(&ctx, &article, &[note])).unwrap();
+        let item = &v["first"]["items"][0];
+        assert_eq!(item["motivation"], "editing");
+        let pos = &item["target"]["selector"][1];
+        let (start, end) = (
+            pos["start"].as_u64().unwrap() as usize,
+            pos["end"].as_u64().unwrap() as usize,
+        );
+        let quoted: String = text.chars().skip(start).take(end - start).collect();
+        assert_eq!(quoted, "DSR");
+        assert_eq!(item["target"]["selector"][0]["prefix"], "The “");
+        assert_eq!(item["target"]["selector"][0]["suffix"], "” launched.");
+    }
+}
