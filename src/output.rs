@@ -124,30 +124,92 @@ pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
         return Err(e);
     }
 
+    let mut journal = Journal {
+        output,
+        backup: staging.join(".replaced"),
+        done: Vec::new(),
+    };
     let result = (|| -> Result<(), Error> {
         fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
         for rel in &changed {
-            let target = output.join(rel);
-            if let Some(parent) = target.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            fs::rename(staging.join(rel), &target).map_err(|e| Error::io(&target, e))?;
+            journal.put(&staging, rel)?;
             stats.written += 1;
         }
         for rel in &stale {
-            let path = output.join(rel);
-            match fs::remove_file(&path) {
-                Ok(()) => stats.removed += 1,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(&path, e)),
+            if journal.remove(rel)? {
+                stats.removed += 1;
             }
-            remove_empty_parents(output, &path);
         }
-        let manifest = output.join(MANIFEST);
-        fs::rename(staging.join(MANIFEST), &manifest).map_err(|e| Error::io(&manifest, e))
+        journal.put(&staging, MANIFEST)
     })();
+    if result.is_err() {
+        journal.roll_back();
+    } else {
+        for rel in &stale {
+            remove_empty_parents(output, &output.join(rel));
+        }
+    }
     let _ = fs::remove_dir_all(&staging);
     result.map(|()| stats)
+}
+
+/// The moves made into the output so far, each reversible: a replaced or removed
+/// file is first moved aside into the staging folder, so that a failure half way
+/// (a read-only folder, a full disk) puts every earlier file back.
+struct Journal<'a> {
+    output: &'a Path,
+    backup: PathBuf,
+    done: Vec<(String, bool)>,
+}
+
+impl Journal<'_> {
+    /// Moves the staged file `rel` into the output, keeping any old file aside.
+    fn put(&mut self, staging: &Path, rel: &str) -> Result<(), Error> {
+        let target = self.output.join(rel);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        #[cfg(test)]
+        tests::maybe_fail(&target)?;
+        let had_old = self.set_aside(rel)?;
+        self.done.push((rel.to_string(), had_old));
+        fs::rename(staging.join(rel), &target).map_err(|e| Error::io(&target, e))
+    }
+
+    /// Moves an output file aside; `Ok(false)` if it was not there.
+    fn remove(&mut self, rel: &str) -> Result<bool, Error> {
+        let existed = self.set_aside(rel)?;
+        if existed {
+            self.done.push((rel.to_string(), true));
+        }
+        Ok(existed)
+    }
+
+    fn set_aside(&self, rel: &str) -> Result<bool, Error> {
+        let target = self.output.join(rel);
+        if !target.exists() {
+            return Ok(false);
+        }
+        let aside = self.backup.join(rel);
+        if let Some(parent) = aside.parent() {
+            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+        }
+        fs::rename(&target, &aside).map_err(|e| Error::io(&target, e))?;
+        Ok(true)
+    }
+
+    /// Undoes every move, newest first.
+    fn roll_back(&mut self) {
+        for (rel, had_old) in self.done.drain(..).rev() {
+            let target = self.output.join(&rel);
+            let _ = fs::remove_file(&target);
+            if had_old {
+                let _ = fs::rename(self.backup.join(&rel), &target);
+            } else {
+                remove_empty_parents(self.output, &target);
+            }
+        }
+    }
 }
 
 fn staging_dir(output: &Path) -> PathBuf {
@@ -205,6 +267,23 @@ fn remove_empty_parents(output: &Path, file: &Path) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::cell::Cell;
+
+    thread_local! {
+        /// Makes the n-th move into the output fail, as a full disk would.
+        pub static FAIL_AFTER: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    pub fn maybe_fail(path: &Path) -> Result<(), Error> {
+        FAIL_AFTER.with(|f| match f.get() {
+            Some(0) => Err(Error::io(path, std::io::Error::other("simulated failure"))),
+            Some(n) => {
+                f.set(Some(n - 1));
+                Ok(())
+            }
+            None => Ok(()),
+        })
+    }
 
     fn site(files: &[(&str, &str)]) -> Site {
         Site {
@@ -258,6 +337,46 @@ mod tests {
         fs::write(out.join("index.html"), "mine").unwrap();
         assert!(write_site(&site(&[("index.html", "a")]), &out).is_err());
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn a_failure_half_way_puts_everything_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(
+            &site(&[("a.html", "1"), ("old.html", "x"), ("z/b.html", "2")]),
+            &out,
+        )
+        .unwrap();
+        let before = snapshot(&out);
+        FAIL_AFTER.with(|f| f.set(Some(2)));
+        let result = write_site(
+            &site(&[("a.html", "new"), ("n/c.html", "new"), ("z/b.html", "new")]),
+            &out,
+        );
+        FAIL_AFTER.with(|f| f.set(None));
+        assert!(result.is_err());
+        assert_eq!(before, snapshot(&out));
+        assert_eq!(
+            fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "staging removed"
+        );
+    }
+
+    fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+        let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+            .into_iter()
+            .map(Result::unwrap)
+            .map(|e| {
+                (
+                    e.path().to_path_buf(),
+                    fs::read(e.path()).unwrap_or_default(),
+                )
+            })
+            .collect();
+        files.sort();
+        files
     }
 
     #[test]
