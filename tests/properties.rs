@@ -75,6 +75,20 @@ fn visible_text(html: &str) -> String {
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
+    /// Whatever the fold does, a folded range maps back to original text that
+    /// folds to (at least) the same text.
+    #[test]
+    fn folded_ranges_map_back_faithfully(s in "[a-c ’“”–…\u{a0}\u{200b}\u{e9}\u{301}\n]{0,30}", a in 0usize..40, b in 0usize..40) {
+        use briefing::anchor::fold::{fold, Folded};
+        let folded = Folded::new(&s);
+        let t = &folded.text;
+        let (a, b) = (a.min(t.len()), b.min(t.len()));
+        let (a, b) = (a.min(b), a.max(b));
+        prop_assume!(t.is_char_boundary(a) && t.is_char_boundary(b));
+        let r = folded.to_original(&s, a..b);
+        prop_assert!(fold(&s[r.clone()]).contains(t[a..b].trim_matches(' ')), "{:?} {:?} -> {:?}", s, a..b, r);
+    }
+
     #[test]
     fn a_unique_phrase_is_found_where_it_was_cut(md in article(), block_pick in 0usize..100, a in 0usize..400, len in 1usize..60) {
         let parsed = ParsedArticle::parse(&md);

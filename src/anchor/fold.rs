@@ -10,21 +10,30 @@
 //! | …                                                  | `...`       |
 //! | any run of whitespace, non-breaking spaces included | one space   |
 //! | zero-width space, word joiner, BOM, soft hyphen    | nothing     |
+//! | a precomposed letter such as `é`                   | its canonical decomposition, `e` + U+0301, so both Unicode forms compare equal |
 
 /// Text after the fold, with a way back to offsets in the original.
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
     pub text: String,
-    /// `(folded, original)` byte offsets wherever the two stop advancing together;
-    /// between two entries, bytes correspond one to one.
-    anchors: Vec<(usize, usize)>,
-    original_len: usize,
+    /// Every character whose folded form differs in length from the original, in
+    /// text order; between two of them, bytes correspond one to one.
+    changes: Vec<Change>,
+}
+
+/// One changed character: `folded` bytes of folded text stand for `original`
+/// bytes of the original (an empty `folded` range is a dropped character).
+#[derive(Debug, Clone, Default)]
+struct Change {
+    folded: std::ops::Range<usize>,
+    original: std::ops::Range<usize>,
 }
 
 /// What one character becomes.
 enum Fold {
     Same,
     To(&'static str),
+    Decomposed(String),
     Space,
     Drop,
 }
@@ -42,7 +51,16 @@ fn fold_char(c: char) -> Fold {
         '\u{2026}' => Fold::To("..."),
         '\u{200B}' | '\u{2060}' | '\u{FEFF}' | '\u{00AD}' => Fold::Drop,
         c if c.is_whitespace() => Fold::Space,
-        _ => Fold::Same,
+        c if c.is_ascii() => Fold::Same,
+        c => {
+            let mut d = String::new();
+            unicode_normalization::char::decompose_canonical(c, |part| d.push(part));
+            if d.chars().eq(std::iter::once(c)) {
+                Fold::Same
+            } else {
+                Fold::Decomposed(d)
+            }
+        }
     }
 }
 
@@ -54,40 +72,31 @@ pub fn fold(s: &str) -> String {
 impl Folded {
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
-        let mut anchors = vec![(0, 0)];
+        let mut changes = Vec::new();
         let mut in_space = false;
         for (i, c) in original.char_indices() {
-            let end = i + c.len_utf8();
-            let changed = match fold_char(c) {
-                Fold::Same => {
-                    text.push(c);
-                    in_space = false;
-                    false
-                }
-                Fold::To(s) => {
-                    text.push_str(s);
-                    in_space = false;
-                    s.len() != c.len_utf8()
-                }
-                Fold::Space => {
-                    let first = !in_space;
-                    if first {
-                        text.push(' ');
-                    }
-                    in_space = true;
-                    !(first && c == ' ')
-                }
-                Fold::Drop => true,
+            let before = text.len();
+            let fold = fold_char(c);
+            match &fold {
+                Fold::Same => text.push(c),
+                Fold::To(s) => text.push_str(s),
+                Fold::Decomposed(d) => text.push_str(d),
+                Fold::Space if !in_space => text.push(' '),
+                Fold::Space | Fold::Drop => {}
+            }
+            in_space = match fold {
+                Fold::Space => true,
+                Fold::Drop => in_space,
+                _ => false,
             };
-            if changed {
-                anchors.push((text.len(), end));
+            if text.len() - before != c.len_utf8() {
+                changes.push(Change {
+                    folded: before..text.len(),
+                    original: i..i + c.len_utf8(),
+                });
             }
         }
-        Folded {
-            text,
-            anchors,
-            original_len: original.len(),
-        }
+        Folded { text, changes }
     }
 
     /// Maps a folded byte range back to the original text; the result always lies
@@ -97,21 +106,31 @@ impl Folded {
         original: &str,
         range: std::ops::Range<usize>,
     ) -> std::ops::Range<usize> {
-        let start = crate::source::floor_char_boundary(original, self.map(range.start, false));
-        let end = crate::source::ceil_char_boundary(original, self.map(range.end, true));
+        let start = crate::source::floor_char_boundary(original, self.map_start(range.start));
+        let end = crate::source::ceil_char_boundary(original, self.map_end(range.end));
         start..end.max(start)
     }
 
-    fn map(&self, folded: usize, is_end: bool) -> usize {
-        // An end offset takes the entry strictly before it, so that a character
-        // dropped right after a match is not swallowed into it.
-        let i = if is_end {
-            self.anchors.partition_point(|&(f, _)| f < folded).max(1) - 1
-        } else {
-            self.anchors.partition_point(|&(f, _)| f <= folded) - 1
-        };
-        let (f, o) = self.anchors[i];
-        (o + (folded - f)).min(self.original_len)
+    /// A start offset skips characters dropped right there, and inside a changed
+    /// character takes all of it.
+    fn map_start(&self, x: usize) -> usize {
+        let i = self.changes.partition_point(|c| c.folded.start <= x);
+        match i.checked_sub(1).map(|i| &self.changes[i]) {
+            None => x,
+            Some(c) if x < c.folded.end => c.original.start,
+            Some(c) => c.original.end + (x - c.folded.end),
+        }
+    }
+
+    /// An end offset leaves out characters dropped right there, and inside a
+    /// changed character takes all of it.
+    fn map_end(&self, x: usize) -> usize {
+        let i = self.changes.partition_point(|c| c.folded.start < x);
+        match i.checked_sub(1).map(|i| &self.changes[i]) {
+            None => x,
+            Some(c) if x <= c.folded.end => c.original.end,
+            Some(c) => c.original.end + (x - c.folded.end),
+        }
     }
 }
 
@@ -143,6 +162,16 @@ mod tests {
         // a partial ellipsis widens to the whole character
         let range = folded.to_original(original, start + 3..start + 5);
         assert_eq!(&original[range], "…");
+    }
+
+    #[test]
+    fn both_unicode_forms_of_an_accented_letter_compare_equal() {
+        assert_eq!(fold("caf\u{e9}"), fold("cafe\u{301}"));
+        let original = "a caf\u{e9} b";
+        let folded = Folded::new(original);
+        let start = folded.text.find("caf").unwrap();
+        let range = folded.to_original(original, start..start + fold("cafe\u{301}").len());
+        assert_eq!(&original[range], "caf\u{e9}");
     }
 
     #[test]

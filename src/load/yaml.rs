@@ -273,6 +273,12 @@ fn help_for(message: &str, expected: &str) -> Option<String> {
         let allowed: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
         return Some(format!("use one of: {}", allowed.join(", ")));
     }
+    if message.starts_with("invalid date") {
+        return Some(
+            "dates are written 2024-04-16, or 2024-04 or 2024 when the day or month is not known"
+                .into(),
+        );
+    }
     if message.starts_with("missing field") {
         return Some("add the missing key to this entry".into());
     }
