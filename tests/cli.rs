@@ -263,3 +263,23 @@ fn help_and_version() {
         .stdout(predicate::str::contains("--output"))
         .stdout(predicate::str::contains("Examples:"));
 }
+
+#[test]
+fn template_errors_name_the_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/briefing.html"),
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ title }</p>\n{% endblock content %}\n",
+    )
+    .unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "templates/briefing.html:3:13: error: template error: expected",
+        ));
+}

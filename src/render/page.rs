@@ -109,12 +109,10 @@ fn template_error(path: &str, err: &tera::Error, text: &str) -> Diagnostic {
     });
     let detail = messages.last().cloned().unwrap_or_default();
     let snippet = position.and_then(|p| text.lines().nth(p.line - 1));
+    let reason = detail.lines().last().unwrap_or("").trim();
     Diagnostic::error(
         path,
-        format!(
-            "template error: {}",
-            detail.lines().last().unwrap_or("").trim()
-        ),
+        format!("template error: {}", reason.trim_start_matches("= ")),
     )
     .at(position)
     .with_snippet(snippet)
