@@ -11,7 +11,7 @@ pub mod fold;
 use std::collections::HashMap;
 use std::ops::Range;
 
-use aho_corasick::{AhoCorasick, MatchKind};
+use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 pub use article::ParsedArticle;
 use fold::fold;
@@ -134,7 +134,9 @@ fn find_occurrences(article: &ParsedArticle, patterns: &[&str]) -> Vec<(usize, V
     if patterns.is_empty() {
         return found;
     }
+    // A briefing has a dozen quotes: building a DFA would cost more than the scan.
     let matcher = AhoCorasick::builder()
+        .kind(Some(AhoCorasickKind::ContiguousNFA))
         .match_kind(MatchKind::Standard)
         .build(patterns)
         .expect("quote automaton within size limits");

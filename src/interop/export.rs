@@ -12,7 +12,7 @@
 //! round trip. Sources are kept twice: written out in the HTML body, so the note
 //! reads whole anywhere, and as `SpecificResource` bodies with purpose `linking`.
 
-use serde_json::{json, Value};
+use serde::Serialize;
 
 use crate::anchor::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
@@ -73,26 +73,109 @@ pub fn annotation_collection(
     notes: &[ExportNote],
 ) -> String {
     let starts = block_starts(article);
-    let items: Vec<Value> = notes
+    let items: Vec<Annotation> = notes
         .iter()
         .map(|n| annotation(context, article, &starts, n))
         .collect();
-    let collection = json!({
-        "@context": "http://www.w3.org/ns/anno.jsonld",
-        "id": FILE_NAME,
-        "type": "AnnotationCollection",
-        "label": format!("Notes on “{}”", context.title),
-        "total": items.len(),
-        "first": {
-            "id": format!("{FILE_NAME}#page-1"),
-            "type": "AnnotationPage",
-            "startIndex": 0,
-            "items": items,
+    let collection = Collection {
+        context: "http://www.w3.org/ns/anno.jsonld",
+        id: FILE_NAME,
+        kind: "AnnotationCollection",
+        label: format!("Notes on “{}”", context.title),
+        total: items.len(),
+        first: Page {
+            id: format!("{FILE_NAME}#page-1"),
+            kind: "AnnotationPage",
+            start_index: 0,
+            items,
         },
-    });
-    let mut text = serde_json::to_string_pretty(&collection).expect("JSON values always serialize");
+    };
+    let mut text =
+        serde_json::to_string_pretty(&collection).expect("plain structs always serialize");
     text.push('\n');
     text
+}
+
+// The W3C model's shapes, in the order its examples use.
+
+#[derive(Serialize)]
+struct Collection<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    id: &'static str,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    label: String,
+    total: usize,
+    first: Page<'a>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    #[serde(rename = "startIndex")]
+    start_index: usize,
+    items: Vec<Annotation<'a>>,
+}
+
+#[derive(Serialize)]
+struct Annotation<'a> {
+    id: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    motivation: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    creator: Option<Creator<'a>>,
+    body: Vec<Body<'a>>,
+    target: Target<'a>,
+}
+
+#[derive(Serialize)]
+struct Creator<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type")]
+enum Body<'a> {
+    TextualBody {
+        value: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        format: Option<&'static str>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        language: Option<&'a str>,
+        purpose: &'static str,
+    },
+    SpecificResource {
+        source: &'a str,
+        purpose: &'static str,
+    },
+}
+
+#[derive(Serialize)]
+struct Target<'a> {
+    source: &'a str,
+    selector: Vec<Selector<'a>>,
+}
+
+#[derive(Serialize)]
+#[serde(tag = "type")]
+enum Selector<'a> {
+    TextQuoteSelector {
+        exact: &'a str,
+        prefix: &'a str,
+        suffix: &'a str,
+    },
+    TextPositionSelector {
+        start: usize,
+        end: usize,
+    },
 }
 
 /// Code point offset where each block starts in the article's text content.
@@ -106,13 +189,13 @@ fn block_starts(article: &ParsedArticle) -> Vec<usize> {
     starts
 }
 
-fn annotation(
-    context: &ExportContext,
-    article: &ParsedArticle,
+fn annotation<'a>(
+    context: &ExportContext<'a>,
+    article: &'a ParsedArticle,
     starts: &[usize],
-    note: &ExportNote,
-) -> Value {
-    let mut selectors = Vec::new();
+    note: &ExportNote<'a>,
+) -> Annotation<'a> {
+    let mut selector = Vec::new();
     let (block, start, end) = match &note.place {
         Place::Quote { block, range } => (*block, range.start, range.end),
         Place::Point { block, offset } => (*block, *offset, *offset),
@@ -130,47 +213,54 @@ fn annotation(
             .char_indices()
             .nth(CONTEXT_CHARS)
             .map_or(after.len(), |(i, _)| i);
-        selectors.push(json!({
-            "type": "TextQuoteSelector",
-            "exact": &text[start..end],
-            "prefix": &before[prefix_from..],
-            "suffix": &after[..suffix_to],
-        }));
+        selector.push(Selector::TextQuoteSelector {
+            exact: &text[start..end],
+            prefix: &before[prefix_from..],
+            suffix: &after[..suffix_to],
+        });
     }
     let cp_start = starts[block] + text[..start].chars().count();
     let cp_end = cp_start + text[start..end].chars().count();
-    selectors.push(json!({ "type": "TextPositionSelector", "start": cp_start, "end": cp_end }));
+    selector.push(Selector::TextPositionSelector {
+        start: cp_start,
+        end: cp_end,
+    });
 
-    let mut body = vec![json!({
-        "type": "TextualBody",
-        "value": body_html(note),
-        "format": "text/html",
-        "language": context.language,
-        "purpose": motivation(note.kind),
-    })];
+    let mut body = vec![Body::TextualBody {
+        value: body_html(note),
+        format: Some("text/html"),
+        language: Some(context.language),
+        purpose: motivation(note.kind),
+    }];
     for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(String::as_str)) {
-        body.push(json!({ "type": "TextualBody", "value": tag, "purpose": "tagging" }));
+        body.push(Body::TextualBody {
+            value: tag.to_string(),
+            format: None,
+            language: None,
+            purpose: "tagging",
+        });
     }
     for url in note.sources.iter().filter_map(|s| s.url.as_deref()) {
-        body.push(json!({ "type": "SpecificResource", "source": url, "purpose": "linking" }));
+        body.push(Body::SpecificResource {
+            source: url,
+            purpose: "linking",
+        });
     }
-    let mut annotation = json!({
-        "id": format!("index.html#note-{}", note.id),
-        "type": "Annotation",
-        "motivation": motivation(note.kind),
-        "body": body,
-        "target": {
-            "source": context.source_url.unwrap_or("index.html"),
-            "selector": selectors,
+    Annotation {
+        id: format!("index.html#note-{}", note.id),
+        kind: "Annotation",
+        motivation: motivation(note.kind),
+        created: note.date.map(|d| d.to_string()),
+        creator: note.author.map(|name| Creator {
+            kind: "Person",
+            name,
+        }),
+        body,
+        target: Target {
+            source: context.source_url.unwrap_or("index.html"),
+            selector,
         },
-    });
-    if let Some(author) = note.author {
-        annotation["creator"] = json!({ "type": "Person", "name": author });
     }
-    if let Some(date) = note.date {
-        annotation["created"] = json!(date.to_string());
-    }
-    annotation
 }
 
 /// The note's HTML followed by its sources, written out.
@@ -226,7 +316,7 @@ mod tests {
             language: "en",
             source_url: None,
         };
-        let v: Value =
+        let v: serde_json::Value =
             serde_json::from_str(&annotation_collection(&ctx, &article, &[note])).unwrap();
         let item = &v["first"]["items"][0];
         assert_eq!(item["motivation"], "editing");

@@ -50,16 +50,16 @@ pub fn is_safe_url(url: &str) -> bool {
 /// The lower-cased scheme of a URL, if it has one. Control characters and spaces
 /// that browsers ignore are skipped first, so `java\tscript:` is still seen.
 pub fn url_scheme(url: &str) -> Option<String> {
-    let cleaned: String = url
-        .chars()
-        .filter(|c| !c.is_ascii_control() && *c != ' ')
-        .collect();
-    let colon = cleaned.find(':')?;
-    let head = &cleaned[..colon];
-    if head.contains(['/', '?', '#']) || head.is_empty() {
-        return None;
+    let mut scheme = String::new();
+    for b in url.bytes() {
+        match b {
+            b':' if !scheme.is_empty() => return Some(scheme),
+            b'/' | b'?' | b'#' | b':' => return None,
+            b if b.is_ascii_control() || b == b' ' => {}
+            b => scheme.push(b.to_ascii_lowercase() as char),
+        }
     }
-    Some(head.to_ascii_lowercase())
+    None
 }
 
 #[cfg(test)]
