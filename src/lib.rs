@@ -5,6 +5,11 @@
 //! in the article → [`render`] turns article, notes and glossary into HTML →
 //! [`output`] writes the site without damaging what is there. [`build`] runs the
 //! stages; every user mistake along the way is a located [`diagnostic`].
+//!
+//! Around it, the editing loop: [`serve`] keeps a [`build::Incremental`] build
+//! in memory and serves it with live reload, [`report`] prints diagnostics for
+//! people or as JSON, [`fix`] re-anchors notes after the article changed, and
+//! [`scaffold`] starts a new briefing.
 
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.
@@ -13,10 +18,14 @@
 pub mod anchor;
 pub mod build;
 pub mod diagnostic;
+pub mod fix;
 pub mod interop;
 pub mod load;
 pub mod output;
 pub mod render;
+pub mod report;
+pub mod scaffold;
+pub mod serve;
 pub mod source;
 
 use std::path::{Path, PathBuf};

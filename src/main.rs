@@ -3,22 +3,26 @@
 //! 2 usage or I/O errors).
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use briefing::build::{self, Outcome};
 use briefing::diagnostic::{display_path, Diagnostic};
-use briefing::{output, Error};
+use briefing::fix::{self, FixOptions};
+use briefing::report::Report;
+use briefing::serve::{ServeOptions, Session};
+use briefing::{output, scaffold, Error};
 
 #[derive(Parser)]
 #[command(
     name = "briefing",
     version,
     about = "Build annotated briefings: an article, notes anchored to its phrases, a glossary.",
-    after_help = "Examples:\n  briefing build                   build ./content into ./public\n  briefing build --root site --output /tmp/out\n  briefing check                   report every problem, write nothing"
+    after_help = "Examples:\n  briefing build                   build ./content into ./public\n  briefing build --root site --output /tmp/out\n  briefing check                   report every problem, write nothing\n  briefing serve --open            preview with live reload at http://127.0.0.1:1111/\n  briefing fix --apply             re-anchor notes after the article was updated\n  briefing new city-council        start a new briefing"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -43,8 +47,56 @@ enum Command {
         quiet: bool,
     },
     /// Run the whole build in memory and report every error and warning; write nothing.
-    #[command(after_help = "Examples:\n  briefing check\n  briefing check --root my-site")]
+    #[command(
+        after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O errors.\n\nExamples:\n  briefing check\n  briefing check --root my-site --format json"
+    )]
     Check {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// `human`: located messages on stderr, in colour on a terminal (not with
+        /// NO_COLOR); `json`: one JSON document on stdout, for editors and CI.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Build the site in memory, serve it, and rebuild and reload open pages on every save.
+    #[command(
+        after_help = "public/ is never written: pages are served from memory, with a small live-reload script added.\nA failed rebuild keeps the last good pages and shows the errors over them in the browser.\n\nExamples:\n  briefing serve\n  briefing serve --port 8080 --open\n  briefing serve --interface 0.0.0.0     # reachable from other machines"
+    )]
+    Serve {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The port to listen on (0: any free port).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on.
+        #[arg(long, short, default_value = "127.0.0.1")]
+        interface: IpAddr,
+        /// Open the site in a browser.
+        #[arg(long, short)]
+        open: bool,
+        /// Quiet time before a rebuild, in milliseconds.
+        #[arg(long, default_value_t = 20, hide = true)]
+        debounce_ms: u64,
+    },
+    /// Re-anchor notes whose quotes no longer match after the article was replaced by a newer version.
+    #[command(
+        after_help = "Without --apply, only shows each proposed new quote (old → new, with similarity).\nWith --apply, rewrites just those `quote:` values; comments, order and formatting stay.\nNotes that cannot be re-anchored with confidence are listed as lost and left as they are.\nExit codes: 0 every note anchors, 1 some notes are lost, 2 usage or I/O errors.\n\nExamples:\n  briefing fix\n  briefing fix --apply\n  briefing fix --min-similarity 0.9"
+    )]
+    Fix {
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Rewrite the quotes in the YAML files.
+        #[arg(long)]
+        apply: bool,
+        /// The lowest similarity (0 to 1) at which a phrase may replace a quote.
+        #[arg(long, default_value_t = 0.8)]
+        min_similarity: f64,
+    },
+    /// Start a new briefing: content/SLUG/ with article.md and annotations.yaml to fill in.
+    #[command(after_help = "Examples:\n  briefing new city-council-vote")]
+    New {
+        /// The folder name, which becomes the page's URL: lowercase letters, digits, hyphens.
+        slug: String,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -86,7 +138,34 @@ fn main() -> ExitCode {
             let output = output.unwrap_or_else(|| build::default_output(&root));
             run_build(&root, &output, quiet, color)
         }
-        Command::Check { root } => run_check(&root, color),
+        Command::Check { root, format } => run_check(&root, format, color),
+        Command::Serve {
+            root,
+            port,
+            interface,
+            open,
+            debounce_ms,
+        } => run_serve(ServeOptions {
+            root,
+            interface,
+            port,
+            open,
+            debounce: Duration::from_millis(debounce_ms),
+            color,
+        }),
+        Command::Fix {
+            root,
+            apply,
+            min_similarity,
+        } => run_fix(
+            &root,
+            &FixOptions {
+                min_similarity,
+                apply,
+            },
+            color,
+        ),
+        Command::New { slug, root } => run_new(&root, &slug),
         Command::Import(ImportFrom::Hypothesis {
             export,
             briefing,
@@ -147,8 +226,23 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-fn run_check(root: &Path, color: bool) -> Result<ExitCode, Error> {
+/// How `check` prints.
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+fn run_check(root: &Path, format: Format, color: bool) -> Result<ExitCode, Error> {
     let outcome = build::build_site(root)?;
+    if let Format::Json = format {
+        print!("{}", Report::new(&outcome.diagnostics).to_json());
+        return Ok(if outcome.site.is_some() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(1)
+        });
+    }
     print_diagnostics(&outcome, color);
     if outcome.site.is_none() {
         eprintln!("check failed: {}", failure_summary(&outcome));
@@ -197,4 +291,41 @@ fn run_import(root: &Path, export: &Path, slug: &str, force: bool) -> Result<Exi
         );
         Ok(ExitCode::from(1))
     }
+}
+
+fn run_serve(options: ServeOptions) -> Result<ExitCode, Error> {
+    let session = Session::start(options)?;
+    let stop = session.stop_handle();
+    ctrlc::set_handler(move || {
+        if !stop.stop() {
+            // A second Ctrl-C: do not wait for anything.
+            std::process::exit(130);
+        }
+    })
+    .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+    session.run()?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_fix(root: &Path, options: &FixOptions, color: bool) -> Result<ExitCode, Error> {
+    let report = fix::fix(root, options)?;
+    let stdout_color = color && std::io::stdout().is_terminal();
+    print!("{}", report.render(stdout_color));
+    Ok(if report.all_fine() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
+
+fn run_new(root: &Path, slug: &str) -> Result<ExitCode, Error> {
+    let made = scaffold::new_briefing(root, slug)?;
+    for file in &made.files {
+        println!("created {}", display_path(file));
+    }
+    println!(
+        "Paste the article into {}, fill in its front matter, then add notes; `briefing serve` shows the page as you go.",
+        display_path(&made.dir.join("article.md"))
+    );
+    Ok(ExitCode::SUCCESS)
 }

@@ -54,6 +54,35 @@ impl BriefingSource {
 
 /// Reads the project's content. Returns what could be read and every problem.
 pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
+    let (shared, mut diagnostics) = load_shared(content_dir)?;
+    let (folders, listing) = briefing_folders(content_dir)?;
+    diagnostics.extend(listing);
+    let mut briefings = Vec::new();
+    for (name, path) in folders {
+        let (briefing, found) = load_briefing(&path, &name)?;
+        diagnostics.extend(found);
+        briefings.extend(briefing);
+    }
+    Ok((
+        Content {
+            site: shared.site,
+            glossary: shared.glossary,
+            briefings,
+        },
+        diagnostics,
+    ))
+}
+
+/// The files every briefing depends on: `site.yaml` and `glossary.yaml`.
+#[derive(Debug)]
+pub struct Shared {
+    pub site: SiteConfig,
+    pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+}
+
+/// Reads `site.yaml` and `glossary.yaml`. Kept apart from the briefings so that a
+/// rebuild after editing one note need not read them again.
+pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Error> {
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
         return Err(Error::Usage(format!(
@@ -77,8 +106,17 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
     if let Some(g) = &glossary {
         check_glossary(g, &mut diagnostics);
     }
+    Ok((Shared { site, glossary }, diagnostics))
+}
 
-    let mut briefings = Vec::new();
+/// A briefing folder: its name (the slug, if valid) and path.
+pub type Folder = (String, PathBuf);
+
+/// Lists the briefing folders of `content/` by name (the slug candidates, sorted),
+/// with a diagnostic for each symbolic link, which is never followed.
+pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnostic>), Error> {
+    let mut diagnostics = Vec::new();
+    let mut folders = Vec::new();
     let mut entries: Vec<_> = std::fs::read_dir(content_dir)
         .map_err(|e| Error::io(content_dir, e))?
         .collect::<Result<_, _>>()
@@ -98,21 +136,22 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
             );
             continue;
         }
-        if !file_type.is_dir() {
-            continue;
-        }
-        if let Some(b) = load_briefing(&path, &name, &mut diagnostics)? {
-            briefings.push(b);
+        if file_type.is_dir() {
+            folders.push((name, path));
         }
     }
-    Ok((
-        Content {
-            site,
-            glossary,
-            briefings,
-        },
-        diagnostics,
-    ))
+    Ok((folders, diagnostics))
+}
+
+/// Reads one briefing folder. Returns the briefing if it could be read, and every
+/// problem found in it; only I/O failures are errors.
+pub fn load_briefing(
+    dir: &Path,
+    slug: &str,
+) -> Result<(Option<BriefingSource>, Vec<Diagnostic>), Error> {
+    let mut diagnostics = Vec::new();
+    let briefing = read_briefing(dir, slug, &mut diagnostics)?;
+    Ok((briefing, diagnostics))
 }
 
 /// Reads an optional YAML file: `Ok(None)` when it does not exist or is broken
@@ -164,7 +203,7 @@ pub fn slugify(name: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-fn load_briefing(
+fn read_briefing(
     dir: &Path,
     slug: &str,
     diagnostics: &mut Vec<Diagnostic>,

@@ -3,7 +3,9 @@
 //! key and value sits, so that later stages (a quote that is not in the article,
 //! an unknown `see_also` id) can point at the exact line and column too.
 
-use saphyr_parser::{Event, Parser};
+use std::ops::Range;
+
+use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, Position};
@@ -19,6 +21,9 @@ pub struct Spans {
 struct Node {
     pos: Position,
     kind: NodeKind,
+    /// For a scalar: the bytes of `text` it is written with, quotes or block
+    /// header included, so that a tool can rewrite one value and nothing else.
+    extent: Option<Range<usize>>,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +48,7 @@ impl Spans {
         let mut stack: Vec<Node> = Vec::new();
         let mut keys: Vec<Option<(String, Position)>> = Vec::new();
         let mut root = None;
+        let lines = LineStarts::new(text);
         while let Some(Ok((event, span))) = parser.next_event() {
             let pos = Position {
                 line: span.start.line() + line_offset,
@@ -53,6 +59,7 @@ impl Spans {
                     stack.push(Node {
                         pos,
                         kind: NodeKind::Seq(Vec::new()),
+                        extent: None,
                     });
                     keys.push(None);
                     None
@@ -61,6 +68,7 @@ impl Spans {
                     stack.push(Node {
                         pos,
                         kind: NodeKind::Map(Vec::new()),
+                        extent: None,
                     });
                     keys.push(None);
                     None
@@ -69,7 +77,7 @@ impl Spans {
                     keys.pop();
                     stack.pop()
                 }
-                Event::Scalar(value, ..) => {
+                Event::Scalar(value, style, ..) => {
                     // A scalar in key position of a map is a key, not a value.
                     if let (
                         Some(Node {
@@ -82,15 +90,19 @@ impl Spans {
                         *slot = Some((value.into_owned(), pos));
                         None
                     } else {
+                        let start = lines.byte(text, span.start.line(), span.start.col());
+                        let end = lines.byte(text, span.end.line(), span.end.col());
                         Some(Node {
                             pos,
                             kind: NodeKind::Leaf,
+                            extent: scalar_extent(text, start, end, style),
                         })
                     }
                 }
                 Event::Alias(_) => Some(Node {
                     pos,
                     kind: NodeKind::Leaf,
+                    extent: None,
                 }),
                 Event::StreamEnd => break,
                 _ => None,
@@ -128,6 +140,25 @@ impl Spans {
         self.walk(path, true)
     }
 
+    /// The bytes of the parsed text that the scalar at `path` is written with:
+    /// from its opening quote to its closing one, from a block scalar's `|` or `>`
+    /// to the end of its last line, or a plain scalar's words. `None` when `path`
+    /// does not lead to a scalar. Offsets count from the start of the text given
+    /// to [`Spans::of`].
+    pub fn value_extent(&self, path: &[Step]) -> Option<Range<usize>> {
+        let mut node = self.root.as_ref()?;
+        for step in path {
+            node = match (&node.kind, step) {
+                (NodeKind::Seq(items), Step::Index(n)) => items.get(*n)?,
+                (NodeKind::Map(entries), Step::Key(k)) => {
+                    &entries.iter().find(|(key, ..)| key == k)?.2
+                }
+                _ => return None,
+            };
+        }
+        node.extent.clone()
+    }
+
     fn walk(&self, path: &[Step], at_key: bool) -> Option<Position> {
         let mut node = self.root.as_ref()?;
         let mut best = node.pos;
@@ -151,6 +182,120 @@ impl Spans {
         }
         Some(best)
     }
+}
+
+/// Byte offsets of line starts, to turn the parser's line and character column
+/// into a byte offset (whatever unit the parser's own index counts in).
+struct LineStarts(Vec<usize>);
+
+impl LineStarts {
+    fn new(text: &str) -> LineStarts {
+        LineStarts(
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect(),
+        )
+    }
+
+    /// The byte offset of a 1-based line and 0-based character column.
+    fn byte(&self, text: &str, line: usize, col: usize) -> usize {
+        let Some(&start) = line.checked_sub(1).and_then(|l| self.0.get(l)) else {
+            return text.len();
+        };
+        text[start..]
+            .char_indices()
+            .nth(col)
+            .map_or(text.len(), |(i, _)| start + i)
+    }
+}
+
+/// Where a scalar that starts at byte `start` ends. The parser's own end is
+/// right for plain scalars only: for quoted ones it runs on over trailing blanks
+/// and comments, and a block scalar's starts at its first line of text, not at
+/// its `|` or `>` header.
+fn scalar_extent(
+    text: &str,
+    start: usize,
+    parser_end: usize,
+    style: ScalarStyle,
+) -> Option<Range<usize>> {
+    let rest = text.get(start..)?;
+    match style {
+        ScalarStyle::Plain => {
+            let end = parser_end.clamp(start, text.len());
+            Some(start..start + text.get(start..end)?.trim_end().len())
+        }
+        ScalarStyle::SingleQuoted => {
+            let mut chars = rest.char_indices().skip(1).peekable();
+            while let Some((i, c)) = chars.next() {
+                if c == '\'' {
+                    if chars.peek().is_some_and(|&(_, n)| n == '\'') {
+                        chars.next();
+                    } else {
+                        return Some(start..start + i + 1);
+                    }
+                }
+            }
+            None
+        }
+        ScalarStyle::DoubleQuoted => {
+            let mut chars = rest.char_indices().skip(1);
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => {
+                        chars.next();
+                    }
+                    '"' => return Some(start..start + i + 1),
+                    _ => {}
+                }
+            }
+            None
+        }
+        ScalarStyle::Literal | ScalarStyle::Folded => block_scalar_extent(text, start),
+    }
+}
+
+/// A block scalar, from its `|` or `>` header to the end of its last non-blank
+/// line. `content` is where its first line of text starts, whose indentation all
+/// of its lines share; the first less indented line that is not blank ends it.
+fn block_scalar_extent(text: &str, content: usize) -> Option<Range<usize>> {
+    let line_start = text[..content].rfind('\n').map_or(0, |i| i + 1);
+    let indent = content - line_start;
+    // The header is on the last non-blank line before the text.
+    let before = text[..line_start].trim_end();
+    let header_line = before.rfind('\n').map_or(0, |i| i + 1);
+    let header = header_line + block_header_offset(&before[header_line..])?;
+    let mut end = content;
+    let mut pos = line_start;
+    for line in text[line_start..].split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        let blank = body.trim().is_empty();
+        let leading = body.len() - body.trim_start_matches(' ').len();
+        if !blank && leading < indent {
+            break;
+        }
+        if !blank {
+            end = pos + body.trim_end().len();
+        }
+        pos += line.len();
+    }
+    Some(header..end)
+}
+
+/// Where the `|` or `>` of a block scalar header is in its line, as in
+/// `quote: |-  # comment`.
+fn block_header_offset(line: &str) -> Option<usize> {
+    let is_header = |i: usize| {
+        let after = line[i + 1..]
+            .trim_start_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit())
+            .trim_start();
+        let after_value = after.is_empty() || after.starts_with('#');
+        let starts_value = i == 0 || line[..i].ends_with([' ', '\t', ':', '-']);
+        after_value && starts_value
+    };
+    line.char_indices()
+        .rfind(|&(i, c)| (c == '|' || c == '>') && is_header(i))
+        .map(|(i, _)| i)
 }
 
 /// A parsed YAML document with the positions of its parts.
@@ -330,6 +475,32 @@ mod tests {
         );
         // a missing key falls back to its map
         assert_eq!(spans.value(&[Step::Index(1), Step::Key("nope")]), at(3, 3));
+    }
+
+    #[test]
+    fn value_extents_cover_each_scalar_style_and_nothing_else() {
+        let text = "# “c” é\n- id: a  # c\n  q1: \"x “y” \\\"z\"   # after\n  q2: 'it''s'\n  q3: plain é  # c\n  q4: plain\n    continued\n  q5: |-  # keep\n    block\n\n    two\n# gone\n  q6: \"multi\n    line\"\n  q7: >\n    folded\n\n  q8: last\n";
+        let spans = Spans::of(text, 0);
+        let extent = |key: &str| {
+            spans
+                .value_extent(&[Step::Index(0), Step::Key(key)])
+                .map(|r| &text[r])
+        };
+        assert_eq!(extent("id"), Some("a"));
+        assert_eq!(extent("q1"), Some("\"x “y” \\\"z\""));
+        assert_eq!(extent("q2"), Some("'it''s'"));
+        assert_eq!(extent("q3"), Some("plain é"));
+        assert_eq!(extent("q4"), Some("plain\n    continued"));
+        assert_eq!(extent("q5"), Some("|-  # keep\n    block\n\n    two"));
+        assert_eq!(extent("q6"), Some("\"multi\n    line\""));
+        assert_eq!(extent("q7"), Some(">\n    folded"));
+        assert_eq!(extent("q8"), Some("last"));
+        assert_eq!(extent("nope"), None);
+        assert_eq!(
+            spans.value_extent(&[Step::Index(0)]),
+            None,
+            "a map is not a scalar"
+        );
     }
 
     #[test]

@@ -1,0 +1,842 @@
+//! `briefing fix`: when `article.md` is replaced by a newer version of the
+//! article, find each note whose quote no longer matches exactly once and
+//! propose the article's new wording of the phrase; with `--apply`, rewrite those
+//! `quote:` values and not one other byte of the YAML.
+//!
+//! The search is fuzzy but never guesses. Every phrase of a block (runs of whole
+//! words, of about the quote's length) is scored by normalized Levenshtein
+//! similarity on folded text; a note is re-anchored only when the best phrase
+//! reaches the threshold, no other place comes close to it (when one does, the
+//! note's `prefix`/`suffix` may tell them apart, as in Hypothesis), and the note,
+//! with the new quote and everything else unchanged, anchors to exactly that
+//! place. Anything else is listed as lost and left alone.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::anchor::{self, fold::fold, AnchorError, ParsedArticle, QuoteSelector};
+use crate::diagnostic::{display_path, Diagnostic, Position};
+use crate::load::model::NoteSpec;
+use crate::load::yaml::Step;
+use crate::load::{self, BriefingSource, YamlFile};
+use crate::report::plural;
+use crate::Error;
+
+/// How `fix` runs.
+#[derive(Debug, Clone)]
+pub struct FixOptions {
+    /// The lowest similarity (0 to 1) at which a phrase may replace a quote.
+    pub min_similarity: f64,
+    /// Rewrite the YAML files; without it, only report.
+    pub apply: bool,
+}
+
+impl Default for FixOptions {
+    fn default() -> Self {
+        FixOptions {
+            min_similarity: 0.8,
+            apply: false,
+        }
+    }
+}
+
+/// How much better than the runner-up the best phrase must be; closer than this,
+/// the two are equally likely and the note is lost rather than guessed.
+const AMBIGUITY_MARGIN: f64 = 0.05;
+
+/// How much better one place's context (prefix/suffix) must match to decide
+/// between two equally similar phrases.
+const CONTEXT_MARGIN: f64 = 0.2;
+
+/// Characters compared in one search at most, so a huge article cannot hang `fix`.
+const SEARCH_BUDGET: usize = 400_000_000;
+
+/// A note that can be re-anchored: its old quote and the article's new phrase.
+#[derive(Debug, Clone)]
+pub struct Proposal {
+    /// The YAML file and the position of the `quote:` value.
+    pub file: PathBuf,
+    pub position: Option<Position>,
+    pub note: String,
+    pub old: String,
+    pub new: String,
+    /// 0 to 1, on folded text.
+    pub similarity: f64,
+    pub article: PathBuf,
+    pub article_line: usize,
+    index: usize,
+}
+
+/// A note that cannot be re-anchored with confidence.
+#[derive(Debug, Clone)]
+pub struct Lost {
+    pub file: PathBuf,
+    pub position: Option<Position>,
+    pub note: String,
+    pub quote: String,
+    pub reason: String,
+}
+
+/// What `fix` found, and did.
+#[derive(Debug, Default)]
+pub struct FixReport {
+    pub proposals: Vec<Proposal>,
+    pub lost: Vec<Lost>,
+    /// Problems that kept files from being read; their notes were not checked.
+    pub errors: Vec<Diagnostic>,
+    /// Notes that still anchor exactly once.
+    pub anchored: usize,
+    /// Files rewritten (with `apply`).
+    pub written: Vec<PathBuf>,
+    pub applied: bool,
+}
+
+impl FixReport {
+    /// True when every note anchors (or will, once the proposals are applied).
+    pub fn all_fine(&self) -> bool {
+        self.lost.is_empty() && self.errors.is_empty()
+    }
+
+    /// The report as the user reads it; with `color`, in ANSI colours.
+    pub fn render(&self, color: bool) -> String {
+        let paint = |code: &str, text: &str| {
+            if color {
+                format!("\x1b[{code}m{text}\x1b[0m")
+            } else {
+                text.to_string()
+            }
+        };
+        let mut out = String::new();
+        for d in &self.errors {
+            out.push_str(&d.render(color));
+        }
+        // Proposals and lost notes together, in the order of the files.
+        let mut entries: Vec<(&Path, Option<Position>, String)> = Vec::new();
+        for p in &self.proposals {
+            entries.push((
+                &p.file,
+                p.position,
+                format!(
+                    "{}: note `{}`: {} ({:.0}% similar, {}:{})\n  {} {:?}\n  {} {:?}\n",
+                    location(&p.file, p.position),
+                    p.note,
+                    paint(
+                        "1;32",
+                        if self.applied {
+                            "quote re-anchored"
+                        } else {
+                            "quote can be re-anchored"
+                        }
+                    ),
+                    p.similarity * 100.0,
+                    display_path(&p.article),
+                    p.article_line,
+                    paint("31", "-"),
+                    p.old,
+                    paint("32", "+"),
+                    p.new,
+                ),
+            ));
+        }
+        for l in &self.lost {
+            entries.push((
+                &l.file,
+                l.position,
+                format!(
+                    "{}: note `{}`: {} quote {:?}\n  {} {}\n",
+                    location(&l.file, l.position),
+                    l.note,
+                    paint("1;33", "lost:"),
+                    l.quote,
+                    paint("1;36", "why:"),
+                    l.reason
+                ),
+            ));
+        }
+        entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+        for (_, _, text) in entries {
+            out.push_str(&text);
+        }
+        out.push_str(&self.summary());
+        out.push('\n');
+        out
+    }
+
+    fn summary(&self) -> String {
+        let n = self.proposals.len();
+        let mut parts = Vec::new();
+        if n > 0 {
+            parts.push(if self.applied {
+                format!(
+                    "{n} quote{} re-anchored and rewritten in {} file{}",
+                    plural(n),
+                    self.written.len(),
+                    plural(self.written.len())
+                )
+            } else {
+                format!(
+                    "{n} quote{} can be re-anchored: run `briefing fix --apply` to rewrite {}",
+                    plural(n),
+                    if n == 1 { "it" } else { "them" }
+                )
+            });
+        }
+        if !self.lost.is_empty() {
+            let l = self.lost.len();
+            parts.push(format!(
+                "{l} note{} lost (left as {}; fix {} by hand)",
+                plural(l),
+                if l == 1 { "it is" } else { "they are" },
+                if l == 1 { "it" } else { "them" }
+            ));
+        }
+        if !self.errors.is_empty() {
+            parts.push(format!(
+                "{} file problem{} to fix first (see `briefing check`)",
+                self.errors.len(),
+                plural(self.errors.len())
+            ));
+        }
+        if parts.is_empty() {
+            format!(
+                "All {} note{} anchor exactly once; nothing to fix.",
+                self.anchored,
+                plural(self.anchored)
+            )
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+fn location(path: &Path, position: Option<Position>) -> String {
+    match position {
+        Some(p) => format!("{}:{}:{}", display_path(path), p.line, p.column),
+        None => display_path(path),
+    }
+}
+
+/// Checks every note of the project at `root`, and with `options.apply` rewrites
+/// the quotes it can re-anchor.
+pub fn fix(root: &Path, options: &FixOptions) -> Result<FixReport, Error> {
+    if !(0.0..=1.0).contains(&options.min_similarity) {
+        return Err(Error::Usage(format!(
+            "--min-similarity must be between 0 and 1, not {}",
+            options.min_similarity
+        )));
+    }
+    let (content, diagnostics) = load::load(&root.join("content"))?;
+    let mut report = FixReport {
+        errors: diagnostics
+            .into_iter()
+            .filter(Diagnostic::is_error)
+            .collect(),
+        ..FixReport::default()
+    };
+    for briefing in &content.briefings {
+        check_briefing(briefing, options, &mut report);
+    }
+    if options.apply && !report.proposals.is_empty() {
+        apply(&content.briefings, &mut report)?;
+        report.applied = true;
+    }
+    Ok(report)
+}
+
+/// Anchors every note of one briefing, and searches for the ones that fail.
+fn check_briefing(src: &BriefingSource, options: &FixOptions, report: &mut FixReport) {
+    let article = ParsedArticle::parse(src.body());
+    let notes: Vec<(&YamlFile<Vec<NoteSpec>>, usize, &NoteSpec)> = src
+        .notes
+        .iter()
+        .flat_map(|f| f.value.iter().enumerate().map(move |(i, n)| (f, i, n)))
+        .collect();
+    let selectors: Vec<QuoteSelector> = notes.iter().map(|(_, _, n)| selector(n)).collect();
+    let results = anchor::anchor_all(&article, &selectors);
+    for ((file, index, note), result) in notes.into_iter().zip(results) {
+        let position = file.spans.value(&[Step::Index(index), Step::Key("quote")]);
+        let lost = |reason: String| Lost {
+            file: file.file.path.clone(),
+            position,
+            note: note.id.clone(),
+            quote: note.quote.clone(),
+            reason,
+        };
+        let error = match result {
+            Ok(_) => {
+                report.anchored += 1;
+                continue;
+            }
+            Err(e) => e,
+        };
+        let line_of = |found: &Found| {
+            article
+                .source_offset(found.block, found.original.start)
+                .map_or(0, |o| src.article.position(src.body_start + o).line)
+        };
+        match reanchor(&article, note, &error, options.min_similarity, &line_of) {
+            Ok(found) => {
+                let article_line = line_of(&found);
+                report.proposals.push(Proposal {
+                    file: file.file.path.clone(),
+                    position,
+                    note: note.id.clone(),
+                    old: note.quote.clone(),
+                    new: found.text,
+                    similarity: found.similarity,
+                    article: src.article.path.clone(),
+                    article_line,
+                    index,
+                });
+            }
+            Err(reason) => report.lost.push(lost(reason)),
+        }
+    }
+}
+
+fn selector(note: &NoteSpec) -> QuoteSelector<'_> {
+    QuoteSelector {
+        exact: &note.quote,
+        prefix: note.prefix.as_deref(),
+        suffix: note.suffix.as_deref(),
+        occurrence: note.occurrence,
+    }
+}
+
+/// A phrase of the article that could replace a quote.
+#[derive(Debug, Clone)]
+struct Found {
+    block: usize,
+    /// In the block's folded text.
+    folded: Range<usize>,
+    /// In the block's text as the reader sees it.
+    original: Range<usize>,
+    text: String,
+    similarity: f64,
+}
+
+/// Finds the new wording of a quote that failed to anchor, or says why not.
+fn reanchor(
+    article: &ParsedArticle,
+    note: &NoteSpec,
+    error: &AnchorError,
+    min_similarity: f64,
+    line_of: &dyn Fn(&Found) -> usize,
+) -> Result<Found, String> {
+    match error {
+        AnchorError::NotFound { .. } | AnchorError::CrossesBlocks => {}
+        AnchorError::EmptyQuote => return Err("the quote is empty".into()),
+        AnchorError::Ambiguous { count, .. } => {
+            return Err(format!(
+                "the quote now occurs {count} times; add a `prefix`, `suffix` or `occurrence` (`briefing check` lists them)"
+            ))
+        }
+        AnchorError::ContextNotFound { .. } => {
+            return Err(
+                "the quote is still in the article, but its `prefix`/`suffix` no longer are; update them"
+                    .into(),
+            )
+        }
+        AnchorError::NoSuchOccurrence { asked, count } => {
+            return Err(format!(
+                "`occurrence: {asked}` asks for more places than the {count} where the quote occurs"
+            ))
+        }
+    }
+    let needle = fold(&note.quote).trim().to_string();
+    let ranked = search(article, &needle, min_similarity)?;
+    let Some(best) = ranked.first() else {
+        return Err(closest_hint(article, &needle, min_similarity));
+    };
+    // The places about as close as the best one, each counted once.
+    let mut close: Vec<&Found> = vec![best];
+    for c in &ranked[1..] {
+        if c.similarity <= best.similarity - AMBIGUITY_MARGIN {
+            break;
+        }
+        if close.iter().all(|k| !overlaps(k, c)) {
+            close.push(c);
+        }
+    }
+    if close.len() == 1 {
+        validate(article, note, best)?;
+        return Ok(best.clone());
+    }
+    // The note's own prefix, suffix or occurrence may pick one of them exactly …
+    let fitting: Vec<&Found> = close
+        .iter()
+        .copied()
+        .filter(|c| validate(article, note, c).is_ok())
+        .collect();
+    if let [only] = fitting.as_slice() {
+        return Ok((*only).clone());
+    }
+    // … or its context match one clearly better (Hypothesis-style).
+    match pick_by_context(article, note, close[0], close[1]) {
+        Some(c) if close.len() == 2 && validate(article, note, c).is_ok() => Ok(c.clone()),
+        _ => Err(format!(
+            "{} places are about as close: {:?} (line {}, {:.0}%) and {:?} (line {}, {:.0}%); edit the quote by hand",
+            close.len(),
+            close[0].text,
+            line_of(close[0]),
+            close[0].similarity * 100.0,
+            close[1].text,
+            line_of(close[1]),
+            close[1].similarity * 100.0
+        )),
+    }
+}
+
+fn overlaps(a: &Found, b: &Found) -> bool {
+    a.block == b.block && a.folded.start < b.folded.end && b.folded.start < a.folded.end
+}
+
+/// Between two equally similar phrases, the one whose surroundings match the
+/// note's `prefix` and `suffix` clearly better; `None` if the context cannot tell.
+fn pick_by_context<'a>(
+    article: &ParsedArticle,
+    note: &NoteSpec,
+    a: &'a Found,
+    b: &'a Found,
+) -> Option<&'a Found> {
+    if note.prefix.is_none() && note.suffix.is_none() {
+        return None;
+    }
+    let (sa, sb) = (
+        context_similarity(article, note, a),
+        context_similarity(article, note, b),
+    );
+    if sa >= sb + CONTEXT_MARGIN {
+        Some(a)
+    } else if sb >= sa + CONTEXT_MARGIN {
+        Some(b)
+    } else {
+        None
+    }
+}
+
+/// How well the text around a phrase matches the note's prefix and suffix (0 to 1).
+fn context_similarity(article: &ParsedArticle, note: &NoteSpec, found: &Found) -> f64 {
+    let text = &article.blocks[found.block].folded.text;
+    let mut scores = Vec::new();
+    if let Some(prefix) = &note.prefix {
+        let prefix = fold(prefix);
+        let before: String = text[..found.folded.start]
+            .chars()
+            .rev()
+            .take(prefix.chars().count())
+            .collect::<Vec<_>>()
+            .into_iter()
+            .rev()
+            .collect();
+        scores.push(strsim::normalized_levenshtein(&prefix, &before));
+    }
+    if let Some(suffix) = &note.suffix {
+        let suffix = fold(suffix);
+        let after: String = text[found.folded.end..]
+            .chars()
+            .take(suffix.chars().count())
+            .collect();
+        scores.push(strsim::normalized_levenshtein(&suffix, &after));
+    }
+    scores.iter().sum::<f64>() / scores.len().max(1) as f64
+}
+
+/// The note, with the new quote and its own prefix, suffix and occurrence, must
+/// anchor to exactly the phrase found: what `fix` writes, `build` accepts.
+fn validate(article: &ParsedArticle, note: &NoteSpec, found: &Found) -> Result<(), String> {
+    let candidate = QuoteSelector {
+        exact: &found.text,
+        ..selector(note)
+    };
+    match anchor::anchor(article, &candidate) {
+        Ok(a) if a.block == found.block && a.range == found.original => Ok(()),
+        Ok(_) => Err(format!(
+            "the closest phrase, {:?}, also occurs elsewhere and the note's context picks another place",
+            found.text
+        )),
+        Err(AnchorError::Ambiguous { count, .. }) => Err(format!(
+            "the closest phrase, {:?} ({:.0}%), occurs {count} times in the article; edit the quote by hand",
+            found.text,
+            found.similarity * 100.0
+        )),
+        Err(_) => Err(format!(
+            "the closest phrase, {:?} ({:.0}%), does not fit the note's `prefix`/`suffix`/`occurrence`; update them by hand",
+            found.text,
+            found.similarity * 100.0
+        )),
+    }
+}
+
+/// Why nothing was found, naming the closest phrase when there is one.
+fn closest_hint(article: &ParsedArticle, needle: &str, min_similarity: f64) -> String {
+    let floor = format!(
+        "no phrase of the article is at least {:.0}% similar to the quote",
+        min_similarity * 100.0
+    );
+    match anchor::nearest_phrase(article, needle) {
+        Some(s) => format!(
+            "{floor} (the closest, {:?}, is {:.0}%); the passage may have been cut",
+            s.text,
+            s.similarity * 100.0
+        ),
+        None => format!("{floor}; the passage may have been cut"),
+    }
+}
+
+/// Every phrase of whole words whose similarity to `needle` (folded) reaches
+/// `min_similarity`, best first. Phrases are only tried at lengths that could
+/// reach it: similarity is at most the ratio of the shorter length to the longer.
+fn search(
+    article: &ParsedArticle,
+    needle: &str,
+    min_similarity: f64,
+) -> Result<Vec<Found>, String> {
+    let m = needle.chars().count();
+    if m == 0 {
+        return Ok(Vec::new());
+    }
+    let min = min_similarity.max(0.01);
+    let shortest = (m as f64 * min).floor() as usize;
+    let longest = (m as f64 / min).ceil() as usize;
+    let total_words: usize = article
+        .blocks
+        .iter()
+        .map(|b| b.folded.text.split(' ').count())
+        .sum();
+    let per_window = m.saturating_mul(longest);
+    let windows_per_start = longest.saturating_sub(shortest) / 2 + 2;
+    if total_words
+        .saturating_mul(windows_per_start)
+        .saturating_mul(per_window)
+        > SEARCH_BUDGET
+    {
+        return Err("the article is too long to search for this quote; edit it by hand".into());
+    }
+    let mut found = Vec::new();
+    for (b, block) in article.blocks.iter().enumerate() {
+        let text = &block.folded.text;
+        let words = word_spans(text);
+        for (i, first) in words.iter().enumerate() {
+            for last in &words[i..] {
+                for range in trimmed_variants(text, first.start..last.end) {
+                    let phrase = &text[range.clone()];
+                    let len = phrase.chars().count();
+                    if len < shortest || len > longest {
+                        continue;
+                    }
+                    let similarity = strsim::normalized_levenshtein(needle, phrase);
+                    if similarity >= min_similarity {
+                        let original = block.folded.to_original(&block.text, range.clone());
+                        found.push(Found {
+                            block: b,
+                            text: block.text[original.clone()].to_string(),
+                            folded: range,
+                            original,
+                            similarity,
+                        });
+                    }
+                }
+                if text[first.start..last.end].chars().count() > longest {
+                    break;
+                }
+            }
+        }
+    }
+    // Best first; among equals, the shorter phrase, then the earlier one.
+    found.sort_by(|a, b| {
+        b.similarity
+            .total_cmp(&a.similarity)
+            .then(a.text.len().cmp(&b.text.len()))
+            .then((a.block, a.folded.start).cmp(&(b.block, b.folded.start)))
+    });
+    Ok(found)
+}
+
+/// A phrase, and the same without the punctuation that clings to its first or
+/// last word ("2015," → "2015"), so that a quote need not end on a comma.
+fn trimmed_variants(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
+    let phrase = &text[range.clone()];
+    let trimmed_end = phrase.trim_end_matches([',', ';', ':', '.', '!', '?', ')', '"', '\'']);
+    let trimmed = trimmed_end.trim_start_matches(['(', '"', '\'']);
+    let start = range.start + (trimmed_end.len() - trimmed.len());
+    let end = range.start + trimmed_end.len();
+    if start < end && (start, end) != (range.start, range.end) {
+        vec![range, start..end]
+    } else {
+        vec![range]
+    }
+}
+
+/// The words of folded text (single spaces between them).
+fn word_spans(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let mut start = 0;
+    for (i, c) in text.char_indices() {
+        if c == ' ' {
+            if i > start {
+                spans.push(start..i);
+            }
+            start = i + 1;
+        }
+    }
+    if text.len() > start {
+        spans.push(start..text.len());
+    }
+    spans
+}
+
+/// Rewrites each YAML file that has proposals; a file that cannot be rewritten
+/// safely keeps its bytes and its proposals become lost notes.
+fn apply(briefings: &[BriefingSource], report: &mut FixReport) -> Result<(), Error> {
+    let mut by_file: BTreeMap<PathBuf, Vec<Proposal>> = BTreeMap::new();
+    for p in report.proposals.drain(..) {
+        by_file.entry(p.file.clone()).or_default().push(p);
+    }
+    for (path, proposals) in by_file {
+        let Some(file) = briefings
+            .iter()
+            .flat_map(|b| &b.notes)
+            .find(|f| f.file.path == path)
+        else {
+            continue;
+        };
+        let edits: Vec<(usize, &str)> = proposals
+            .iter()
+            .map(|p| (p.index, p.new.as_str()))
+            .collect();
+        match rewrite(file, &edits) {
+            Ok(text) => {
+                write_back(&path, &file.file.text, &text)?;
+                report.written.push(path);
+                report.proposals.extend(proposals);
+            }
+            Err(why) => report.lost.extend(proposals.into_iter().map(|p| Lost {
+                file: p.file,
+                position: p.position,
+                note: p.note,
+                quote: p.old,
+                reason: format!(
+                    "{why}; the file was left as it is (the article now reads {:?})",
+                    p.new
+                ),
+            })),
+        }
+    }
+    Ok(())
+}
+
+/// The file's text with the `quote:` values of the given notes replaced, and no
+/// other change: checked by parsing both texts and comparing every value.
+fn rewrite(file: &YamlFile<Vec<NoteSpec>>, edits: &[(usize, &str)]) -> Result<String, String> {
+    let text = &file.file.text;
+    let mut ranges: Vec<(Range<usize>, String)> = Vec::new();
+    for &(index, new) in edits {
+        let extent = file
+            .spans
+            .value_extent(&[Step::Index(index), Step::Key("quote")])
+            .ok_or("cannot find where the quote is written in the file")?;
+        ranges.push((extent, yaml_double_quoted(new)));
+    }
+    ranges.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
+    if ranges.windows(2).any(|w| w[1].0.end > w[0].0.start) {
+        return Err("two quotes share their text in the file (a YAML alias?)".into());
+    }
+    let mut out = text.clone();
+    for (range, replacement) in &ranges {
+        out.replace_range(range.clone(), replacement);
+    }
+    verify(text, &out, edits)?;
+    Ok(out)
+}
+
+/// Parses the old and the new text and compares them: the new must be the old
+/// with only the given quotes changed.
+fn verify(old: &str, new: &str, edits: &[(usize, &str)]) -> Result<(), String> {
+    let unsafe_edit = || "rewriting the quote would change the file in other ways".to_string();
+    let mut expected: serde_yaml_ng::Value =
+        serde_yaml_ng::from_str(old).map_err(|_| unsafe_edit())?;
+    for &(index, quote) in edits {
+        let slot = expected
+            .get_mut(index)
+            .and_then(|note| note.get_mut("quote"))
+            .ok_or_else(unsafe_edit)?;
+        *slot = serde_yaml_ng::Value::String(quote.to_string());
+    }
+    let actual: serde_yaml_ng::Value = serde_yaml_ng::from_str(new).map_err(|_| unsafe_edit())?;
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(unsafe_edit())
+    }
+}
+
+/// Writes the new text in place of the old, atomically, keeping a byte-order
+/// mark and the file's permissions; refuses if the file changed since it was read.
+fn write_back(path: &Path, old_text: &str, new_text: &str) -> Result<(), Error> {
+    let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+    let bom = bytes.starts_with("\u{feff}".as_bytes());
+    let current = &bytes[if bom { 3 } else { 0 }..];
+    if current != old_text.as_bytes() {
+        return Err(Error::Usage(format!(
+            "{} changed while briefing fix was running; run it again",
+            display_path(path)
+        )));
+    }
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let temp = path.with_file_name(format!(".{name}.briefing-fix"));
+    let mut out = Vec::with_capacity(new_text.len() + 3);
+    if bom {
+        out.extend_from_slice("\u{feff}".as_bytes());
+    }
+    out.extend_from_slice(new_text.as_bytes());
+    let written = fs::write(&temp, &out)
+        .and_then(|()| {
+            let permissions = fs::metadata(path)?.permissions();
+            fs::set_permissions(&temp, permissions)
+        })
+        .and_then(|()| fs::rename(&temp, path));
+    if let Err(e) = written {
+        let _ = fs::remove_file(&temp);
+        return Err(Error::io(path, e));
+    }
+    Ok(())
+}
+
+/// A YAML double-quoted scalar for any text: the only style in which every
+/// string can be written on one line.
+pub fn yaml_double_quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\u{0}' => out.push_str("\\0"),
+            '\u{85}' => out.push_str("\\N"),
+            '\u{a0}' => out.push_str("\\_"),
+            '\u{2028}' => out.push_str("\\L"),
+            '\u{2029}' => out.push_str("\\P"),
+            c if c.is_control() || c == '\u{feff}' => {
+                out.push_str(&format!("\\u{:04X}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn note(quote: &str) -> NoteSpec {
+        serde_yaml_ng::from_str(&format!(
+            "id: n\nquote: {}\nkind: context\nnote: x\n",
+            yaml_double_quoted(quote)
+        ))
+        .unwrap()
+    }
+
+    fn found(md: &str, quote: &str) -> Result<String, String> {
+        let article = ParsedArticle::parse(md);
+        let n = note(quote);
+        let error = anchor::anchor(&article, &selector(&n)).unwrap_err();
+        reanchor(&article, &n, &error, 0.8, &|_| 1).map(|f| f.text)
+    }
+
+    #[test]
+    fn one_word_changed_is_reanchored_with_the_articles_characters() {
+        assert_eq!(
+            found(
+                "China “launched” the DSR initiative in 2015, to grow.",
+                "China started the DSR initiative in 2015"
+            ),
+            Ok("China “launched” the DSR initiative in 2015".to_string())
+        );
+    }
+
+    #[test]
+    fn a_cut_passage_is_lost_and_names_the_closest_phrase() {
+        let err = found(
+            "Officials met in Xian on Tuesday.",
+            "the forum discussed cross-border data flows",
+        )
+        .unwrap_err();
+        assert!(
+            err.contains("no phrase of the article is at least 80%"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn two_equally_close_places_are_ambiguous() {
+        let clear = found(
+            "First the ministry expanded the plan. Later the ministry extended the plan.",
+            "the ministry expandet the plan",
+        );
+        assert_eq!(clear, Ok("the ministry expanded the plan".to_string()));
+        let err = found(
+            "Now the old plan grew. Then the old plan grew again.",
+            "the old plan grows",
+        )
+        .unwrap_err();
+        assert!(err.contains("2 places are about as close"), "{err}");
+    }
+
+    #[test]
+    fn context_decides_between_equal_candidates() {
+        let article =
+            ParsedArticle::parse("In 2015 the plan grew fast. In 2016 the plan grew slowly.");
+        let mut n = note("the plan grows");
+        n.prefix = Some("In 2016 ".into());
+        let error = anchor::anchor(&article, &selector(&n)).unwrap_err();
+        let f = reanchor(&article, &n, &error, 0.8, &|_| 1).unwrap();
+        assert_eq!(f.text, "the plan grew");
+        assert!(f.folded.start > 20, "the second place: {f:?}");
+    }
+
+    #[test]
+    fn double_quoted_yaml_round_trips() {
+        for s in [
+            "plain",
+            "quote \" and \\ backslash",
+            "tab\tnew\nline",
+            "“curly” — dash … ellipsis",
+            "nbsp\u{a0}here",
+            "bell\u{7} and \u{2028}",
+            "# not a comment: really",
+        ] {
+            let yaml = format!("q: {}\n", yaml_double_quoted(s));
+            let v: std::collections::BTreeMap<String, String> =
+                serde_yaml_ng::from_str(&yaml).unwrap();
+            assert_eq!(v["q"], s, "{yaml}");
+        }
+    }
+
+    #[test]
+    fn rewrite_changes_only_the_quote_bytes() {
+        let text = "# notes\n- id: a   # first\n  quote: 'old ''one'''  # keep\n  kind: context\n  note: x\n- id: b\n  quote: |\n    old two\n  # between\n  kind: context\n  note: y\n";
+        let f = crate::source::SourceFile::new(Path::new("a.yaml"), text.to_string());
+        let located = crate::load::yaml::parse::<Vec<NoteSpec>>(&f, text, 0, "notes").unwrap();
+        let file = YamlFile {
+            file: f,
+            value: located.value,
+            spans: located.spans,
+        };
+        let out = rewrite(&file, &[(0, "new “one”"), (1, "new two")]).unwrap();
+        assert_eq!(
+            out,
+            "# notes\n- id: a   # first\n  quote: \"new “one”\"  # keep\n  kind: context\n  note: x\n- id: b\n  quote: \"new two\"\n  # between\n  kind: context\n  note: y\n"
+        );
+    }
+}

@@ -1,0 +1,171 @@
+//! `briefing new SLUG`: a new briefing folder with an `article.md` whose front
+//! matter is ready to fill in and an `annotations.yaml` with a commented example
+//! note. It never overwrites: if the folder exists, nothing is written.
+
+use std::fs::{self, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use crate::diagnostic::display_path;
+use crate::load::{is_valid_slug, slugify};
+use crate::Error;
+
+/// The files `new` wrote.
+#[derive(Debug)]
+pub struct Scaffolded {
+    pub dir: PathBuf,
+    pub files: Vec<PathBuf>,
+}
+
+/// Creates `ROOT/content/SLUG/` with its two files.
+pub fn new_briefing(root: &Path, slug: &str) -> Result<Scaffolded, Error> {
+    if !is_valid_slug(slug) {
+        let suggestion = slugify(slug);
+        return Err(Error::Usage(format!(
+            "`{slug}` cannot be a briefing's name: it becomes the page's URL, so use lowercase letters, digits and hyphens{}",
+            if suggestion.is_empty() || suggestion == slug {
+                String::new()
+            } else {
+                format!(", e.g. `{suggestion}`")
+            }
+        )));
+    }
+    let content = root.join("content");
+    let dir = content.join(slug);
+    if fs::symlink_metadata(&dir).is_ok() {
+        return Err(Error::Usage(format!(
+            "{} already exists; briefing new never overwrites: choose another name or edit that briefing",
+            display_path(&dir)
+        )));
+    }
+    fs::create_dir_all(&content).map_err(|e| Error::io(&content, e))?;
+    // create_dir (not _all) fails if another process made the folder meanwhile.
+    fs::create_dir(&dir).map_err(|e| match e.kind() {
+        std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+            "{} already exists; briefing new never overwrites",
+            display_path(&dir)
+        )),
+        _ => Error::io(&dir, e),
+    })?;
+    let today = today();
+    let mut files = Vec::new();
+    for (name, text) in [
+        ("article.md", article_template(&today)),
+        ("annotations.yaml", annotations_template()),
+    ] {
+        let path = dir.join(name);
+        write_new(&path, &text)?;
+        files.push(path);
+    }
+    Ok(Scaffolded { dir, files })
+}
+
+/// Writes a file that must not exist yet.
+fn write_new(path: &Path, text: &str) -> Result<(), Error> {
+    let mut file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    file.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))
+}
+
+fn article_template(today: &str) -> String {
+    format!(
+        r#"---
+title: "The headline, exactly as published"
+date: {today}                  # the date of the events reported; orders the index
+summary: "One or two sentences for the site index."
+# checked: {today}             # when the notes were last checked against their sources
+# source:                         # the original article; leave out what is not known
+#   publisher: "The newspaper"
+#   title: "The headline, as the newspaper gave it"
+#   url: https://example.org/the-article
+#   published: {today}
+#   author: "The reporter"
+# editor_summary:                 # 3–5 points, shown as the editors' own
+#   - "What happened: …"
+---
+Paste the article here, exactly as published: keep its words as they are and put
+corrections and context in annotations.yaml.
+"#
+    )
+}
+
+fn annotations_template() -> String {
+    r#"# The notes of this briefing: a list, one entry per note. There are none yet, so the
+# list is empty (`[]`). To add the first, replace `[]` with the example below and remove
+# the leading `# ` of its lines. See "annotations.yaml" in the README for every key.
+[]
+
+# - id: first-note                 # unique in the briefing; the page links to #note-first-note
+#   quote: "exactly as published"  # the phrase of the article the note explains, copied exactly
+#   # prefix: "the article here, " # optional: the text just before, if the phrase occurs twice
+#   kind: context                  # context | correction | clarification | disclosure
+#   note: |                        # Markdown
+#     What the reader should know about this phrase, and how we know it.
+#   sources:
+#     - title: "The source's title"
+#       publisher: "Who published it"
+#       date: 2024-01-31            # YYYY-MM-DD, YYYY-MM or YYYY
+#       url: https://example.org/the-source
+"#
+    .to_string()
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, for the front matter to start from.
+fn today() -> String {
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let (y, m, d) = civil_from_days(days);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Converts days since 1970-01-01 to a (year, month, day) date; the algorithm
+/// is Howard Hinnant's `civil_from_days`.
+fn civil_from_days(days: i64) -> (i64, u32, u32) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    (y, m, d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_dates() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(19_829), (2024, 4, 16));
+        assert_eq!(civil_from_days(11_016), (2000, 2, 29));
+    }
+
+    #[test]
+    fn the_scaffold_builds_and_is_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let made = new_briefing(dir.path(), "city-council").unwrap();
+        assert_eq!(made.files.len(), 2);
+        let outcome = crate::build::build_site(dir.path()).unwrap();
+        assert!(
+            outcome.site.is_some(),
+            "a new briefing builds: {:#?}",
+            outcome.diagnostics
+        );
+        let annotations = dir.path().join("content/city-council/annotations.yaml");
+        std::fs::write(&annotations, "mine").unwrap();
+        assert!(new_briefing(dir.path(), "city-council").is_err());
+        assert_eq!(std::fs::read_to_string(&annotations).unwrap(), "mine");
+        assert!(new_briefing(dir.path(), "City Council").is_err());
+        assert!(new_briefing(dir.path(), "../escape").is_err());
+    }
+}
