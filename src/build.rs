@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::anchor::article::markdown_options;
 use crate::anchor::{self, AnchorError, ParsedArticle, QuoteSelector};
 use crate::diagnostic::{self, Diagnostic, Position};
 use crate::interop::export::{self, ExportContext, ExportNote, Place};
@@ -468,7 +469,7 @@ fn build_briefing(
                     ),
             );
         }
-        check_markdown_links(&note.note, &file.file, at("note"), &mut diagnostics);
+        check_markdown_links(&note.note, &file.file, || at("note"), &mut diagnostics);
         match result {
             Ok(a) => {
                 if a.folded_only {
@@ -831,57 +832,75 @@ pub fn check_sources(
     for (j, s) in sources.iter().enumerate() {
         let mut path = base.to_vec();
         path.extend([Step::Key("sources"), Step::Index(j)]);
-        let at = spans.value(&path);
+        // Positions are looked up only for a problem: reading them costs a parse.
+        let at = || spans.value(&path);
         match &s.url {
             Some(url) if !is_safe_url(url) => diagnostics.push(
-                file.error_at(at, format!("source URL `{url}` is not allowed"))
+                file.error_at(at(), format!("source URL `{url}` is not allowed"))
                     .with_help("source links must be http(s) addresses"),
             ),
             Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
                 diagnostics.push(
-                    file.warning_at(at, format!("source URL `{url}` is not an http(s) address"))
-                        .with_help("give the full address, starting with https://"),
+                    file.warning_at(
+                        at(),
+                        format!("source URL `{url}` is not an http(s) address"),
+                    )
+                    .with_help("give the full address, starting with https://"),
                 )
             }
             Some(_) => {}
             None => diagnostics.push(
-                file.warning_at(at, format!("source “{}” has no URL", s.title))
+                file.warning_at(at(), format!("source “{}” has no URL", s.title))
                     .with_help("add `url:` so readers can check the source"),
             ),
         }
         if s.date.is_none() {
             diagnostics.push(
-                file.warning_at(at, format!("source “{}” has no date", s.title))
+                file.warning_at(at(), format!("source “{}” has no date", s.title))
                     .with_help("add `date:` (YYYY-MM-DD, YYYY-MM or YYYY)"),
             );
         }
         if sources[..j].contains(s) {
             diagnostics.push(
-                file.warning_at(at, format!("source “{}” is listed twice", s.title))
+                file.warning_at(at(), format!("source “{}” is listed twice", s.title))
                     .with_help("remove the duplicate"),
             );
         }
     }
 }
 
+/// Links and images in a note: only safe schemes, and nothing from the network.
 fn check_markdown_links(
     markdown: &str,
     file: &SourceFile,
-    at: Option<Position>,
+    at: impl Fn() -> Option<Position>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let parsed = ParsedArticle::parse(markdown);
-    for d in parsed.destinations {
-        if !is_safe_url(&d.url) {
+    // Every link or image needs a `[` (or `<` for an autolink); most notes have neither.
+    if !markdown.contains(['[', '<']) {
+        return;
+    }
+    let destinations =
+        pulldown_cmark::Parser::new_ext(markdown, markdown_options()).filter_map(|e| match e {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
+                Some((dest_url, false))
+            }
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) => {
+                Some((dest_url, true))
+            }
+            _ => None,
+        });
+    for (url, image) in destinations {
+        if !is_safe_url(&url) {
             diagnostics.push(
-                file.error_at(at, format!("unsafe link `{}` in a note", d.url))
+                file.error_at(at(), format!("unsafe link `{url}` in a note"))
                     .with_help("links may be http(s), mailto or relative; `javascript:` and `data:` URLs are not allowed"),
             );
-        } else if d.image && url_scheme(&d.url).is_some() {
+        } else if image && url_scheme(&url).is_some() {
             diagnostics.push(
                 file.error_at(
-                    at,
-                    format!("image `{}` would be loaded from the network", d.url),
+                    at(),
+                    format!("image `{url}` would be loaded from the network"),
                 )
                 .with_help("notes cannot load images from the network; link to the image instead"),
             );

@@ -8,13 +8,17 @@ use std::ops::Range;
 use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde::de::DeserializeOwned;
 
+use std::sync::OnceLock;
+
 use crate::diagnostic::{Diagnostic, Position};
 use crate::source::SourceFile;
 
-/// Where the parts of a YAML document are.
+/// Where the parts of a YAML document are. Only a diagnostic or `fix` needs
+/// positions, so the document is read for them on first use, not on every build.
 #[derive(Debug, Default, Clone)]
 pub struct Spans {
-    root: Option<Node>,
+    source: Option<(String, usize)>,
+    root: OnceLock<Option<Node>>,
 }
 
 #[derive(Debug, Clone)]
@@ -41,9 +45,27 @@ pub enum Step<'a> {
 }
 
 impl Spans {
+    /// Positions of `text`, whose first line is line `line_offset + 1` of its file.
+    pub fn of(text: &str, line_offset: usize) -> Spans {
+        Spans {
+            source: Some((text.to_string(), line_offset)),
+            root: OnceLock::new(),
+        }
+    }
+
+    fn root(&self) -> Option<&Node> {
+        self.root
+            .get_or_init(|| {
+                self.source
+                    .as_ref()
+                    .and_then(|(text, offset)| Self::read(text, *offset))
+            })
+            .as_ref()
+    }
+
     /// Reads the positions of a document; a document the event parser rejects
     /// yields no positions, and diagnostics fall back to the file alone.
-    pub fn of(text: &str, line_offset: usize) -> Spans {
+    fn read(text: &str, line_offset: usize) -> Option<Node> {
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Node> = Vec::new();
         let mut keys: Vec<Option<(String, Position)>> = Vec::new();
@@ -127,7 +149,7 @@ impl Spans {
                 }
             }
         }
-        Spans { root }
+        root
     }
 
     /// The position of the value at `path`, or of the deepest part of the path that exists.
@@ -146,7 +168,7 @@ impl Spans {
     /// does not lead to a scalar. Offsets count from the start of the text given
     /// to [`Spans::of`].
     pub fn value_extent(&self, path: &[Step]) -> Option<Range<usize>> {
-        let mut node = self.root.as_ref()?;
+        let mut node = self.root()?;
         for step in path {
             node = match (&node.kind, step) {
                 (NodeKind::Seq(items), Step::Index(n)) => items.get(*n)?,
@@ -160,7 +182,7 @@ impl Spans {
     }
 
     fn walk(&self, path: &[Step], at_key: bool) -> Option<Position> {
-        let mut node = self.root.as_ref()?;
+        let mut node = self.root()?;
         let mut best = node.pos;
         for (i, step) in path.iter().enumerate() {
             let last = i + 1 == path.len();
