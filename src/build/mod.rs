@@ -1,0 +1,380 @@
+//! The pipeline, end to end: load → anchor → render, all in memory. Writing is
+//! [`crate::output`]'s job, so `check` and `serve` share every step but the last.
+//!
+//! [`Incremental`] keeps each briefing's result between builds: `serve` rebuilds
+//! only the briefings an edit touched ([`Scope`]), then puts the index and
+//! glossary pages together again from all of them. [`build_site`] is one full
+//! [`Incremental`] build.
+
+mod briefing;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::diagnostic::{self, Diagnostic};
+use crate::load::model::TermSpec;
+use crate::load::yaml::Step;
+use crate::load::{self, YamlFile};
+use crate::render::glossary::TermMatcher;
+use crate::render::page::*;
+use crate::Error;
+use briefing::{build_briefing, term_view, BriefingResult, Shared};
+
+/// The built site, in memory: output paths (relative, `/`-separated) to bytes.
+#[derive(Debug, Default)]
+pub struct Site {
+    pub files: BTreeMap<String, Vec<u8>>,
+    pub briefings: usize,
+    pub notes: usize,
+    pub terms: usize,
+}
+
+/// A build's result: the site if there were no errors, and every diagnostic.
+#[derive(Debug)]
+pub struct Outcome {
+    pub site: Option<Site>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Outcome {
+    pub fn errors(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Builds the project at `root` in memory.
+pub fn build_site(root: &Path) -> Result<Outcome, Error> {
+    Incremental::new(root).build()
+}
+
+/// What a set of changed files affects, so that a rebuild redoes no more than that.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Nothing the site is built from (an editor's swap file, a file outside content/).
+    Nothing,
+    /// These briefing folders, by name; the index and glossary pages are redone too,
+    /// since they list every briefing.
+    Briefings(BTreeSet<String>),
+    /// `site.yaml`, `glossary.yaml` or a template: every page depends on them.
+    Everything,
+}
+
+impl Scope {
+    /// Classifies changed paths, given relative to the project root.
+    pub fn of<'a>(changed: impl IntoIterator<Item = &'a Path>) -> Scope {
+        let mut briefings = BTreeSet::new();
+        for path in changed {
+            let parts: Vec<String> = path
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            // The loader skips hidden files and folders; editors keep swap files there.
+            if parts.iter().any(|name| name.starts_with('.')) {
+                continue;
+            }
+            match parts
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>()
+                .as_slice()
+            {
+                ["templates", ..] | ["content"] => return Scope::Everything,
+                ["content", "site.yaml" | "glossary.yaml"] => return Scope::Everything,
+                ["content", name, ..] => {
+                    briefings.insert(name.to_string());
+                }
+                _ => {}
+            }
+        }
+        if briefings.is_empty() {
+            Scope::Nothing
+        } else {
+            Scope::Briefings(briefings)
+        }
+    }
+}
+
+/// A build kept in memory, so that after an edit only the briefings the edit
+/// touched are loaded and rendered again; the others' pages are reused.
+pub struct Incremental {
+    root: PathBuf,
+    /// What every briefing depends on; `None` until a build succeeded in reading it.
+    shared: Option<SharedInputs>,
+    /// Problems found listing `content/` (symbolic links).
+    listing: Vec<Diagnostic>,
+    /// Each briefing folder's last result, by folder name.
+    briefings: BTreeMap<String, BriefingResult>,
+    /// The folders the last (re)build loaded and rendered.
+    rendered: Vec<String>,
+}
+
+/// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
+struct SharedInputs {
+    site: load::model::SiteConfig,
+    glossary: Option<YamlFile<Vec<TermSpec>>>,
+    templates: Option<Templates>,
+    matcher: TermMatcher,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl SharedInputs {
+    fn load(root: &Path) -> Result<SharedInputs, Error> {
+        let (shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+        let templates = match Templates::load(&root.join("templates")) {
+            Ok(t) => Some(t),
+            Err(d) => {
+                diagnostics.push(d);
+                None
+            }
+        };
+        let matcher = TermMatcher::new(
+            shared
+                .glossary
+                .as_ref()
+                .map(|g| g.value.as_slice())
+                .unwrap_or_default(),
+        );
+        Ok(SharedInputs {
+            site: shared.site,
+            glossary: shared.glossary,
+            templates,
+            matcher,
+            diagnostics,
+        })
+    }
+
+    fn terms(&self) -> &[TermSpec] {
+        self.glossary
+            .as_ref()
+            .map(|g| g.value.as_slice())
+            .unwrap_or_default()
+    }
+
+    fn site_view(&self) -> SiteView {
+        SiteView {
+            title: self.site.title.clone(),
+            language: self.site.language.clone(),
+            description: self.site.description.clone(),
+        }
+    }
+}
+
+impl Incremental {
+    /// Prepares a build of the project at `root`; nothing is read yet.
+    pub fn new(root: &Path) -> Incremental {
+        Incremental {
+            root: root.to_path_buf(),
+            shared: None,
+            listing: Vec::new(),
+            briefings: BTreeMap::new(),
+            rendered: Vec::new(),
+        }
+    }
+
+    /// Builds everything, forgetting what an earlier build kept.
+    pub fn build(&mut self) -> Result<Outcome, Error> {
+        self.rebuild(&Scope::Everything)
+    }
+
+    /// Rebuilds what `scope` affects, reusing the rest from the last build. After an
+    /// I/O error the next rebuild starts from scratch, since the cache may be stale.
+    pub fn rebuild(&mut self, scope: &Scope) -> Result<Outcome, Error> {
+        let result = self.update(scope);
+        if result.is_err() {
+            self.shared = None;
+            self.briefings.clear();
+        }
+        result?;
+        Ok(self.assemble())
+    }
+
+    /// The briefing folders that the last (re)build loaded and rendered.
+    pub fn rendered(&self) -> &[String] {
+        &self.rendered
+    }
+
+    fn update(&mut self, scope: &Scope) -> Result<(), Error> {
+        let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
+        if everything {
+            self.briefings.clear();
+            self.shared = Some(SharedInputs::load(&self.root)?);
+        }
+        let content_dir = self.root.join("content");
+        let (folders, listing) = load::briefing_folders(&content_dir)?;
+        self.listing = listing;
+        let present: BTreeSet<&str> = folders.iter().map(|(name, _)| name.as_str()).collect();
+        self.briefings
+            .retain(|name, _| present.contains(name.as_str()));
+        let touched = |name: &str| match scope {
+            Scope::Briefings(names) => names.contains(name),
+            _ => false,
+        };
+        let todo: Vec<&(String, PathBuf)> = folders
+            .iter()
+            .filter(|(name, _)| !self.briefings.contains_key(name) || touched(name))
+            .collect();
+        let shared = self.shared.as_ref().ok_or_else(|| {
+            Error::Usage("internal error: shared inputs missing after loading".into())
+        })?;
+        let templates_dir = self.root.join("templates");
+        let site_view = shared.site_view();
+        let build_one = |(name, path): &&(String, PathBuf)| -> Result<_, Error> {
+            let (source, mut diagnostics) = load::load_briefing(path, name)?;
+            let mut result = match source {
+                Some(src) => build_briefing(
+                    &src,
+                    &Shared {
+                        terms: shared.terms(),
+                        matcher: &shared.matcher,
+                        templates: shared.templates.as_ref(),
+                        templates_dir: &templates_dir,
+                        site: &site_view,
+                    },
+                ),
+                None => BriefingResult {
+                    page: None,
+                    diagnostics: Vec::new(),
+                },
+            };
+            diagnostics.append(&mut result.diagnostics);
+            result.diagnostics = diagnostics;
+            Ok((name.clone(), result))
+        };
+        // One briefing (the usual edit) is built right here: handing it to the
+        // thread pool only adds a wake-up to the edit-to-reload time.
+        let results: Vec<(String, BriefingResult)> = if todo.len() == 1 {
+            todo.iter().map(build_one).collect::<Result<_, Error>>()?
+        } else {
+            todo.par_iter()
+                .map(build_one)
+                .collect::<Result<_, Error>>()?
+        };
+        self.rendered = results.iter().map(|(name, _)| name.clone()).collect();
+        self.briefings.extend(results);
+        Ok(())
+    }
+
+    /// Puts the cached pages together with a fresh index and glossary page.
+    fn assemble(&self) -> Outcome {
+        let Some(shared) = &self.shared else {
+            return Outcome {
+                site: None,
+                diagnostics: Vec::new(),
+            };
+        };
+        let terms = shared.terms();
+        let templates_dir = self.root.join("templates");
+        let mut diagnostics = shared.diagnostics.clone();
+        diagnostics.extend(self.listing.iter().cloned());
+        let mut site = Site::default();
+        let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
+        let mut entries = Vec::new();
+        for r in self.briefings.values() {
+            diagnostics.extend(r.diagnostics.iter().cloned());
+            if let Some(page) = &r.page {
+                site.notes += page.notes;
+                for t in &page.terms_used {
+                    used_in.entry(*t).or_default().push(LinkView {
+                        href: format!("../{}/index.html#use-{}", page.slug, terms[*t].id),
+                        label: page.entry.title.clone(),
+                    });
+                }
+                entries.push((page.sort_key.clone(), page.entry.clone()));
+                site.files
+                    .extend(page.files.iter().map(|(k, v)| (k.clone(), v.clone())));
+                site.briefings += 1;
+            }
+        }
+        if let Some(g) = &shared.glossary {
+            warn_unused_terms(g, &used_in, &mut diagnostics);
+        }
+        site.terms = terms.len();
+
+        if let Some(templates) = &shared.templates {
+            // Newest first; undated last; then by slug for a stable order.
+            entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let index = IndexView {
+                site: shared.site_view(),
+                css: templates.css.clone(),
+                js: templates.js.clone(),
+                root: "",
+                language: shared.site.language.clone(),
+                briefings: entries.into_iter().map(|(_, e)| e).collect(),
+                terms: terms.len(),
+            };
+            push_page(
+                &mut site,
+                "index.html",
+                templates.render("index.html", &index, &templates_dir),
+                &mut diagnostics,
+            );
+            let glossary = GlossaryView {
+                site: shared.site_view(),
+                css: templates.css.clone(),
+                js: templates.js.clone(),
+                root: "../",
+                language: shared.site.language.clone(),
+                terms: terms
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| {
+                        term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
+                            format!("#term-{id}")
+                        })
+                    })
+                    .collect(),
+            };
+            push_page(
+                &mut site,
+                "glossary/index.html",
+                templates.render("glossary.html", &glossary, &templates_dir),
+                &mut diagnostics,
+            );
+        }
+
+        diagnostic::sort(&mut diagnostics);
+        let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();
+        Outcome {
+            site: (!failed).then_some(site),
+            diagnostics,
+        }
+    }
+}
+
+fn push_page(
+    site: &mut Site,
+    path: &str,
+    rendered: Result<String, Diagnostic>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    match rendered {
+        Ok(html) => {
+            site.files.insert(path.to_string(), html.into_bytes());
+        }
+        Err(d) => diagnostics.push(d),
+    }
+}
+
+fn warn_unused_terms(
+    g: &YamlFile<Vec<TermSpec>>,
+    used: &BTreeMap<usize, Vec<LinkView>>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (i, t) in g.value.iter().enumerate() {
+        if !used.contains_key(&i) {
+            let at = g.spans.value(&[Step::Index(i), Step::Key("term")]);
+            diagnostics.push(
+                g.file
+                    .warning_at(at, format!("glossary term `{}` is not used in any briefing", t.id))
+                    .with_help("add the word as it appears in the article to `aliases`, or remove the term"),
+            );
+        }
+    }
+}
+
+/// Default output folder for a project root.
+pub fn default_output(root: &Path) -> PathBuf {
+    root.join("public")
+}
