@@ -40,6 +40,9 @@ pub enum Error {
     },
     #[error("{0}")]
     Usage(String),
+    /// Ctrl-C: the build stopped before changing the output.
+    #[error("interrupted; the output was left as it was")]
+    Interrupted,
 }
 
 impl Error {

@@ -177,7 +177,12 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            ExitCode::from(2)
+            // 130 is what shells report for a command stopped by Ctrl-C.
+            ExitCode::from(if matches!(e, Error::Interrupted) {
+                130
+            } else {
+                2
+            })
         }
     }
 }
@@ -201,7 +206,12 @@ fn failure_summary(outcome: &Outcome) -> String {
 fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCode, Error> {
     let started = Instant::now();
     output::check_output_dir(root, out)?;
+    // Ctrl-C lets the build stop at a safe point instead of killing it half way.
+    let _ = ctrlc::set_handler(output::interrupt);
     let outcome = build::build_site(root)?;
+    if output::interrupted() {
+        return Err(Error::Interrupted);
+    }
     print_diagnostics(&outcome, color);
     let Some(site) = &outcome.site else {
         eprintln!(

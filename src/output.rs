@@ -8,10 +8,23 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::build::Site;
 use crate::diagnostic::display_path;
 use crate::Error;
+
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Asks a build to stop at the next safe point (Ctrl-C): before anything in the
+/// output has been touched, or, once moving files in has begun, after the last one.
+pub fn interrupt() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
 
 /// The list of files briefing wrote, kept in the output folder.
 pub const MANIFEST: &str = ".briefing-manifest";
@@ -109,6 +122,9 @@ pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
     let staging = staging_dir(output);
     let staged = (|| -> Result<(), Error> {
         for rel in &changed {
+            if interrupted() {
+                return Err(Error::Interrupted);
+            }
             let path = staging.join(rel);
             if let Some(parent) = path.parent() {
                 fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
@@ -119,6 +135,13 @@ pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
         let path = staging.join(MANIFEST);
         fs::write(&path, &manifest_text).map_err(|e| Error::io(&path, e))
     })();
+    let staged = staged.and_then(|()| {
+        if interrupted() {
+            Err(Error::Interrupted)
+        } else {
+            Ok(())
+        }
+    });
     if let Err(e) = staged {
         let _ = fs::remove_dir_all(&staging);
         return Err(e);

@@ -231,3 +231,50 @@ fn huge_inputs_finish() {
     );
     project(&deep, &note("deep launched text"));
 }
+
+#[test]
+fn ctrl_c_during_a_build_leaves_public_as_it_was() {
+    // Big enough that a debug build takes seconds, so the signal lands mid-build.
+    let mut big = String::from("---\ntitle: Big\n---\n");
+    while big.len() < 30_000_000 {
+        big.push_str(&"Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(12));
+        big.push_str("\n\n");
+    }
+    big.push_str("The unique closing phrase.\n");
+    let dir = project(ARTICLE, &note("launched the DSR"));
+    std::fs::write(dir.path().join("content/b/article.md"), big).unwrap();
+    std::fs::write(
+        dir.path().join("content/b/annotations.yaml"),
+        note("unique closing phrase"),
+    )
+    .unwrap();
+    let before = snapshot_tree(&dir.path().join("public"));
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+        .current_dir(dir.path())
+        .arg("build")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted; the output was left as it was"),
+        "{err}"
+    );
+    assert_eq!(before, snapshot_tree(&dir.path().join("public")));
+    let staging = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
+        e.as_ref()
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("staging")
+    });
+    assert_eq!(staging.count(), 0);
+}

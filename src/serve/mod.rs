@@ -270,7 +270,7 @@ impl Session {
 fn failed_build(e: Error) -> Outcome {
     let path = match &e {
         Error::Io { path, .. } => path.clone(),
-        Error::Usage(_) => PathBuf::from("content"),
+        Error::Usage(_) | Error::Interrupted => PathBuf::from("content"),
     };
     Outcome {
         site: None,
