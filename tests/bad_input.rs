@@ -249,7 +249,7 @@ fn ctrl_c_during_a_build_leaves_public_as_it_was() {
     )
     .unwrap();
     let before = snapshot_tree(&dir.path().join("public"));
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
         .current_dir(dir.path())
         .arg("build")
         .stderr(std::process::Stdio::piped())
