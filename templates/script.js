@@ -1,86 +1,27 @@
-// Notes and glossary terms open next to the text. Without this script every
-// marker is a plain link to its endnote or glossary entry, and that still works.
-(function () {
-  "use strict";
-  var open = null;
-
-  function close(restoreFocus) {
-    if (!open) return;
-    var o = open;
-    open = null;
-    o.box.remove();
-    o.trigger.setAttribute("aria-expanded", "false");
-    document.querySelectorAll("mark.is-active").forEach(function (m) { m.classList.remove("is-active"); });
-    if (restoreFocus) o.trigger.focus();
-  }
-
-  function contentFor(target) {
-    var clone = target.cloneNode(true);
-    clone.removeAttribute("id");
-    clone.querySelectorAll("[id]").forEach(function (e) { e.removeAttribute("id"); });
-    clone.querySelectorAll(".backlinks").forEach(function (e) { e.remove(); });
-    return clone;
-  }
-
-  function show(trigger, source, label, noteId) {
-    var wasOpen = open && open.trigger === trigger;
-    close(false);
-    if (wasOpen) return;
-    var box = document.createElement("div");
-    box.className = "popover";
-    box.setAttribute("role", "dialog");
-    box.setAttribute("aria-label", label);
-    box.tabIndex = -1;
-    var button = document.createElement("button");
-    button.type = "button";
-    button.className = "popover-close";
-    button.setAttribute("aria-label", "Close");
-    button.textContent = "×";
-    button.addEventListener("click", function () { close(true); });
-    box.appendChild(button);
-    Array.prototype.forEach.call(source, function (node) { box.appendChild(contentFor(node)); });
-    document.body.appendChild(box);
-    var r = trigger.getBoundingClientRect();
-    var width = box.offsetWidth;
-    var left = Math.max(8, Math.min(r.left + window.scrollX - width / 2, document.documentElement.clientWidth - width - 8 + window.scrollX));
-    box.style.left = left + "px";
-    box.style.top = (r.bottom + window.scrollY + 6) + "px";
-    trigger.setAttribute("aria-expanded", "true");
-    if (noteId) {
-      document.querySelectorAll('mark[data-note="' + noteId + '"]').forEach(function (m) { m.classList.add("is-active"); });
-    }
-    open = { box: box, trigger: trigger };
-    box.focus();
-  }
-
-  document.addEventListener("click", function (event) {
-    var a = event.target.closest && event.target.closest('a[role="doc-noteref"], a[role="doc-glossref"]');
-    if (a) {
-      var id = a.getAttribute("href").slice(1);
-      var target = document.getElementById(id);
-      if (!target) return;
-      event.preventDefault();
-      if (a.getAttribute("role") === "doc-noteref") {
-        show(a, [target], "Note " + a.textContent, a.dataset.note);
-      } else {
-        var dt = target.closest("dt");
-        var dd = dt && dt.nextElementSibling;
-        show(a, dd ? [dd] : [target], "Glossary: " + target.textContent, null);
-      }
-      return;
-    }
-    if (open && !open.box.contains(event.target)) close(false);
-  });
-
-  document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && open) {
-      event.preventDefault();
-      close(true);
-    }
-  });
-
-  document.querySelectorAll('a[role="doc-noteref"], a[role="doc-glossref"]').forEach(function (a) {
-    a.setAttribute("aria-haspopup", "dialog");
-    a.setAttribute("aria-expanded", "false");
-  });
-})();
+// Enhancement: markers and terms open their note or definition beside the phrase.
+(()=>{let d=document,cur=null,Q='a[role="doc-noteref"],a[role="doc-glossref"]';
+let close=back=>{if(!cur)return;let c=cur;cur=null;c.b.remove();c.t.setAttribute("aria-expanded","false");c.m.forEach(m=>m.classList.remove("on"));if(back)c.t.focus()};
+let place=()=>{let{t,b,m}=cur,s=b.style,r=t.getBoundingClientRect(),W=d.documentElement.clientWidth,H=innerHeight,c=(t.closest(".article-body")||t).getBoundingClientRect(),room=W-c.right-40,side=room>=256,o=b.offsetParent,p=o&&o!=d.body?o.getBoundingClientRect():{left:-scrollX,top:-scrollY},q=r.top,x,y,w,h;
+m.forEach(e=>q=Math.min(q,e.getBoundingClientRect().top));
+s.width=side?Math.min(room,360)+"px":"";w=b.offsetWidth;h=b.offsetHeight;
+if(side){x=c.right+24;y=Math.min(r.top-8,Math.max(8,H-h-8,r.bottom+8-h))}else{x=Math.max(8,Math.min(r.left+r.width/2-w/2,W-w-8));y=r.bottom+8;if(y+h>H&&q-h-8>0)y=q-h-8}
+s.left=x-p.left+"px";s.top=y-p.top+"px"};
+let open=t=>{let id=decodeURIComponent(t.hash.slice(1)),e=d.getElementById(id),n=t.hash.startsWith("#note-"),again=cur&&cur.t==t,b,h,x,src;
+if(!e)return 0;close(0);if(again)return 1;
+src=n?e:e.closest("dt")?.nextElementSibling;if(!src)return 0;
+b=d.createElement("div");h=d.createElement("p");x=d.createElement("button");
+b.className="pop "+src.className;b.id="pop";b.tabIndex=-1;b.setAttribute("role","dialog");b.setAttribute("aria-labelledby","pop-h");
+h.className="pop-h";h.id="pop-h";h.textContent=n?"Note "+t.textContent:e.closest("dt").textContent;b.append(h);
+for(let c of src.children)if(!c.matches(".back")){c=c.cloneNode(true);c.removeAttribute("id");c.querySelectorAll("[id]").forEach(i=>i.removeAttribute("id"));b.append(c)}
+x.type="button";x.className="pop-x";x.setAttribute("aria-label","Close");x.textContent="×";x.onclick=()=>close(1);b.append(x);
+b.addEventListener("focusout",ev=>{let r=ev.relatedTarget;if(cur&&r&&!b.contains(r)&&r!=cur.t)close(0)});
+(t.closest("h1,h2,h3,h4,h5,h6")||(n?t.parentNode:t)).after(b);
+cur={t,b,m:n?d.querySelectorAll(`mark[data-note="${CSS.escape(id.slice(5))}"]`):[t]};
+cur.m.forEach(m=>m.classList.add("on"));t.setAttribute("aria-expanded","true");
+place();b.focus({preventScroll:true});b.scrollIntoView({block:"nearest"});return 1};
+d.addEventListener("click",e=>{let t=e.target.closest?.(Q);
+if(t&&!(e.ctrlKey||e.metaKey||e.shiftKey||e.altKey)&&open(t))e.preventDefault();
+else if(cur&&(!cur.b.contains(e.target)||e.target.closest("a")))close(0)});
+d.addEventListener("keydown",e=>{if(e.key=="Escape"&&cur){e.preventDefault();close(1)}});
+addEventListener("resize",()=>cur&&place());
+d.querySelectorAll(Q).forEach(a=>{a.setAttribute("aria-haspopup","dialog");a.setAttribute("aria-expanded","false")})})();

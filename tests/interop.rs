@@ -130,7 +130,7 @@ fn import_writes_what_anchors_and_reports_the_rest() {
 /// The marked phrase of every note, by id: what a reader sees highlighted.
 fn marked_phrases(page: &str) -> BTreeMap<String, String> {
     let doc = scraper::Html::parse_document(page);
-    let marks = scraper::Selector::parse("mark.note-mark").unwrap();
+    let marks = scraper::Selector::parse("mark[data-note]").unwrap();
     let mut out: BTreeMap<String, String> = BTreeMap::new();
     for m in doc.select(&marks) {
         let id = m.value().attr("data-note").unwrap().to_string();

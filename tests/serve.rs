@@ -511,3 +511,103 @@ fn a_new_briefing_appears_on_the_index() {
     server.poll("/", |b| !b.contains("late-addition/index.html"));
     assert_eq!(server.get("/late-addition/").status, 404);
 }
+
+/// Resident memory of a process, in KiB.
+fn rss_kib(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .unwrap()
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.split_whitespace().next()?.parse().ok())
+        .unwrap()
+}
+
+/// One round of the load test: 50 clients, 1,000 requests in all, a tenth of
+/// them hanging up mid-response and a fifth trying to leave the site.
+fn load_round(port: u16) {
+    const ESCAPES: &[&str] = &[
+        "/../../../etc/passwd",
+        "/%2e%2e/%2e%2e/etc/passwd",
+        "/forum/%2E%2E%2F%2E%2E%2Fcontent/glossary.yaml",
+        "//etc/passwd",
+        "/..%5c..%5cetc/passwd",
+    ];
+    let clients: Vec<_> = (0..50)
+        .map(|n| {
+            thread::spawn(move || {
+                for i in 0..20 {
+                    match (n * 20 + i) % 10 {
+                        0 => {
+                            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+                            let _ = write!(s, "GET /forum/ HTTP/1.1\r\nHost: x\r\n\r\n");
+                            let _ = s.read(&mut [0u8; 16]);
+                        }
+                        1 | 2 => {
+                            let r = request(
+                                port,
+                                &format!("GET {} HTTP/1.1", ESCAPES[(n + i) % ESCAPES.len()]),
+                            );
+                            assert!(
+                                matches!(r.status, 400 | 403 | 404),
+                                "escape answered {}",
+                                r.status
+                            );
+                            assert!(
+                                !r.text().contains("root:"),
+                                "a file outside the site was served"
+                            );
+                        }
+                        _ => {
+                            let r = request(port, "GET /forum/ HTTP/1.1");
+                            assert_eq!(r.status, 200);
+                            // The page changes while it is being edited; it is always a whole page.
+                            assert!(r.text().trim_end().ends_with("</html>"), "partial page");
+                        }
+                    }
+                }
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().expect("a client failed");
+    }
+}
+
+/// The load test of the robustness issue: bounded in count and time, on
+/// 127.0.0.1 only, while an editor keeps saving a note.
+#[test]
+fn load_while_editing_no_crash_no_escape_flat_memory() {
+    let project = project_with_public("valid/basic");
+    let server = Server::start(project.path());
+    let port = server.port;
+    let notes = project.path().join("content/forum/annotations.yaml");
+    let original = std::fs::read_to_string(&notes).unwrap();
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let editor = {
+        let (stop, notes) = (stop.clone(), notes.clone());
+        thread::spawn(move || {
+            let mut n = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                n += 1;
+                let text = original.replace(
+                    "Export controls of 7 October 2022.",
+                    &format!("Export controls, edit {n}."),
+                );
+                std::fs::write(&notes, text).unwrap();
+                thread::sleep(Duration::from_millis(50));
+            }
+        })
+    };
+    load_round(port);
+    let after_first = rss_kib(server.child.id());
+    load_round(port);
+    load_round(port);
+    let after_third = rss_kib(server.child.id());
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    editor.join().unwrap();
+    assert!(
+        after_third <= after_first + after_first / 2 + 4096,
+        "memory grew from {after_first} KiB to {after_third} KiB"
+    );
+    assert_eq!(server.get("/forum/").status, 200, "still serving");
+}

@@ -460,6 +460,14 @@ fn briefing_view(
         site: site.clone(),
         css: shared.templates.map(|t| t.css.clone()).unwrap_or_default(),
         js: shared.templates.map(|t| t.js.clone()).unwrap_or_default(),
+        css_sha256: shared
+            .templates
+            .map(|t| t.css_sha256.clone())
+            .unwrap_or_default(),
+        js_sha256: shared
+            .templates
+            .map(|t| t.js_sha256.clone())
+            .unwrap_or_default(),
         root: "../",
         language: front
             .language

@@ -299,6 +299,8 @@ impl Incremental {
                 site: shared.site_view(),
                 css: templates.css.clone(),
                 js: templates.js.clone(),
+                css_sha256: templates.css_sha256.clone(),
+                js_sha256: templates.js_sha256.clone(),
                 root: "",
                 language: shared.site.language.clone(),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
@@ -314,6 +316,8 @@ impl Incremental {
                 site: shared.site_view(),
                 css: templates.css.clone(),
                 js: templates.js.clone(),
+                css_sha256: templates.css_sha256.clone(),
+                js_sha256: templates.js_sha256.clone(),
                 root: "../",
                 language: shared.site.language.clone(),
                 terms: terms

@@ -40,7 +40,7 @@ pub struct TermMark<'a> {
 /// The reference link that follows a marked phrase.
 pub fn noteref_html(note_id: &str, ref_id: &str, number: usize) -> String {
     format!(
-        "<sup class=\"noteref\"><a role=\"doc-noteref\" id=\"{r}\" href=\"#note-{n}\" data-note=\"{n}\" aria-describedby=\"notes-heading\">{number}</a></sup>",
+        "<sup class=\"noteref\"><a role=\"doc-noteref\" id=\"{r}\" href=\"#note-{n}\" aria-label=\"Note {number}\">{number}</a></sup>",
         r = escape(ref_id),
         n = escape(note_id),
     )
@@ -162,7 +162,7 @@ fn mark_block<'e>(
             }
             for n in active.values() {
                 out.push(Event::InlineHtml(
-                    format!("<mark class=\"note-mark\" data-note=\"{}\">", escape(n.id)).into(),
+                    format!("<mark data-note=\"{}\">", escape(n.id)).into(),
                 ));
             }
             let text = block.text[p..q].to_string();
@@ -170,7 +170,7 @@ fn mark_block<'e>(
                 Some(t) => {
                     let id = escape(t.id);
                     out.push(Event::InlineHtml(
-                        format!("<a role=\"doc-glossref\" class=\"glossref\" href=\"#term-{id}\" id=\"use-{id}\" data-term=\"{id}\">").into(),
+                        format!("<a role=\"doc-glossref\" class=\"glossref\" href=\"#term-{id}\" id=\"use-{id}\">").into(),
                     ));
                     out.push(Event::Text(text.into()));
                     out.push(Event::InlineHtml("</a>".into()));
@@ -275,7 +275,7 @@ mod tests {
         let html = render_article(&a, &[n], &[], &[]);
         assert_eq!(
             html,
-            "<p>China <em><mark class=\"note-mark\" data-note=\"dsr\">launched the</mark></em><mark class=\"note-mark\" data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" data-note=\"dsr\" aria-describedby=\"notes-heading\">1</a></sup>.</p>\n"
+            "<p>China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
         );
     }
 
@@ -294,7 +294,10 @@ mod tests {
         let n1 = mark(&a, "a", 1, "one two three");
         let n2 = mark(&a, "b", 2, "two three four");
         let html = render_article(&a, &[n1, n2], &[], &[]);
-        assert!(html.contains("<mark class=\"note-mark\" data-note=\"a\"><mark class=\"note-mark\" data-note=\"b\">two three</mark></mark>"), "{html}");
+        assert!(
+            html.contains("<mark data-note=\"a\"><mark data-note=\"b\">two three</mark></mark>"),
+            "{html}"
+        );
         assert_eq!(
             html.matches("<mark").count(),
             html.matches("</mark>").count()
@@ -311,7 +314,7 @@ mod tests {
         };
         let n = mark(&a, "x", 1, "the BRI plan");
         let html = render_article(&a, &[n], &[], &[t]);
-        assert!(html.contains("<mark class=\"note-mark\" data-note=\"x\"><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\" data-term=\"bri\">BRI</a></mark>"), "{html}");
+        assert!(html.contains("<mark data-note=\"x\"><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></mark>"), "{html}");
     }
 
     #[test]

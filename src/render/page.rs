@@ -31,6 +31,17 @@ pub struct Templates {
     tera: Tera,
     pub css: String,
     pub js: String,
+    /// SHA-256 of `css` and `js`, base64: the page's Content-Security-Policy
+    /// allows exactly these inline assets and no other script or style.
+    pub css_sha256: String,
+    pub js_sha256: String,
+}
+
+/// The base64 SHA-256 digest of `text`, as a CSP hash source wants it.
+fn csp_hash(text: &str) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    base64::engine::general_purpose::STANDARD.encode(sha2::Sha256::digest(text.as_bytes()))
 }
 
 impl Templates {
@@ -70,7 +81,13 @@ impl Templates {
         // Inheritance is resolved once every template is in.
         tera.build_inheritance_chains()
             .map_err(|e| template_error(&templates_dir.to_string_lossy(), &e, ""))?;
-        Ok(Templates { tera, css, js })
+        Ok(Templates {
+            tera,
+            css_sha256: csp_hash(&css),
+            js_sha256: csp_hash(&js),
+            css,
+            js,
+        })
     }
 
     pub fn render<T: Serialize>(
@@ -215,6 +232,8 @@ pub struct BriefingView {
     pub site: SiteView,
     pub css: String,
     pub js: String,
+    pub css_sha256: String,
+    pub js_sha256: String,
     /// Relative path from this page to the site root.
     pub root: &'static str,
     pub language: String,
@@ -247,6 +266,8 @@ pub struct IndexView {
     pub site: SiteView,
     pub css: String,
     pub js: String,
+    pub css_sha256: String,
+    pub js_sha256: String,
     pub root: &'static str,
     pub language: String,
     pub briefings: Vec<IndexEntry>,
@@ -258,6 +279,8 @@ pub struct GlossaryView {
     pub site: SiteView,
     pub css: String,
     pub js: String,
+    pub css_sha256: String,
+    pub js_sha256: String,
     pub root: &'static str,
     pub language: String,
     pub terms: Vec<TermView>,
