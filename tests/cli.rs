@@ -283,3 +283,25 @@ fn template_errors_name_the_file_and_line() {
             "templates/briefing.html:3:13: error: template error: expected",
         ));
 }
+
+#[test]
+fn assets_in_subfolders_are_copied_and_stray_yaml_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let forum = dir.path().join("content/forum");
+    std::fs::create_dir_all(forum.join("images")).unwrap();
+    std::fs::write(forum.join("images/map.svg"), "<svg/>").unwrap();
+    std::fs::write(forum.join("notes.yaml"), "- id: x\n").unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("build")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "content/forum/notes.yaml: warning: notes.yaml is not read",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("public/forum/images/map.svg")).unwrap(),
+        "<svg/>"
+    );
+}

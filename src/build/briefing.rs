@@ -545,11 +545,14 @@ fn copy_assets(
     for asset in &src.assets {
         match std::fs::read(asset) {
             Ok(bytes) => {
-                let name = asset
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                files.insert(format!("{}/{name}", src.slug), bytes);
+                // Output paths are `/`-separated, whatever the platform.
+                let rel: Vec<String> = asset
+                    .strip_prefix(&src.dir)
+                    .unwrap_or(asset)
+                    .components()
+                    .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                    .collect();
+                files.insert(format!("{}/{}", src.slug, rel.join("/")), bytes);
             }
             Err(e) => diagnostics.push(Diagnostic::error(asset, format!("cannot read file: {e}"))),
         }

@@ -263,31 +263,7 @@ fn read_briefing(
         }
     };
 
-    let mut note_paths = Vec::new();
-    let mut assets = Vec::new();
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .collect::<Result<_, _>>()
-        .map_err(|e| Error::io(dir, e))?;
-    entries.sort_by_key(|e| e.file_name());
-    for entry in entries {
-        let name = entry.file_name().to_string_lossy().into_owned();
-        let path = entry.path();
-        let file_type = entry.file_type().map_err(|e| Error::io(&path, e))?;
-        if name.starts_with('.') || name == "article.md" {
-            continue;
-        }
-        if file_type.is_symlink() {
-            diagnostics.push(
-                Diagnostic::error(&path, "symbolic links are not followed in content/")
-                    .with_help("replace the link with the file itself"),
-            );
-        } else if name == "annotations.yaml" || name.ends_with(".annotations.yaml") {
-            note_paths.push(path);
-        } else if file_type.is_file() && !name.ends_with(".yaml") && !name.ends_with(".md") {
-            assets.push(path);
-        }
-    }
+    let (mut note_paths, assets) = list_briefing_files(dir, diagnostics)?;
     // annotations.yaml first, then the others by name.
     note_paths.sort_by_key(|p| p.file_name().is_none_or(|n| n != "annotations.yaml"));
     let mut notes = Vec::new();
@@ -307,6 +283,52 @@ fn read_briefing(
         notes,
         assets,
     }))
+}
+
+/// The files of a briefing folder besides its article: notes files at the top
+/// (`annotations.yaml`, `*.annotations.yaml`) and assets at any depth, which are
+/// copied beside the page. Hidden files are skipped; links are refused.
+fn list_briefing_files(
+    dir: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<(Vec<PathBuf>, Vec<PathBuf>), Error> {
+    let mut notes = Vec::new();
+    let mut assets = Vec::new();
+    let walk = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walk {
+        let entry = entry.map_err(|e| {
+            let path = e.path().unwrap_or(dir).to_path_buf();
+            Error::io(&path, e.into())
+        })?;
+        let path = entry.path().to_path_buf();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let top = entry.depth() == 1;
+        if entry.path_is_symlink() {
+            diagnostics.push(
+                Diagnostic::error(&path, "symbolic links are not followed in content/")
+                    .with_help("replace the link with the file itself"),
+            );
+        } else if !entry.file_type().is_file() || (top && name == "article.md") {
+            continue;
+        } else if top && (name == "annotations.yaml" || name.ends_with(".annotations.yaml")) {
+            notes.push(path);
+        } else if top
+            && (name.ends_with(".yaml") || name.ends_with(".yml") || name.ends_with(".md"))
+        {
+            diagnostics.push(
+                Diagnostic::warning(&path, format!("{name} is not read: it is neither the article nor a notes file"))
+                    .with_help("notes go in annotations.yaml or NAME.annotations.yaml; the article is article.md"),
+            );
+        } else {
+            assets.push(path);
+        }
+    }
+    Ok((notes, assets))
 }
 
 /// Splits `---\n…\n---\n` front matter off. Returns the YAML, the number of lines
