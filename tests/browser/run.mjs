@@ -43,6 +43,15 @@ if (!sites) {
   sites = list.map(([name]) => `${name}=${join(out, "sites", name)}`).join(",");
 }
 
+// Hostile content (scripts, handlers, javascript: URLs, template syntax) that the
+// build accepts after escaping and sanitizing: the page must run none of it.
+let injection = process.env.BRIEFING_INJECTION;
+if (!injection) {
+  injection = join(out, "sites", "injection");
+  rmSync(injection, { recursive: true, force: true });
+  run("cargo", ["run", "--release", "--quiet", "--", "build", "--quiet", "--root", "tests/fixtures/valid/injection", "--output", injection]);
+}
+
 run(process.execPath, ["--test", "--test-reporter=spec", join(repo, "tests/browser/site.test.mjs")], {
-  env: { ...process.env, BRIEFING_SITES: sites },
+  env: { ...process.env, BRIEFING_SITES: sites, BRIEFING_INJECTION: injection },
 });

@@ -624,3 +624,44 @@ describe("briefing pages", () => {
     });
   }
 });
+
+describe("hostile content never runs", () => {
+  const dir = process.env.BRIEFING_INJECTION;
+  const hostile = dir ? htmlFiles(resolve(dir)) : [];
+  test("the injection fixture was built", () => assert.ok(hostile.length >= 3, `pages in ${dir}`));
+  for (const file of hostile) {
+    test(`injection/${relative(resolve(dir), file)}: no dialog, no script, no handler runs`, T, async () => {
+      const page = { url: pathToFileURL(file).href, rel: relative(resolve(dir), file) };
+      const s = await open(page);
+      const dialogs = [];
+      s.tab.on("dialog", (d) => {
+        dialogs.push(d.message());
+        d.dismiss();
+      });
+      try {
+        const { tab } = s;
+        // Give every payload its trigger: hover and click everything, open every note.
+        for (const el of await tab.locator("main *").all()) {
+          await el.hover({ timeout: 1000, force: true }).catch(() => {});
+        }
+        for (const a of await tab.locator(`${MARKER}, ${TERM}`).all()) {
+          await a.click();
+          await tab.keyboard.press("Escape");
+        }
+        await tab.waitForTimeout(200);
+        assert.equal(await tab.evaluate(() => window.__pwned), undefined, "a payload ran");
+        assert.deepEqual(dialogs, [], "a dialog opened");
+        // The only script on the page is our own inlined one.
+        assert.equal(await tab.locator("script").count(), 1);
+        assert.equal(await tab.locator("[onerror], [onclick], [onload], [onmouseover], iframe, style:not(head style)").count(), 0);
+        assert.equal(await tab.locator('a[href^="javascript:"], a[href^="data:"]').count(), 0);
+        // The payloads' `<img src="x">` stays an image of a missing local file:
+        // that may fail to load; nothing else may go wrong.
+        const problems = s.problems.filter((p) => !p.endsWith("net::ERR_FILE_NOT_FOUND"));
+        assert.deepEqual(problems, [], `${page.rel}: ${problems.join("\n")}`);
+      } finally {
+        await s.close();
+      }
+    });
+  }
+});
