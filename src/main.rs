@@ -208,7 +208,7 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
     output::check_output_dir(root, out)?;
     // Ctrl-C lets the build stop at a safe point instead of killing it half way.
     let _ = ctrlc::set_handler(output::interrupt);
-    let outcome = build::build_site(root)?;
+    let outcome = build::build_site_with(root, &ProgressBar::for_build(quiet))?;
     if output::interrupted() {
         return Err(Error::Interrupted);
     }
@@ -338,4 +338,43 @@ fn run_new(root: &Path, slug: &str) -> Result<ExitCode, Error> {
         display_path(&made.dir.join("article.md"))
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// A progress bar for long builds, on a terminal only (indicatif draws nothing
+/// when stderr is not one); short builds finish before it would be worth drawing.
+struct ProgressBar(Option<indicatif::ProgressBar>);
+
+impl ProgressBar {
+    fn for_build(quiet: bool) -> ProgressBar {
+        ProgressBar(
+            (!quiet && std::io::stderr().is_terminal()).then(indicatif::ProgressBar::hidden),
+        )
+    }
+}
+
+impl build::Progress for ProgressBar {
+    fn start(&self, briefings: usize) {
+        if let Some(bar) = self.0.as_ref().filter(|_| briefings >= 50) {
+            bar.set_length(briefings as u64);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:40} {pos}/{len} briefings")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar.set_draw_target(indicatif::ProgressDrawTarget::stderr());
+        }
+    }
+
+    fn advance(&self) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+        }
+    }
+}
+
+impl Drop for ProgressBar {
+    fn drop(&mut self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }

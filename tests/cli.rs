@@ -305,3 +305,39 @@ fn assets_in_subfolders_are_copied_and_stray_yaml_is_named() {
         "<svg/>"
     );
 }
+
+#[test]
+fn a_long_build_shows_progress_on_a_terminal_only() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        let b = dir.path().join(format!("content/b{i}"));
+        std::fs::create_dir_all(&b).unwrap();
+        std::fs::write(
+            b.join("article.md"),
+            format!("---\ntitle: Briefing {i}\n---\nText {i}.\n"),
+        )
+        .unwrap();
+    }
+    let bin = assert_cmd::cargo::cargo_bin("briefing");
+    // `script` gives the command a terminal.
+    let on_terminal = std::process::Command::new("script")
+        .current_dir(dir.path())
+        .args([
+            "-qec",
+            &format!("{} build --output out1", bin.display()),
+            "/dev/null",
+        ])
+        .output()
+        .unwrap();
+    let seen = String::from_utf8_lossy(&on_terminal.stdout);
+    assert!(
+        seen.contains("/60 briefings"),
+        "no progress bar in {seen:?}"
+    );
+    let piped = briefing()
+        .current_dir(dir.path())
+        .args(["build", "--output", "out2"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&piped.stderr).contains("/60 briefings"));
+}

@@ -49,6 +49,23 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
     Incremental::new(root).build()
 }
 
+/// Told how a build is going, one briefing at a time; the command line shows a
+/// progress bar with it on a terminal. Called from the build's worker threads.
+pub trait Progress: Sync {
+    fn start(&self, _briefings: usize) {}
+    fn advance(&self) {}
+}
+
+/// No progress report.
+impl Progress for () {}
+
+/// [`build_site`], reporting progress.
+pub fn build_site_with(root: &Path, progress: &dyn Progress) -> Result<Outcome, Error> {
+    let mut build = Incremental::new(root);
+    build.update(&Scope::Everything, progress)?;
+    Ok(build.assemble())
+}
+
 /// What a set of changed files affects, so that a rebuild redoes no more than that.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -181,7 +198,7 @@ impl Incremental {
     /// Rebuilds what `scope` affects, reusing the rest from the last build. After an
     /// I/O error the next rebuild starts from scratch, since the cache may be stale.
     pub fn rebuild(&mut self, scope: &Scope) -> Result<Outcome, Error> {
-        let result = self.update(scope);
+        let result = self.update(scope, &());
         if result.is_err() {
             self.shared = None;
             self.briefings.clear();
@@ -195,7 +212,7 @@ impl Incremental {
         &self.rendered
     }
 
-    fn update(&mut self, scope: &Scope) -> Result<(), Error> {
+    fn update(&mut self, scope: &Scope, progress: &dyn Progress) -> Result<(), Error> {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
@@ -240,8 +257,10 @@ impl Incremental {
             };
             diagnostics.append(&mut result.diagnostics);
             result.diagnostics = diagnostics;
+            progress.advance();
             Ok((name.clone(), result))
         };
+        progress.start(todo.len());
         // One briefing (the usual edit) is built right here: handing it to the
         // thread pool only adds a wake-up to the edit-to-reload time.
         let results: Vec<(String, BriefingResult)> = if todo.len() == 1 {
