@@ -49,6 +49,13 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
     Incremental::new(root).build()
 }
 
+/// Whether [`Incremental::assemble`] keeps the briefings' pages for a later rebuild.
+#[derive(Clone, Copy)]
+enum Pages {
+    Copy,
+    Move,
+}
+
 /// Told how a build is going, one briefing at a time; the command line shows a
 /// progress bar with it on a terminal. Called from the build's worker threads.
 pub trait Progress: Sync {
@@ -63,7 +70,8 @@ impl Progress for () {}
 pub fn build_site_with(root: &Path, progress: &dyn Progress) -> Result<Outcome, Error> {
     let mut build = Incremental::new(root);
     build.update(&Scope::Everything, progress)?;
-    Ok(build.assemble())
+    // Nothing is rebuilt later: the pages move into the site instead of being copied.
+    Ok(build.assemble(Pages::Move))
 }
 
 /// What a set of changed files affects, so that a rebuild redoes no more than that.
@@ -204,7 +212,7 @@ impl Incremental {
             self.briefings.clear();
         }
         result?;
-        Ok(self.assemble())
+        Ok(self.assemble(Pages::Copy))
     }
 
     /// The briefing folders that the last (re)build loaded and rendered.
@@ -276,7 +284,7 @@ impl Incremental {
     }
 
     /// Puts the cached pages together with a fresh index and glossary page.
-    fn assemble(&self) -> Outcome {
+    fn assemble(&mut self, pages: Pages) -> Outcome {
         let Some(shared) = &self.shared else {
             return Outcome {
                 site: None,
@@ -290,9 +298,9 @@ impl Incremental {
         let mut site = Site::default();
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
-        for r in self.briefings.values() {
+        for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
-            if let Some(page) = &r.page {
+            if let Some(page) = &mut r.page {
                 site.notes += page.notes;
                 for t in &page.terms_used {
                     used_in.entry(*t).or_default().push(LinkView {
@@ -301,8 +309,10 @@ impl Incremental {
                     });
                 }
                 entries.push((page.sort_key.clone(), page.entry.clone()));
-                site.files
-                    .extend(page.files.iter().map(|(k, v)| (k.clone(), v.clone())));
+                match pages {
+                    Pages::Copy => site.files.extend(page.files.clone()),
+                    Pages::Move => site.files.append(&mut page.files),
+                }
                 site.briefings += 1;
             }
         }
