@@ -355,38 +355,40 @@ pub fn is_valid_id(id: &str) -> bool {
 }
 
 fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, (&Path, Option<Position>)> = HashMap::new();
+    // Where each id was first seen: file and index. Positions are looked up only
+    // for a problem, since reading them costs a second parse of the file.
+    let mut seen: HashMap<&str, (&YamlFile<Vec<NoteSpec>>, usize)> = HashMap::new();
+    let id_at =
+        |f: &YamlFile<Vec<NoteSpec>>, i: usize| f.spans.value(&[Step::Index(i), Step::Key("id")]);
     for f in files {
         for (i, note) in f.value.iter().enumerate() {
-            let at = f.spans.value(&[Step::Index(i), Step::Key("id")]);
             if !is_valid_id(&note.id) {
                 diagnostics.push(
                     f.file
-                        .error_at(at, format!("note id `{}` is not a valid id", note.id))
+                        .error_at(
+                            id_at(f, i),
+                            format!("note id `{}` is not a valid id", note.id),
+                        )
                         .with_help(format!(
                             "use lowercase letters, digits and hyphens, e.g. `{}`",
                             slugify(&note.id)
                         )),
                 );
-            } else if let Some((path, pos)) = seen.get(note.id.as_str()) {
-                let first = match pos {
-                    Some(p) => format!(
-                        "{}:{}:{}",
-                        crate::diagnostic::display_path(path),
-                        p.line,
-                        p.column
-                    ),
-                    None => crate::diagnostic::display_path(path),
+            } else if let Some(&(first_file, first)) = seen.get(note.id.as_str()) {
+                let path = crate::diagnostic::display_path(&first_file.file.path);
+                let first = match id_at(first_file, first) {
+                    Some(p) => format!("{path}:{}:{}", p.line, p.column),
+                    None => path,
                 };
                 diagnostics.push(
                     f.file
-                        .error_at(at, format!("duplicate note id `{}`", note.id))
+                        .error_at(id_at(f, i), format!("duplicate note id `{}`", note.id))
                         .with_help(format!(
                             "the id is already used at {first}; give each note its own id"
                         )),
                 );
             } else {
-                seen.insert(&note.id, (&f.file.path, at));
+                seen.insert(&note.id, (f, i));
             }
         }
     }
@@ -394,22 +396,22 @@ fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagn
 
 fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>) {
     let mut ids: HashMap<&str, usize> = HashMap::new();
+    let id_at = |i: usize| g.spans.value(&[Step::Index(i), Step::Key("id")]);
     for (i, t) in g.value.iter().enumerate() {
-        let at = g.spans.value(&[Step::Index(i), Step::Key("id")]);
         if !is_valid_id(&t.id) {
             diagnostics.push(
                 g.file
-                    .error_at(at, format!("term id `{}` is not a valid id", t.id))
+                    .error_at(id_at(i), format!("term id `{}` is not a valid id", t.id))
                     .with_help(format!(
                         "use lowercase letters, digits and hyphens, e.g. `{}`",
                         slugify(&t.id)
                     )),
             );
         } else if let Some(first) = ids.get(t.id.as_str()) {
-            let first_at = g.spans.value(&[Step::Index(*first), Step::Key("id")]);
+            let first_at = id_at(*first);
             diagnostics.push(
                 g.file
-                    .error_at(at, format!("duplicate term id `{}`", t.id))
+                    .error_at(id_at(i), format!("duplicate term id `{}`", t.id))
                     .with_help(format!(
                         "the id is already used on line {}; give each term its own id",
                         first_at.map_or(0, |p| p.line)
