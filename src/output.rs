@@ -47,7 +47,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
         } else {
             std::env::current_dir().unwrap_or_default().join(p)
         };
-        normalize(&p)
+        resolve_links(&normalize(&p))
     };
     let (root, out) = (abs(root), abs(output));
     let refuse = |why: &str| {
@@ -66,6 +66,45 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     for inside in ["content", "templates"] {
         if out.starts_with(root.join(inside)) {
             return refuse(&format!("it is inside {inside}/"));
+        }
+    }
+    Ok(())
+}
+
+/// Follows symbolic links in the part of `path` that exists, so that a `public`
+/// linked to `content` is seen for what it is.
+fn resolve_links(path: &Path) -> PathBuf {
+    let mut existing = path;
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                rest.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => return path.to_path_buf(),
+        }
+    }
+    let mut resolved = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(rest.iter().rev());
+    resolved
+}
+
+/// Refuses a path inside the output that passes through a symbolic link: a link
+/// planted in `public/` must not let a build write or delete files elsewhere.
+fn check_no_links(output: &Path, rel: &str) -> Result<(), Error> {
+    let mut path = output.to_path_buf();
+    for part in rel.split('/') {
+        path.push(part);
+        match fs::symlink_metadata(&path) {
+            Ok(m) if m.file_type().is_symlink() => {
+                return Err(Error::Usage(format!(
+                    "refusing to write through the symbolic link {} in the output folder; remove the link",
+                    display_path(&path)
+                )))
+            }
+            Ok(_) => {}
+            Err(_) => return Ok(()),
         }
     }
     Ok(())
@@ -91,6 +130,9 @@ pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
     let old_manifest = read_manifest(output)?;
     let mut stats = WriteStats::default();
     let mut changed = Vec::new();
+    for rel in site.files.keys().chain(&old_manifest) {
+        check_no_links(output, rel)?;
+    }
     for (rel, bytes) in &site.files {
         let target = output.join(rel);
         match fs::read(&target) {
@@ -400,6 +442,31 @@ mod tests {
             .collect();
         files.sort();
         files
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_inside_the_output_are_never_followed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let victim = dir.path().join("victim");
+        fs::create_dir_all(&victim).unwrap();
+        fs::write(victim.join("secret.txt"), "keep").unwrap();
+        fs::create_dir_all(&out).unwrap();
+        std::os::unix::fs::symlink(&victim, out.join("evil")).unwrap();
+        fs::write(out.join(MANIFEST), "evil/secret.txt\n").unwrap();
+        assert!(write_site(&site(&[("index.html", "a")]), &out).is_err());
+        assert!(write_site(&site(&[("evil/page.html", "a")]), &out).is_err());
+        assert_eq!(
+            fs::read_to_string(victim.join("secret.txt")).unwrap(),
+            "keep"
+        );
+        assert!(!victim.join("page.html").exists());
+        // and an output folder that is a link into content/ is seen through
+        let root = dir.path().join("project");
+        fs::create_dir_all(root.join("content")).unwrap();
+        std::os::unix::fs::symlink(root.join("content"), root.join("public")).unwrap();
+        assert!(check_output_dir(&root, &root.join("public")).is_err());
     }
 
     #[test]
