@@ -5,7 +5,6 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use crate::anchor::article::markdown_options;
 use crate::anchor::{self, AnchorError, ParsedArticle, QuoteSelector};
 use crate::diagnostic::{self, Diagnostic, Position};
 use crate::interop::export::{self, ExportContext, ExportNote, Place};
@@ -13,7 +12,7 @@ use crate::load::model::{Date, NoteKind, NoteSpec, SourceRef, TermSpec};
 use crate::load::yaml::{Spans, Step};
 use crate::load::{self, BriefingSource};
 use crate::render::glossary::{TermMatcher, TermUse};
-use crate::render::html::{is_safe_url, url_scheme};
+use crate::render::html::{is_safe_url, url_scheme, LinkProblem};
 use crate::render::markdown::{self, FootnoteMark, NoteMark, TermMark};
 use crate::render::page::*;
 use crate::source::SourceFile;
@@ -88,6 +87,19 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
     let article = ParsedArticle::parse(src.body());
     check_article_links(src, &article, &mut diagnostics);
     check_front_matter_urls(src, &mut diagnostics);
+    for (i, point) in src.front.editor_summary.iter().enumerate() {
+        let at = || {
+            src.front_spans
+                .value(&[Step::Key("editor_summary"), Step::Index(i)])
+        };
+        check_markdown_links(
+            point,
+            "the editor's summary",
+            &src.article,
+            at,
+            &mut diagnostics,
+        );
+    }
     let mut notes = anchor_notes(src, &article, &mut diagnostics);
     notes.extend(footnotes(src, &article, &mut diagnostics));
     if diagnostics.iter().any(Diagnostic::is_error) {
@@ -167,22 +179,13 @@ fn check_article_links(
     article: &ParsedArticle,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    let at = |body_offset: usize| Some(src.article.position(src.body_start + body_offset));
     for d in &article.destinations {
-        if !is_safe_url(&d.url) {
+        if let Some(problem) = LinkProblem::of(&d.url, d.image) {
+            let at = Some(src.article.position(src.body_start + d.source));
             diagnostics.push(
                 src.article
-                    .error_at(at(d.source), format!("unsafe link `{}` in the article", d.url))
-                    .with_help("links may be http(s), mailto or relative; `javascript:` and `data:` URLs are not allowed"),
-            );
-        } else if d.image && url_scheme(&d.url).is_some() {
-            diagnostics.push(
-                src.article
-                    .error_at(
-                        at(d.source),
-                        format!("image `{}` would be loaded from the network", d.url),
-                    )
-                    .with_help("save the image in the briefing folder and link it by file name"),
+                    .error_at(at, problem.message(&d.url, "the article"))
+                    .with_help(problem.help()),
             );
         }
     }
@@ -228,7 +231,7 @@ fn anchor_notes<'a>(
                     ),
             );
         }
-        check_markdown_links(&note.note, file, || at("note"), diagnostics);
+        check_markdown_links(&note.note, "a note", file, || at("note"), diagnostics);
         match result {
             Ok(a) => {
                 if a.folded_only {
@@ -576,7 +579,7 @@ fn check_front_matter_urls(src: &BriefingSource, diagnostics: &mut Vec<Diagnosti
 
 /// Source lists: unsafe URLs are errors; a missing date or URL, a non-web URL
 /// and a source listed twice are warnings.
-fn check_sources(
+pub(super) fn check_sources(
     file: &SourceFile,
     spans: &Spans,
     base: &[Step],
@@ -624,39 +627,18 @@ fn check_sources(
 }
 
 /// Links and images in a note: only safe schemes, and nothing from the network.
-fn check_markdown_links(
+pub(super) fn check_markdown_links(
     markdown: &str,
+    place: &str,
     file: &SourceFile,
     at: impl Fn() -> Option<Position>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    // Every link or image needs a `[` (or `<` for an autolink); most notes have neither.
-    if !markdown.contains(['[', '<']) {
-        return;
-    }
-    let destinations =
-        pulldown_cmark::Parser::new_ext(markdown, markdown_options()).filter_map(|e| match e {
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Link { dest_url, .. }) => {
-                Some((dest_url, false))
-            }
-            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) => {
-                Some((dest_url, true))
-            }
-            _ => None,
-        });
-    for (url, image) in destinations {
-        if !is_safe_url(&url) {
+    for (url, image, _) in markdown::destinations(markdown) {
+        if let Some(problem) = LinkProblem::of(&url, image) {
             diagnostics.push(
-                file.error_at(at(), format!("unsafe link `{url}` in a note"))
-                    .with_help("links may be http(s), mailto or relative; `javascript:` and `data:` URLs are not allowed"),
-            );
-        } else if image && url_scheme(&url).is_some() {
-            diagnostics.push(
-                file.error_at(
-                    at(),
-                    format!("image `{url}` would be loaded from the network"),
-                )
-                .with_help("notes cannot load images from the network; link to the image instead"),
+                file.error_at(at(), problem.message(&url, place))
+                    .with_help(problem.help()),
             );
         }
     }

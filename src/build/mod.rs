@@ -20,7 +20,9 @@ use crate::load::{self, YamlFile};
 use crate::render::glossary::TermMatcher;
 use crate::render::page::*;
 use crate::Error;
-use briefing::{build_briefing, term_view, BriefingResult, Shared};
+use briefing::{
+    build_briefing, check_markdown_links, check_sources, term_view, BriefingResult, Shared,
+};
 
 /// The built site, in memory: output paths (relative, `/`-separated) to bytes.
 #[derive(Debug, Default)]
@@ -154,6 +156,9 @@ impl SharedInputs {
                 None
             }
         };
+        if let Some(g) = &shared.glossary {
+            check_glossary_content(g, &mut diagnostics);
+        }
         let matcher = TermMatcher::new(
             shared
                 .glossary
@@ -387,6 +392,27 @@ fn push_page(
             site.files.insert(path.to_string(), html.into_bytes());
         }
         Err(d) => diagnostics.push(d),
+    }
+}
+
+/// Definitions and sources of the glossary, under the same rules as notes.
+fn check_glossary_content(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>) {
+    for (i, t) in g.value.iter().enumerate() {
+        let at = || g.spans.value(&[Step::Index(i), Step::Key("definition")]);
+        check_markdown_links(
+            &t.definition,
+            "a glossary definition",
+            &g.file,
+            at,
+            diagnostics,
+        );
+        check_sources(
+            &g.file,
+            &g.spans,
+            &[Step::Index(i)],
+            &t.sources,
+            diagnostics,
+        );
     }
 }
 

@@ -47,6 +47,48 @@ pub fn is_safe_url(url: &str) -> bool {
     }
 }
 
+/// Why a link or image may not appear in a page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkProblem {
+    /// `javascript:`, `data:` or any scheme but http(s) and mailto.
+    UnsafeScheme,
+    /// An image the reader's browser would fetch from the network.
+    NetworkImage,
+}
+
+impl LinkProblem {
+    /// The one link policy of every page: checked at build time, enforced again
+    /// when Markdown is rendered.
+    pub fn of(url: &str, image: bool) -> Option<LinkProblem> {
+        if !is_safe_url(url) {
+            Some(LinkProblem::UnsafeScheme)
+        } else if image && url_scheme(url).is_some() {
+            Some(LinkProblem::NetworkImage)
+        } else {
+            None
+        }
+    }
+
+    /// "unsafe link `javascript:x` in a note".
+    pub fn message(self, url: &str, place: &str) -> String {
+        match self {
+            LinkProblem::UnsafeScheme => format!("unsafe link `{url}` in {place}"),
+            LinkProblem::NetworkImage => {
+                format!("image `{url}` in {place} would be loaded from the network")
+            }
+        }
+    }
+
+    pub fn help(self) -> &'static str {
+        match self {
+            LinkProblem::UnsafeScheme => {
+                "links may be http(s), mailto or relative; `javascript:` and `data:` URLs are not allowed"
+            }
+            LinkProblem::NetworkImage => "save the image in the briefing folder and link it by file name",
+        }
+    }
+}
+
 /// The lower-cased scheme of a URL, if it has one. Control characters and spaces
 /// that browsers ignore are skipped first, so `java\tscript:` is still seen.
 pub fn url_scheme(url: &str) -> Option<String> {

@@ -5,9 +5,9 @@
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Parser};
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::html::{escape, sanitize};
+use super::html::{escape, sanitize, LinkProblem};
 use crate::anchor::article::{markdown_options, ParsedArticle};
 
 /// A note anchored in the text: its phrase is marked and followed by its number.
@@ -237,9 +237,53 @@ pub fn render_events(events: &[Event], raw: bool) -> String {
     finish(events.collect(), raw)
 }
 
+/// Every link and image destination in `markdown`, with its byte offset.
+pub fn destinations(markdown: &str) -> Vec<(String, bool, usize)> {
+    // Every link or image needs a `[` (or `<` for an autolink); most notes have neither.
+    if !markdown.contains(['[', '<']) {
+        return Vec::new();
+    }
+    Parser::new_ext(markdown, markdown_options())
+        .into_offset_iter()
+        .filter_map(|(e, range)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                Some((dest_url.to_string(), false, range.start))
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                Some((dest_url.to_string(), true, range.start))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Drops links and images that break the link policy ([`LinkProblem`]): a bad
+/// link keeps its text, a bad image its alt text. The build reports each one as
+/// an error; this makes sure none reaches a page whatever the caller checked.
+fn enforce_link_policy(events: Vec<Event>) -> Vec<Event> {
+    let mut dropped_ends = Vec::new();
+    events
+        .into_iter()
+        .filter(|e| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => {
+                let bad = LinkProblem::of(dest_url, false).is_some();
+                dropped_ends.push(bad);
+                !bad
+            }
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                let bad = LinkProblem::of(dest_url, true).is_some();
+                dropped_ends.push(bad);
+                !bad
+            }
+            Event::End(TagEnd::Link | TagEnd::Image) => !dropped_ends.pop().unwrap_or(false),
+            _ => true,
+        })
+        .collect()
+}
+
 fn finish(events: Vec<Event>, raw_html: bool) -> String {
     let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    pulldown_cmark::html::push_html(&mut html, enforce_link_policy(events).into_iter());
     if raw_html {
         sanitize(&html)
     } else {
@@ -315,6 +359,16 @@ mod tests {
         let n = mark(&a, "x", 1, "the BRI plan");
         let html = render_article(&a, &[n], &[], &[t]);
         assert!(html.contains("<mark data-note=\"x\"><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></mark>"), "{html}");
+    }
+
+    #[test]
+    fn unsafe_links_and_network_images_never_reach_the_page() {
+        let html = render_markdown(
+            "[click](javascript:alert(1)) ![pic](https://x.org/p.png) [ok](https://x.org)",
+        );
+        assert_eq!(html, "<p>click pic <a href=\"https://x.org\">ok</a></p>\n");
+        let a = ParsedArticle::parse("See [this](javascript:x).");
+        assert_eq!(render_article(&a, &[], &[], &[]), "<p>See this.</p>\n");
     }
 
     #[test]
