@@ -101,7 +101,24 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         );
     }
     let mut notes = anchor_notes(src, &article, &mut diagnostics);
-    notes.extend(footnotes(src, &article, &mut diagnostics));
+    let footnotes = footnotes(src, &article, &mut diagnostics);
+    for f in &footnotes {
+        if notes.iter().any(|n| n.id == f.id) {
+            diagnostics.push(
+                src.article
+                    .error_at(
+                        None,
+                        format!(
+                            "the footnote `{}` and a note in annotations.yaml share the id `{}`",
+                            f.id.trim_start_matches("fn-"),
+                            f.id
+                        ),
+                    )
+                    .with_help("rename the note in annotations.yaml, or the footnote label"),
+            );
+        }
+    }
+    notes.extend(footnotes);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return BriefingResult {
             page: None,
@@ -555,7 +572,15 @@ fn copy_assets(
                     .components()
                     .map(|c| c.as_os_str().to_string_lossy().into_owned())
                     .collect();
-                files.insert(format!("{}/{}", src.slug, rel.join("/")), bytes);
+                let key = format!("{}/{}", src.slug, rel.join("/"));
+                if files.contains_key(&key) {
+                    diagnostics.push(
+                        Diagnostic::error(asset, format!("this file would replace the generated {key}"))
+                            .with_help("rename the file; index.html and annotations.jsonld are written by briefing"),
+                    );
+                    continue;
+                }
+                files.insert(key, bytes);
             }
             Err(e) => diagnostics.push(Diagnostic::error(asset, format!("cannot read file: {e}"))),
         }

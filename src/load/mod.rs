@@ -181,13 +181,22 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only.
+/// Top-level names of the site that a briefing may not take.
+pub const RESERVED_SLUGS: &[&str] = &["glossary"];
+
+/// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only,
+/// and not a name the site uses itself.
 pub fn is_valid_slug(slug: &str) -> bool {
-    !slug.is_empty()
-        && slug
+    is_valid_id(slug) && !RESERVED_SLUGS.contains(&slug)
+}
+
+/// Ids name URL fragments: lowercase ASCII letters, digits and hyphens, not starting with a hyphen.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
             .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
-        && !slug.starts_with(['-', '_'])
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && !id.starts_with('-')
 }
 
 /// Turns any name into a valid slug, for suggestions.
@@ -217,11 +226,11 @@ fn read_briefing(
                 format!("the folder name `{slug}` cannot be used as a briefing's URL"),
             )
             .with_help(format!(
-                "rename the folder using lowercase letters, digits and hyphens only{}",
-                if suggestion.is_empty() {
-                    String::new()
-                } else {
+                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, the site's glossary page){}",
+                if is_valid_slug(&suggestion) {
                     format!(", e.g. `{suggestion}`")
+                } else {
+                    String::new()
                 }
             )),
         );
@@ -349,11 +358,6 @@ pub fn split_front_matter(text: &str) -> Option<(&str, usize, usize)> {
     None
 }
 
-/// Ids name URL fragments: lowercase ASCII letters, digits, `-` and `_`.
-pub fn is_valid_id(id: &str) -> bool {
-    is_valid_slug(id)
-}
-
 fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagnostic>) {
     // Where each id was first seen: file and index. Positions are looked up only
     // for a problem, since reading them costs a second parse of the file.
@@ -469,7 +473,7 @@ mod tests {
     #[test]
     fn slugs() {
         assert!(is_valid_slug("digital-silk-road-forum"));
-        for bad in ["..", "a b", "Ünï", "a/b", "", "-x", "A"] {
+        for bad in ["..", "a b", "Ünï", "a/b", "", "-x", "A", "a_b", "glossary"] {
             assert!(!is_valid_slug(bad), "{bad}");
         }
         assert_eq!(slugify("Digital Silk Road!"), "digital-silk-road");
