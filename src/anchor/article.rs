@@ -151,6 +151,10 @@ impl<'a> ParsedArticle<'a> {
                     article.events.push(Event::End(end));
                 }
                 Event::Text(text) => article.push_text(text, range.start, &stack, false),
+                // Inside an image, code is alt text: plain text, no tags.
+                Event::Code(code) if stack.iter().any(|o| matches!(o, Open::Image)) => {
+                    article.events.push(Event::Text(code));
+                }
                 Event::Code(code) => {
                     article.events.push(Event::InlineHtml("<code>".into()));
                     article.push_text(code, range.start + 1, &stack, true);
@@ -345,6 +349,14 @@ mod tests {
             a.events[a.link_ends[&start]],
             Event::End(TagEnd::Link)
         ));
+    }
+
+    #[test]
+    fn code_in_alt_text_stays_text() {
+        let a = ParsedArticle::parse("![an `x` pic](p.png)");
+        let mut html = String::new();
+        pulldown_cmark::html::push_html(&mut html, a.events.iter().cloned());
+        assert_eq!(html, "<p><img src=\"p.png\" alt=\"an x pic\" /></p>\n");
     }
 
     #[test]

@@ -162,6 +162,14 @@ fn resolve(
     if count == 0 {
         return Err(not_found(article, needle));
     }
+    if count > places.len() {
+        // Too many places were seen to be sure a prefix, suffix or occurrence
+        // picks exactly one: refuse rather than guess.
+        return Err(AnchorError::Ambiguous {
+            count,
+            candidates: candidates(article, places),
+        });
+    }
     let prefix = quote.prefix.map(fold);
     let suffix = quote.suffix.map(fold);
     let fits = |(b, r): &&Place| {
@@ -202,12 +210,20 @@ fn resolve(
     };
     let b = &article.blocks[block];
     let original = b.folded.to_original(&b.text, range);
-    let folded_only = &b.text[original.clone()] != quote.exact.trim();
+    // Line breaks and doubled spaces are layout, not typography: only a difference
+    // in the characters themselves makes a match "folded only".
+    let folded_only =
+        collapse_whitespace(&b.text[original.clone()]) != collapse_whitespace(quote.exact.trim());
     Ok(Anchor {
         block,
         range: original,
         folded_only,
     })
+}
+
+/// Text with every run of whitespace turned into one space.
+pub fn collapse_whitespace(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 /// Lists the places of an ambiguous quote, each with the shortest context that picks it.
@@ -396,6 +412,16 @@ mod tests {
             "launched the “DSR” initiative"
         );
         assert_eq!(quoted(md, q("2015 - to")).unwrap(), "2015 – to");
+    }
+
+    #[test]
+    fn a_line_break_in_the_article_is_not_a_typographic_difference() {
+        let a = ParsedArticle::parse("China launched\nthe DSR.");
+        let found = anchor(&a, &q("launched the DSR")).unwrap();
+        assert!(!found.folded_only);
+        assert!(anchor(&a, &q("launched the “DSR")).is_err());
+        let a = ParsedArticle::parse("the “DSR”.");
+        assert!(anchor(&a, &q("the \"DSR\"")).unwrap().folded_only);
     }
 
     #[test]

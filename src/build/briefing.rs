@@ -262,7 +262,9 @@ fn anchor_notes<'a>(
                         )
                         .with_help(format!(
                             "the article reads \"{}\"; copy it exactly",
-                            &article.blocks[a.block].text[a.range.clone()]
+                            anchor::collapse_whitespace(
+                                &article.blocks[a.block].text[a.range.clone()]
+                            )
                         )),
                     );
                 }

@@ -232,8 +232,10 @@ fn place(
                 let s = suffix.map(anchor::fold::fold).unwrap_or_default();
                 // Hypothesis context may reach into the neighbouring block; compare
                 // only the part within this block.
-                let p_ok = before.ends_with(&p) || p.ends_with(&before) && !before.is_empty();
-                let s_ok = after.starts_with(&s) || s.starts_with(&after) && !after.is_empty();
+                // An empty `before` is the start of a block: the prefix is then the
+                // end of the previous block, and fits. Likewise at a block's end.
+                let p_ok = before.ends_with(&p) || p.ends_with(&before);
+                let s_ok = after.starts_with(&s) || s.starts_with(&after);
                 p_ok && s_ok
             };
             let matching: Vec<&anchor::Candidate> = candidates.iter().filter(|c| fits(c)).collect();

@@ -24,8 +24,8 @@ pub struct TermUse {
 }
 
 impl TermMatcher {
-    /// Terms and aliases match whatever their case; abbreviations match exactly
-    /// (`WIC` is not `wic`).
+    /// Terms and aliases match whatever the case of their ASCII letters;
+    /// abbreviations match exactly (`WIC` is not `wic`).
     pub fn new(terms: &[TermSpec]) -> TermMatcher {
         let mut forms = Vec::new();
         for (i, t) in terms.iter().enumerate() {
@@ -36,7 +36,7 @@ impl TermMatcher {
         forms.retain(|(_, _, f)| !f.trim().is_empty());
         let automaton = (!forms.is_empty()).then(|| {
             AhoCorasick::builder()
-                .match_kind(MatchKind::LeftmostLongest)
+                .match_kind(MatchKind::Standard)
                 .ascii_case_insensitive(true)
                 .build(forms.iter().map(|(_, _, f)| f))
                 .expect("glossary automaton within size limits")
@@ -44,8 +44,10 @@ impl TermMatcher {
         TermMatcher { automaton, forms }
     }
 
-    /// The first use of each term in the article, in article order. A use that a
-    /// note's quote starts or ends inside is skipped, so links and marks nest.
+    /// The first use of each term in the article, in article order. At each place
+    /// the longest form that is a whole word (in the right case, for an
+    /// abbreviation) wins; a form that a note's quote starts or ends inside is
+    /// passed over, so links and marks nest.
     pub fn first_uses(
         &self,
         article: &ParsedArticle,
@@ -60,24 +62,35 @@ impl TermMatcher {
         for (b, block) in article.blocks.iter().enumerate() {
             for run in block.runs.iter().filter(|r| r.linkable) {
                 let text = &block.text[run.range()];
-                for m in automaton.find_iter(text) {
-                    let (term, exact_case, form) = &self.forms[m.pattern().as_usize()];
-                    let range = run.start + m.start()..run.start + m.end();
-                    if seen[*term]
-                        || (*exact_case && &text[m.range()] != form)
-                        || !whole_word(&block.text, &range)
-                        || boundaries
-                            .iter()
-                            .any(|&(bb, x)| bb == b && range.start < x && x < range.end)
-                    {
+                let mut found: Vec<(usize, Range<usize>)> = automaton
+                    .find_overlapping_iter(text)
+                    .filter_map(|m| {
+                        let (term, exact_case, form) = &self.forms[m.pattern().as_usize()];
+                        let range = run.start + m.start()..run.start + m.end();
+                        let fits = (!*exact_case || &text[m.range()] == form)
+                            && whole_word(&block.text, &range)
+                            && !boundaries
+                                .iter()
+                                .any(|&(bb, x)| bb == b && range.start < x && x < range.end);
+                        fits.then_some((*term, range))
+                    })
+                    .collect();
+                // Leftmost first, longest first at the same place.
+                found.sort_by_key(|(_, r)| (r.start, std::cmp::Reverse(r.end)));
+                let mut free_from = 0;
+                for (term, range) in found {
+                    if range.start < free_from {
                         continue;
                     }
-                    seen[*term] = true;
-                    uses.push(TermUse {
-                        term: *term,
-                        block: b,
-                        range,
-                    });
+                    free_from = range.end;
+                    if !seen[term] {
+                        seen[term] = true;
+                        uses.push(TermUse {
+                            term,
+                            block: b,
+                            range,
+                        });
+                    }
                 }
             }
         }
@@ -136,6 +149,22 @@ mod tests {
                 (0, "Belt and Road Initiative".to_string()),
                 (1, "WIC".to_string())
             ]
+        );
+    }
+
+    #[test]
+    fn a_longest_form_that_is_not_a_whole_word_leaves_room_for_a_shorter_one() {
+        let terms = [
+            term("bar", "Belt and Road", None, &[]),
+            term("belt", "Belt", None, &[]),
+        ];
+        assert_eq!(
+            uses("Belt and Roadmap", &terms),
+            vec![(1, "Belt".to_string())]
+        );
+        assert_eq!(
+            uses("Belt and Road, Belt", &terms),
+            vec![(0, "Belt and Road".to_string()), (1, "Belt".to_string())]
         );
     }
 
