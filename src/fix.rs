@@ -518,7 +518,7 @@ fn search(
     let mut found = Vec::new();
     for (b, block) in article.blocks.iter().enumerate() {
         let text = &block.folded.text;
-        let words = word_spans(text);
+        let words = crate::anchor::word_spans(text);
         for (i, first) in words.iter().enumerate() {
             for last in &words[i..] {
                 for range in trimmed_variants(text, first.start..last.end) {
@@ -568,24 +568,6 @@ fn trimmed_variants(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
     } else {
         vec![range]
     }
-}
-
-/// The words of folded text (single spaces between them).
-fn word_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
-    let mut start = 0;
-    for (i, c) in text.char_indices() {
-        if c == ' ' {
-            if i > start {
-                spans.push(start..i);
-            }
-            start = i + 1;
-        }
-    }
-    if text.len() > start {
-        spans.push(start..text.len());
-    }
-    spans
 }
 
 /// Rewrites each YAML file that has proposals; a file that cannot be rewritten

@@ -75,7 +75,7 @@ enum Command {
         #[arg(long, short)]
         open: bool,
         /// Quiet time before a rebuild, in milliseconds.
-        #[arg(long, default_value_t = 20, hide = true)]
+        #[arg(long, default_value_t = briefing::serve::DEFAULT_DEBOUNCE.as_millis() as u64, hide = true)]
         debounce_ms: u64,
     },
     /// Re-anchor notes whose quotes no longer match after the article was replaced by a newer version.
@@ -194,13 +194,8 @@ fn print_diagnostics(outcome: &Outcome, color: bool) {
 }
 
 fn failure_summary(outcome: &Outcome) -> String {
-    let errors = outcome.errors();
-    let warnings = outcome.diagnostics.len() - errors;
-    format!(
-        "{errors} error{}, {warnings} warning{}",
-        if errors == 1 { "" } else { "s" },
-        if warnings == 1 { "" } else { "s" }
-    )
+    let (errors, warnings) = briefing::report::counts(&outcome.diagnostics);
+    briefing::report::summary(errors, warnings)
 }
 
 fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCode, Error> {

@@ -367,7 +367,8 @@ pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestio
     })
 }
 
-fn word_spans(text: &str) -> Vec<Range<usize>> {
+/// The byte ranges of the words of folded text (words are separated by single spaces).
+pub fn word_spans(text: &str) -> Vec<Range<usize>> {
     let mut spans = Vec::new();
     let mut start = None;
     for (i, c) in text.char_indices() {

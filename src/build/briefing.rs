@@ -144,19 +144,24 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
     let article_html =
         markdown::render_article(&article, &note_marks, &footnote_marks, &term_marks);
 
-    let view = briefing_view(
-        src,
-        shared,
-        article_html,
-        note_views(&notes),
-        page_terms(shared.terms, &uses),
-    );
+    let language = src
+        .front
+        .language
+        .as_deref()
+        .unwrap_or(&shared.site.language);
     let mut files = BTreeMap::new();
     files.insert(
         format!("{}/{}", src.slug, export::FILE_NAME),
-        export_annotations(&view, &article, &notes).into_bytes(),
+        export_annotations(src, language, &article, &notes).into_bytes(),
     );
     if let Some(templates) = shared.templates {
+        let view = briefing_view(
+            src,
+            templates.frame(shared.site, "../", language),
+            article_html,
+            note_views(&notes),
+            page_terms(shared.terms, &uses),
+        );
         match templates.render("briefing.html", &view, shared.templates_dir) {
             Ok(html) => {
                 files.insert(format!("{}/index.html", src.slug), html.into_bytes());
@@ -470,31 +475,15 @@ pub(super) fn term_view(
 
 fn briefing_view(
     src: &BriefingSource,
-    shared: &Shared,
+    frame: PageFrame,
     article_html: String,
     notes: Vec<NoteView>,
     terms: Vec<TermView>,
 ) -> BriefingView {
     let front = &src.front;
     let original = front.source.clone().unwrap_or_default();
-    let site = shared.site;
     BriefingView {
-        site: site.clone(),
-        css: shared.templates.map(|t| t.css.clone()).unwrap_or_default(),
-        js: shared.templates.map(|t| t.js.clone()).unwrap_or_default(),
-        css_sha256: shared
-            .templates
-            .map(|t| t.css_sha256.clone())
-            .unwrap_or_default(),
-        js_sha256: shared
-            .templates
-            .map(|t| t.js_sha256.clone())
-            .unwrap_or_default(),
-        root: "../",
-        language: front
-            .language
-            .clone()
-            .unwrap_or_else(|| site.language.clone()),
+        frame,
         slug: src.slug.clone(),
         title: front.title.clone(),
         date: front.date.as_ref().map(DateView::from),
@@ -524,7 +513,8 @@ fn briefing_view(
 
 /// The notes as a W3C Web Annotation collection.
 fn export_annotations(
-    view: &BriefingView,
+    src: &BriefingSource,
+    language: &str,
     article: &ParsedArticle,
     notes: &[PlacedNote],
 ) -> String {
@@ -551,9 +541,14 @@ fn export_annotations(
         })
         .collect();
     let context = ExportContext {
-        title: &view.title,
-        language: &view.language,
-        source_url: view.original.url.as_deref(),
+        title: &src.front.title,
+        language,
+        source_url: src
+            .front
+            .source
+            .as_ref()
+            .and_then(|s| s.url.as_deref())
+            .filter(|u| is_safe_url(u)),
     };
     export::annotation_collection(&context, article, &export_notes)
 }

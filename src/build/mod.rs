@@ -330,13 +330,7 @@ impl Incremental {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let index = IndexView {
-                site: shared.site_view(),
-                css: templates.css.clone(),
-                js: templates.js.clone(),
-                css_sha256: templates.css_sha256.clone(),
-                js_sha256: templates.js_sha256.clone(),
-                root: "",
-                language: shared.site.language.clone(),
+                frame: templates.frame(&shared.site_view(), "", &shared.site.language),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
                 terms: terms.len(),
             };
@@ -347,13 +341,7 @@ impl Incremental {
                 &mut diagnostics,
             );
             let glossary = GlossaryView {
-                site: shared.site_view(),
-                css: templates.css.clone(),
-                js: templates.js.clone(),
-                css_sha256: templates.css_sha256.clone(),
-                js_sha256: templates.js_sha256.clone(),
-                root: "../",
-                language: shared.site.language.clone(),
+                frame: templates.frame(&shared.site_view(), "../", &shared.site.language),
                 terms: terms
                     .iter()
                     .enumerate()

@@ -90,6 +90,19 @@ impl Templates {
         })
     }
 
+    /// The frame of a page `root` levels below the site root, in `language`.
+    pub fn frame(&self, site: &SiteView, root: &'static str, language: &str) -> PageFrame {
+        PageFrame {
+            site: site.clone(),
+            css: self.css.clone(),
+            js: self.js.clone(),
+            css_sha256: self.css_sha256.clone(),
+            js_sha256: self.js_sha256.clone(),
+            root,
+            language: language.to_string(),
+        }
+    }
+
     pub fn render<T: Serialize>(
         &self,
         name: &str,
@@ -181,6 +194,20 @@ impl From<&SourceRef> for SourceView {
     }
 }
 
+/// What the base template of every page needs: the site, the inlined assets
+/// with their CSP hashes, the way to the site root, and the page's language.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageFrame {
+    pub site: SiteView,
+    pub css: String,
+    pub js: String,
+    pub css_sha256: String,
+    pub js_sha256: String,
+    /// Relative path from the page to the site root: links work from any folder.
+    pub root: &'static str,
+    pub language: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SiteView {
     pub title: String,
@@ -229,14 +256,8 @@ pub struct OriginalView {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct BriefingView {
-    pub site: SiteView,
-    pub css: String,
-    pub js: String,
-    pub css_sha256: String,
-    pub js_sha256: String,
-    /// Relative path from this page to the site root.
-    pub root: &'static str,
-    pub language: String,
+    #[serde(flatten)]
+    pub frame: PageFrame,
     pub slug: String,
     pub title: String,
     pub date: Option<DateView>,
@@ -263,25 +284,15 @@ pub struct IndexEntry {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct IndexView {
-    pub site: SiteView,
-    pub css: String,
-    pub js: String,
-    pub css_sha256: String,
-    pub js_sha256: String,
-    pub root: &'static str,
-    pub language: String,
+    #[serde(flatten)]
+    pub frame: PageFrame,
     pub briefings: Vec<IndexEntry>,
     pub terms: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct GlossaryView {
-    pub site: SiteView,
-    pub css: String,
-    pub js: String,
-    pub css_sha256: String,
-    pub js_sha256: String,
-    pub root: &'static str,
-    pub language: String,
+    #[serde(flatten)]
+    pub frame: PageFrame,
     pub terms: Vec<TermView>,
 }
