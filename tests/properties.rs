@@ -114,7 +114,14 @@ proptest! {
                 prop_assert_eq!(anchor.block, b);
                 prop_assert_eq!(anchor.range, start..end);
             }
-            Err(briefing::anchor::AnchorError::Ambiguous { count, .. }) => prop_assert!(count > 1),
+            Err(briefing::anchor::AnchorError::Ambiguous { count, candidates }) => {
+                prop_assert!(count > 1);
+                // The cut is one of the places listed (unless the list was cut short).
+                prop_assert!(
+                    candidates.len() < count || candidates.iter().any(|c| c.block == b && c.range == (start..end)),
+                    "{:?} not among {:?}", (b, start..end), candidates
+                );
+            }
             Err(e) => prop_assert!(false, "{:?} for {:?}", e, quote),
         }
     }
