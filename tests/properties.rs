@@ -151,3 +151,92 @@ proptest! {
         }
     }
 }
+
+/// A small project: one briefing with `article`, notes from `notes` (YAML text,
+/// possibly broken), in a scratch folder.
+fn project(article: &str, notes: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("content/b");
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(
+        b.join("article.md"),
+        format!("---\ntitle: T\n---\n{article}\n"),
+    )
+    .unwrap();
+    std::fs::write(b.join("annotations.yaml"), notes).unwrap();
+    dir
+}
+
+fn tree(dir: &std::path::Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    if !dir.exists() {
+        return Vec::new();
+    }
+    let mut files: Vec<_> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| (e.path().to_path_buf(), std::fs::read(e.path()).unwrap()))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Notes YAML made of pieces that are sometimes right and sometimes wrong:
+/// quotes from the article or not, known and unknown kinds, broken syntax.
+fn notes_yaml() -> impl Strategy<Value = String> {
+    let quote = prop::sample::select(vec![
+        "forum",
+        "China",
+        "digital",
+        "“quoted”",
+        "nowhere",
+        "",
+        "Silk Road",
+        "the",
+    ]);
+    let kind = prop::sample::select(vec!["context", "correction", "contxt"]);
+    let extra = prop::sample::select(vec![
+        "",
+        "  qoute: x\n",
+        "  prefix: \"China \"\n",
+        "  occurrence: 2\n",
+        "  note: [\n",
+    ]);
+    prop::collection::vec((quote, kind, extra), 0..5).prop_map(|notes| {
+        if notes.is_empty() {
+            return "[]\n".to_string();
+        }
+        notes
+            .iter()
+            .enumerate()
+            .map(|(i, (q, k, x))| {
+                format!("- id: n{i}\n  quote: {q:?}\n  kind: {k}\n  note: N.\n{x}")
+            })
+            .collect()
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(40))]
+
+    /// Same input, same bytes; and a failed build leaves the previous site
+    /// exactly as it was.
+    #[test]
+    fn builds_are_deterministic_and_failures_change_nothing(md in article(), notes in notes_yaml(), later in notes_yaml()) {
+        let dir = project(&md, &notes);
+        let first = briefing::build::build_site(dir.path()).unwrap();
+        let second = briefing::build::build_site(dir.path()).unwrap();
+        prop_assert_eq!(first.site.as_ref().map(|s| &s.files), second.site.as_ref().map(|s| &s.files));
+        let public = dir.path().join("public");
+        if let Some(site) = &first.site {
+            briefing::output::write_site(site, &public).unwrap();
+        }
+        let before = tree(&public);
+        std::fs::write(dir.path().join("content/b/annotations.yaml"), &later).unwrap();
+        let outcome = briefing::build::build_site(dir.path()).unwrap();
+        match &outcome.site {
+            Some(site) => { briefing::output::write_site(site, &public).unwrap(); }
+            None => prop_assert_eq!(before, tree(&public), "a failed build changed public/"),
+        }
+    }
+}
