@@ -236,6 +236,8 @@ if [ "$pages" != 1002 ]; then
     echo "expected 1002 index.html files for N = 1000, found $pages" >&2
     exit 1
 fi
+# ... all with working note and glossary links.
+python3 "$(dirname "$0")/check_links.py" "$WORK/out-n1000" >&2 || exit 1
 
 # ---------------------------------------------------------------- report
 
