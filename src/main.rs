@@ -203,7 +203,10 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
     output::check_output_dir(root, out)?;
     // Ctrl-C lets the build stop at a safe point instead of killing it half way.
     let _ = ctrlc::set_handler(output::interrupt);
-    let outcome = build::build_site_with(root, &ProgressBar::for_build(quiet))?;
+    // Pages go to a staging folder as they are rendered; the output is touched
+    // only if the whole build succeeds.
+    let stager = output::Stager::new(out)?;
+    let outcome = build::build_site_into(root, &ProgressBar::for_build(quiet), &stager)?;
     if output::interrupted() {
         return Err(Error::Interrupted);
     }
@@ -216,7 +219,10 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
         );
         return Ok(ExitCode::from(1));
     };
-    output::write_site(site, out)?;
+    for (rel, bytes) in &site.files {
+        stager.stage(rel, bytes)?;
+    }
+    stager.commit()?;
     if !quiet {
         println!(
             "Built {} briefing{} ({} notes, {} glossary terms) in {} ms → {}",

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
 
 use crate::build::Site;
 use crate::diagnostic::display_path;
@@ -127,95 +128,148 @@ fn normalize(path: &Path) -> PathBuf {
 
 /// Writes `site` into `output`.
 pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
-    let old_manifest = read_manifest(output)?;
-    let mut stats = WriteStats::default();
-    let mut changed = Vec::new();
-    for rel in site.files.keys().chain(&old_manifest) {
-        check_no_links(output, rel)?;
-    }
+    let stager = Stager::new(output)?;
     for (rel, bytes) in &site.files {
-        let target = output.join(rel);
-        match fs::read(&target) {
-            Ok(existing) if &existing == bytes => stats.unchanged += 1,
-            Ok(_) if !old_manifest.contains(rel) => {
+        stager.stage(rel, bytes)?;
+    }
+    stager.commit()
+}
+
+/// A write in progress. Files are staged one at a time, from any thread, into a
+/// folder beside the output (so that a big site need not sit in memory), and
+/// only [`Stager::commit`] moves them in. A stager dropped without a commit
+/// leaves the output exactly as it was.
+pub struct Stager {
+    output: PathBuf,
+    staging: PathBuf,
+    old_manifest: BTreeSet<String>,
+    staged: Mutex<Staged>,
+}
+
+#[derive(Default)]
+struct Staged {
+    /// Every file of the new site, staged or unchanged.
+    all: BTreeSet<String>,
+    /// Files whose bytes differ from the output's: these are in the staging folder.
+    changed: Vec<String>,
+    unchanged: usize,
+}
+
+impl Stager {
+    pub fn new(output: &Path) -> Result<Stager, Error> {
+        let old_manifest = read_manifest(output)?;
+        for rel in &old_manifest {
+            check_no_links(output, rel)?;
+        }
+        Ok(Stager {
+            output: output.to_path_buf(),
+            staging: staging_dir(output),
+            old_manifest,
+            staged: Mutex::new(Staged::default()),
+        })
+    }
+
+    /// Stages one file of the site (`rel` is `/`-separated). A file whose bytes
+    /// are already in the output is left alone; a file there that briefing did
+    /// not write is never replaced.
+    pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+        if interrupted() {
+            return Err(Error::Interrupted);
+        }
+        check_no_links(&self.output, rel)?;
+        let target = self.output.join(rel);
+        let changed = match fs::read(&target) {
+            Ok(existing) if existing == bytes => false,
+            Ok(_) if !self.old_manifest.contains(rel) => {
                 return Err(Error::Usage(format!(
                     "refusing to overwrite {}: briefing did not write it; move it away or build into another folder with --output",
                     display_path(&target)
                 )))
             }
-            Ok(_) => changed.push(rel),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => changed.push(rel),
+            Ok(_) => true,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
-                return Err(Error::Usage(format!("cannot write {}: a folder of that name is in the way", display_path(&target))))
+                return Err(Error::Usage(format!(
+                    "cannot write {}: a folder of that name is in the way",
+                    display_path(&target)
+                )))
             }
             Err(e) => return Err(Error::io(&target, e)),
+        };
+        if changed {
+            write_file(&self.staging.join(rel), bytes)?;
         }
-    }
-    let new_manifest: BTreeSet<String> = site.files.keys().cloned().collect();
-    let stale: Vec<&String> = old_manifest.difference(&new_manifest).collect();
-    let manifest_text = manifest_text(&new_manifest);
-    let manifest_changed =
-        fs::read_to_string(output.join(MANIFEST)).ok().as_deref() != Some(manifest_text.as_str());
-    if changed.is_empty() && stale.is_empty() && !manifest_changed {
-        return Ok(stats);
-    }
-
-    // Stage everything that changes, beside the output so renames stay on one filesystem.
-    let staging = staging_dir(output);
-    let staged = (|| -> Result<(), Error> {
-        for rel in &changed {
-            if interrupted() {
-                return Err(Error::Interrupted);
-            }
-            let path = staging.join(rel);
-            if let Some(parent) = path.parent() {
-                fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-            }
-            fs::write(&path, &site.files[*rel]).map_err(|e| Error::io(&path, e))?;
-        }
-        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
-        let path = staging.join(MANIFEST);
-        fs::write(&path, &manifest_text).map_err(|e| Error::io(&path, e))
-    })();
-    let staged = staged.and_then(|()| {
-        if interrupted() {
-            Err(Error::Interrupted)
+        let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+        staged.all.insert(rel.to_string());
+        if changed {
+            staged.changed.push(rel.to_string());
         } else {
-            Ok(())
+            staged.unchanged += 1;
         }
-    });
-    if let Err(e) = staged {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+        Ok(())
     }
 
-    let mut journal = Journal {
-        output,
-        backup: staging.join(".replaced"),
-        done: Vec::new(),
-    };
-    let result = (|| -> Result<(), Error> {
-        fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
-        for rel in &changed {
-            journal.put(&staging, rel)?;
-            stats.written += 1;
+    /// Moves the staged files into the output and removes the files of earlier
+    /// builds that this one no longer has. A failure half way puts everything back.
+    pub fn commit(self) -> Result<WriteStats, Error> {
+        if interrupted() {
+            return Err(Error::Interrupted);
         }
-        for rel in &stale {
-            if journal.remove(rel)? {
-                stats.removed += 1;
+        let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
+        let output = self.output.as_path();
+        let mut stats = WriteStats {
+            unchanged: staged.unchanged,
+            ..WriteStats::default()
+        };
+        let stale: Vec<&String> = self.old_manifest.difference(&staged.all).collect();
+        let manifest_text = manifest_text(&staged.all);
+        let manifest_changed = fs::read_to_string(output.join(MANIFEST)).ok().as_deref()
+            != Some(manifest_text.as_str());
+        if staged.changed.is_empty() && stale.is_empty() && !manifest_changed {
+            return Ok(stats);
+        }
+        write_file(&self.staging.join(MANIFEST), manifest_text.as_bytes())?;
+
+        let mut journal = Journal {
+            output,
+            backup: self.staging.join(".replaced"),
+            done: Vec::new(),
+        };
+        let result = (|| -> Result<(), Error> {
+            fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
+            for rel in &staged.changed {
+                journal.put(&self.staging, rel)?;
+                stats.written += 1;
+            }
+            for rel in &stale {
+                if journal.remove(rel)? {
+                    stats.removed += 1;
+                }
+            }
+            journal.put(&self.staging, MANIFEST)
+        })();
+        if result.is_err() {
+            journal.roll_back();
+        } else {
+            for rel in &stale {
+                remove_empty_parents(output, &output.join(rel));
             }
         }
-        journal.put(&staging, MANIFEST)
-    })();
-    if result.is_err() {
-        journal.roll_back();
-    } else {
-        for rel in &stale {
-            remove_empty_parents(output, &output.join(rel));
-        }
+        result.map(|()| stats)
     }
-    let _ = fs::remove_dir_all(&staging);
-    result.map(|()| stats)
+}
+
+impl Drop for Stager {
+    fn drop(&mut self) {
+        let _ = fs::remove_dir_all(&self.staging);
+    }
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+    }
+    fs::write(path, bytes).map_err(|e| Error::io(path, e))
 }
 
 /// The moves made into the output so far, each reversible: a replaced or removed

@@ -17,6 +17,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::load::model::TermSpec;
 use crate::load::yaml::Step;
 use crate::load::{self, YamlFile};
+use crate::output::Stager;
 use crate::render::glossary::TermMatcher;
 use crate::render::page::*;
 use crate::Error;
@@ -68,10 +69,17 @@ pub trait Progress: Sync {
 /// No progress report.
 impl Progress for () {}
 
-/// [`build_site`], reporting progress.
-pub fn build_site_with(root: &Path, progress: &dyn Progress) -> Result<Outcome, Error> {
+/// [`build_site`], reporting progress, with each briefing's files handed to
+/// `stager` as soon as they are rendered instead of kept: the returned site holds
+/// only the index and glossary pages. Nothing reaches the output until the
+/// caller commits the stager, which it does only if the outcome has no errors.
+pub fn build_site_into(
+    root: &Path,
+    progress: &dyn Progress,
+    stager: &Stager,
+) -> Result<Outcome, Error> {
     let mut build = Incremental::new(root);
-    build.update(&Scope::Everything, progress)?;
+    build.update(&Scope::Everything, progress, Some(stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     Ok(build.assemble(Pages::Move))
 }
@@ -211,7 +219,7 @@ impl Incremental {
     /// Rebuilds what `scope` affects, reusing the rest from the last build. After an
     /// I/O error the next rebuild starts from scratch, since the cache may be stale.
     pub fn rebuild(&mut self, scope: &Scope) -> Result<Outcome, Error> {
-        let result = self.update(scope, &());
+        let result = self.update(scope, &(), None);
         if result.is_err() {
             self.shared = None;
             self.briefings.clear();
@@ -225,7 +233,12 @@ impl Incremental {
         &self.rendered
     }
 
-    fn update(&mut self, scope: &Scope, progress: &dyn Progress) -> Result<(), Error> {
+    fn update(
+        &mut self,
+        scope: &Scope,
+        progress: &dyn Progress,
+        stager: Option<&Stager>,
+    ) -> Result<(), Error> {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
@@ -270,6 +283,11 @@ impl Incremental {
             };
             diagnostics.append(&mut result.diagnostics);
             result.diagnostics = diagnostics;
+            if let (Some(stager), Some(page)) = (stager, result.page.as_mut()) {
+                for (rel, bytes) in std::mem::take(&mut page.files) {
+                    stager.stage(&rel, &bytes)?;
+                }
+            }
             progress.advance();
             Ok((name.clone(), result))
         };
