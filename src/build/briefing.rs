@@ -675,13 +675,14 @@ fn anchor_diagnostic(
     note: &NoteSpec,
     error: AnchorError,
 ) -> Diagnostic {
-    let line_of = |block: usize, offset: usize| {
-        article
-            .source_offset(block, offset)
-            .map(|o| src.article.position(src.body_start + o).line)
-            .unwrap_or(0)
+    // `article.md:12`, or just `article.md` where the text has no source line.
+    let place = |block: usize, offset: usize| {
+        let path = diagnostic::display_path(&src.article.path);
+        match article.source_offset(block, offset) {
+            Some(o) => format!("{path}:{}", src.article.position(src.body_start + o).line),
+            None => path,
+        }
     };
-    let article_path = diagnostic::display_path(&src.article.path);
     let id = &note.id;
     match error {
         AnchorError::EmptyQuote => file
@@ -690,9 +691,9 @@ fn anchor_diagnostic(
         AnchorError::NotFound { suggestion } => {
             let help = match suggestion {
                 Some(s) => format!(
-                    "did you mean \"{}\"? ({article_path}:{}, {:.0}% similar)",
+                    "did you mean \"{}\"? ({}, {:.0}% similar)",
                     s.text,
-                    line_of(s.block, s.range.start),
+                    place(s.block, s.range.start),
                     s.similarity * 100.0
                 ),
                 None => "copy the phrase exactly as the article has it; case matters".to_string(),
@@ -712,7 +713,7 @@ fn anchor_diagnostic(
             let mut help = format!("the quote occurs {count} times; pick one:");
             for (k, c) in candidates.iter().enumerate() {
                 let how = c.disambiguation.clone().unwrap_or_else(|| format!("occurrence: {}", k + 1));
-                help.push_str(&format!("\n  {article_path}:{}: add `{how}`", line_of(c.block, c.range.start)));
+                help.push_str(&format!("\n  {}: add `{how}`", place(c.block, c.range.start)));
             }
             file.error_at(at, format!("quote of note `{id}` is ambiguous")).with_help(help)
         }
