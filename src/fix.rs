@@ -101,13 +101,7 @@ impl FixReport {
 
     /// The report as the user reads it; with `color`, in ANSI colours.
     pub fn render(&self, color: bool) -> String {
-        let paint = |code: &str, text: &str| {
-            if color {
-                format!("\x1b[{code}m{text}\x1b[0m")
-            } else {
-                text.to_string()
-            }
-        };
+        let paint = |code: &str, text: &str| crate::diagnostic::paint(color, code, text);
         let mut out = String::new();
         for d in &self.errors {
             out.push_str(&d.render(color));

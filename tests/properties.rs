@@ -53,6 +53,30 @@ fn article() -> impl Strategy<Value = String> {
     .prop_map(|ps| ps.join("\n\n"))
 }
 
+/// A piece of one block's rendered text, chosen by the three numbers: the block,
+/// where it starts and how many characters long it is.
+fn cut(
+    parsed: &ParsedArticle,
+    block_pick: usize,
+    a: usize,
+    len: usize,
+) -> Option<(usize, usize, usize)> {
+    if parsed.blocks.is_empty() {
+        return None;
+    }
+    let b = block_pick % parsed.blocks.len();
+    let text = &parsed.blocks[b].text;
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    if chars.is_empty() {
+        return None;
+    }
+    let start = chars[a % chars.len()].0;
+    let end = chars
+        .get((a % chars.len()) + len)
+        .map_or(text.len(), |c| c.0);
+    Some((b, start, end))
+}
+
 /// The text a reader sees in rendered HTML, note numbers removed.
 fn visible_text(html: &str) -> String {
     let doc = Html::parse_fragment(html);
@@ -92,13 +116,10 @@ proptest! {
     #[test]
     fn a_unique_phrase_is_found_where_it_was_cut(md in article(), block_pick in 0usize..100, a in 0usize..400, len in 1usize..60) {
         let parsed = ParsedArticle::parse(&md);
-        prop_assume!(!parsed.blocks.is_empty());
-        let b = block_pick % parsed.blocks.len();
+        let cut = cut(&parsed, block_pick, a, len);
+        prop_assume!(cut.is_some());
+        let (b, start, end) = cut.unwrap();
         let text = &parsed.blocks[b].text;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        prop_assume!(!chars.is_empty());
-        let start = chars[a % chars.len()].0;
-        let end = chars.get((a % chars.len()) + len).map_or(text.len(), |c| c.0);
         let quote = &text[start..end];
         prop_assume!(!quote.trim().is_empty());
         // Only phrases that occur once in the whole article (and start and end on non-space).
@@ -129,13 +150,9 @@ proptest! {
     #[test]
     fn marking_a_phrase_never_changes_the_text(md in article(), block_pick in 0usize..100, a in 0usize..400, len in 1usize..60) {
         let parsed = ParsedArticle::parse(&md);
-        prop_assume!(!parsed.blocks.is_empty());
-        let b = block_pick % parsed.blocks.len();
-        let text = &parsed.blocks[b].text;
-        let chars: Vec<(usize, char)> = text.char_indices().collect();
-        prop_assume!(!chars.is_empty());
-        let start = chars[a % chars.len()].0;
-        let end = chars.get((a % chars.len()) + len).map_or(text.len(), |c| c.0);
+        let cut = cut(&parsed, block_pick, a, len);
+        prop_assume!(cut.is_some());
+        let (b, start, end) = cut.unwrap();
         let plain = render_article(&parsed, &[], &[], &[]);
         let note = NoteMark { id: "n", number: 1, block: b, range: start..end };
         let marked = render_article(&parsed, &[note], &[], &[]);
