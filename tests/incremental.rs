@@ -94,6 +94,40 @@ fn every_rebuild_equals_a_full_build() {
     assert_eq!(build.rendered(), ["forum", "second"]);
     assert_same(&out, root, "glossary edit");
 
+    // ... but only the pages a glossary edit can reach: a term no page uses or
+    // mentions re-renders nothing; a term one article mentions, that one.
+    let text = std::fs::read_to_string(&glossary).unwrap();
+    std::fs::write(
+        &glossary,
+        format!("{text}- id: accord\n  term: Zanzibar accord\n  definition: Not in any article.\n  sources: [{{title: T, publisher: P, date: 2024, url: \"https://example.org\"}}]\n"),
+    )
+    .unwrap();
+    let out = rebuild(&mut build, &["content/glossary.yaml"]);
+    assert_eq!(build.rendered(), Vec::<String>::new());
+    assert_same(&out, root, "unused term added");
+    // A term that pages name in a see-also link reaches those pages.
+    let text = std::fs::read_to_string(&glossary).unwrap();
+    std::fs::write(
+        &glossary,
+        text.replace(
+            "term: World Internet Conference",
+            "term: World Internet Conference (WIC)",
+        ),
+    )
+    .unwrap();
+    let out = rebuild(&mut build, &["content/glossary.yaml"]);
+    assert_eq!(build.rendered(), ["forum", "second"]);
+    assert_same(&out, root, "see-also term renamed");
+    let text = std::fs::read_to_string(&glossary).unwrap();
+    std::fs::write(
+        &glossary,
+        format!("{text}- id: cyber\n  term: cyber governance\n  definition: Rules for the internet.\n  sources: [{{title: T, publisher: P, date: 2024, url: \"https://example.org\"}}]\n"),
+    )
+    .unwrap();
+    let out = rebuild(&mut build, &["content/glossary.yaml"]);
+    assert_eq!(build.rendered(), ["second"]);
+    assert_same(&out, root, "term added");
+
     // A briefing removed, and one added.
     std::fs::remove_dir_all(root.join("content/second")).unwrap();
     assert_same(&rebuild(&mut build, &["content/second"]), root, "removed");
@@ -111,5 +145,9 @@ fn every_rebuild_equals_a_full_build() {
     assert_eq!(
         Scope::of([Path::new("templates/base.html")]),
         Scope::Everything
+    );
+    assert_eq!(
+        Scope::of([Path::new("content/glossary.yaml")]),
+        Scope::Glossary(Default::default())
     );
 }

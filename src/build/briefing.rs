@@ -29,7 +29,13 @@ pub(super) struct BuiltPage {
     pub sort_key: (Option<Date>, String),
     pub entry: IndexEntry,
     pub notes: usize,
-    pub terms_used: Vec<usize>,
+    /// Ids of the glossary terms the page links, in glossary order.
+    pub terms_used: Vec<String>,
+    /// Terms the page's glossary names in its see-also links.
+    pub see_also: Vec<String>,
+    /// The article's text, to tell after a glossary edit whether a term may now
+    /// appear in it.
+    pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
 }
 
@@ -171,8 +177,13 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
     }
     copy_assets(src, &mut files, &mut diagnostics);
 
-    let mut terms_used: Vec<usize> = uses.iter().map(|u| u.term).collect();
-    terms_used.sort_unstable();
+    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
+    used.sort_unstable();
+    let terms_used = used.iter().map(|&t| shared.terms[t].id.clone()).collect();
+    let see_also = used
+        .iter()
+        .flat_map(|&t| shared.terms[t].see_also.iter().cloned())
+        .collect();
     let front = &src.front;
     let page = BuiltPage {
         slug: src.slug.clone(),
@@ -187,6 +198,8 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         },
         notes: notes.len(),
         terms_used,
+        see_also,
+        text: article.text(),
         files,
     };
     BriefingResult {

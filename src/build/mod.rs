@@ -21,6 +21,7 @@ use crate::output::Stager;
 use crate::render::glossary::TermMatcher;
 use crate::render::page::*;
 use crate::Error;
+use briefing::BuiltPage;
 use briefing::{
     build_briefing, check_markdown_links, check_sources, term_view, BriefingResult, Shared,
 };
@@ -50,6 +51,51 @@ impl Outcome {
 /// Builds the project at `root` in memory.
 pub fn build_site(root: &Path) -> Result<Outcome, Error> {
     Incremental::new(root).build()
+}
+
+/// What a glossary edit changed: the ids of terms added, removed or edited, and
+/// the forms (term, abbreviation, aliases) under which they appear, old or new.
+struct GlossaryChanges {
+    ids: BTreeSet<String>,
+    forms: Option<aho_corasick::AhoCorasick>,
+}
+
+fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
+    let same = |a: &TermSpec, list: &[TermSpec]| list.iter().any(|b| b == a);
+    let changed: Vec<&TermSpec> = old
+        .iter()
+        .filter(|t| !same(t, new))
+        .chain(new.iter().filter(|t| !same(t, old)))
+        .collect();
+    let forms: Vec<&str> = changed
+        .iter()
+        .flat_map(|t| std::iter::once(&t.term).chain(&t.abbr).chain(&t.aliases))
+        .map(String::as_str)
+        .filter(|f| !f.trim().is_empty())
+        .collect();
+    GlossaryChanges {
+        ids: changed.iter().map(|t| t.id.clone()).collect(),
+        forms: aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build(&forms)
+            .ok()
+            .filter(|_| !forms.is_empty()),
+    }
+}
+
+impl GlossaryChanges {
+    /// A page is affected if it links a changed term, links a term whose
+    /// see-also names a changed one, or has text in which a changed form appears
+    /// (which may now be linked, or no longer). Over-approximate, never under.
+    fn affects(&self, page: &BuiltPage) -> bool {
+        page.terms_used.iter().any(|id| self.ids.contains(id))
+            || self.forms.as_ref().is_some_and(|f| f.is_match(&page.text))
+            || !self.ids.is_empty() && self.see_also_touched(page)
+    }
+
+    fn see_also_touched(&self, page: &BuiltPage) -> bool {
+        page.see_also.iter().any(|id| self.ids.contains(id))
+    }
 }
 
 /// Whether [`Incremental::assemble`] keeps the briefings' pages for a later rebuild.
@@ -92,7 +138,10 @@ pub enum Scope {
     /// These briefing folders, by name; the index and glossary pages are redone too,
     /// since they list every briefing.
     Briefings(BTreeSet<String>),
-    /// `site.yaml`, `glossary.yaml` or a template: every page depends on them.
+    /// `glossary.yaml` (and these briefing folders): the briefings that used a
+    /// changed term, or in whose text a changed term may now appear, are redone.
+    Glossary(BTreeSet<String>),
+    /// `site.yaml` or a template: every page depends on them.
     Everything,
 }
 
@@ -100,6 +149,7 @@ impl Scope {
     /// Classifies changed paths, given relative to the project root.
     pub fn of<'a>(changed: impl IntoIterator<Item = &'a Path>) -> Scope {
         let mut briefings = BTreeSet::new();
+        let mut glossary = false;
         for path in changed {
             let parts: Vec<String> = path
                 .components()
@@ -116,14 +166,17 @@ impl Scope {
                 .as_slice()
             {
                 ["templates", ..] | ["content"] => return Scope::Everything,
-                ["content", "site.yaml" | "glossary.yaml"] => return Scope::Everything,
+                ["content", "site.yaml"] => return Scope::Everything,
+                ["content", "glossary.yaml"] => glossary = true,
                 ["content", name, ..] => {
                     briefings.insert(name.to_string());
                 }
                 _ => {}
             }
         }
-        if briefings.is_empty() {
+        if glossary {
+            Scope::Glossary(briefings)
+        } else if briefings.is_empty() {
             Scope::Nothing
         } else {
             Scope::Briefings(briefings)
@@ -243,6 +296,17 @@ impl Incremental {
         if everything {
             self.briefings.clear();
             self.shared = Some(SharedInputs::load(&self.root)?);
+        } else if let Scope::Glossary(_) = scope {
+            let shared = SharedInputs::load(&self.root)?;
+            let old = self
+                .shared
+                .as_ref()
+                .map(SharedInputs::terms)
+                .unwrap_or_default();
+            let stale = glossary_changes(old, shared.terms());
+            self.briefings
+                .retain(|_, r| r.page.as_ref().is_some_and(|p| !stale.affects(p)));
+            self.shared = Some(shared);
         }
         let content_dir = self.root.join("content");
         let (folders, listing) = load::briefing_folders(&content_dir)?;
@@ -251,7 +315,7 @@ impl Incremental {
         self.briefings
             .retain(|name, _| present.contains(name.as_str()));
         let touched = |name: &str| match scope {
-            Scope::Briefings(names) => names.contains(name),
+            Scope::Briefings(names) | Scope::Glossary(names) => names.contains(name),
             _ => false,
         };
         let todo: Vec<&(String, PathBuf)> = folders
@@ -325,11 +389,13 @@ impl Incremental {
             diagnostics.extend(r.diagnostics.iter().cloned());
             if let Some(page) = &mut r.page {
                 site.notes += page.notes;
-                for t in &page.terms_used {
-                    used_in.entry(*t).or_default().push(LinkView {
-                        href: format!("../{}/index.html#use-{}", page.slug, terms[*t].id),
-                        label: page.entry.title.clone(),
-                    });
+                for id in &page.terms_used {
+                    if let Some(t) = terms.iter().position(|t| &t.id == id) {
+                        used_in.entry(t).or_default().push(LinkView {
+                            href: format!("../{}/index.html#use-{id}", page.slug),
+                            label: page.entry.title.clone(),
+                        });
+                    }
                 }
                 entries.push((page.sort_key.clone(), page.entry.clone()));
                 match pages {

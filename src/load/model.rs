@@ -152,7 +152,7 @@ pub struct SourceRef {
 }
 
 /// One entry of `glossary.yaml`.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermSpec {
     pub id: String,
