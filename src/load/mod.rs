@@ -416,10 +416,15 @@ fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>
             diagnostics.push(
                 g.file
                     .error_at(id_at(i), format!("duplicate term id `{}`", t.id))
-                    .with_help(format!(
-                        "the id is already used on line {}; give each term its own id",
-                        first_at.map_or(0, |p| p.line)
-                    )),
+                    .with_help(match first_at {
+                        Some(p) => format!(
+                            "the id is already used on line {}; give each term its own id",
+                            p.line
+                        ),
+                        None => {
+                            "the id is already used above; give each term its own id".to_string()
+                        }
+                    }),
             );
         } else {
             ids.insert(&t.id, i);
