@@ -41,8 +41,16 @@ pub struct Candidate {
     pub range: Range<usize>,
     /// A `prefix` or `suffix` that picks this place alone, if a short one exists.
     pub context: Option<Context>,
-    /// The same, as the user would write it in YAML: `prefix: "China "`.
-    pub disambiguation: Option<String>,
+}
+
+impl Candidate {
+    /// The context as the user would write it in YAML: `prefix: "China "`.
+    pub fn disambiguation(&self) -> Option<String> {
+        self.context.as_ref().map(|c| match c {
+            Context::Prefix(p) => format!("prefix: {p:?}"),
+            Context::Suffix(s) => format!("suffix: {s:?}"),
+        })
+    }
 }
 
 /// Text next to a match that tells it apart from the others.
@@ -258,10 +266,6 @@ fn candidates(article: &ParsedArticle, places: &[Place]) -> Vec<Candidate> {
                         .find(|s| unique(s, false))
                         .map(|s| Context::Suffix(s.clone()))
                 });
-            let disambiguation = context.as_ref().map(|c| match c {
-                Context::Prefix(p) => format!("prefix: {p:?}"),
-                Context::Suffix(s) => format!("suffix: {s:?}"),
-            });
             let original = article.blocks[*b]
                 .folded
                 .to_original(&article.blocks[*b].text, r.clone());
@@ -269,7 +273,6 @@ fn candidates(article: &ParsedArticle, places: &[Place]) -> Vec<Candidate> {
                 block: *b,
                 range: original,
                 context,
-                disambiguation,
             }
         })
         .collect()
@@ -440,11 +443,11 @@ mod tests {
             Err(AnchorError::Ambiguous { candidates, count }) => {
                 assert_eq!(count, 2);
                 assert_eq!(
-                    candidates[0].disambiguation.as_deref(),
+                    candidates[0].disambiguation().as_deref(),
                     Some("suffix: \" and\"")
                 );
                 assert_eq!(
-                    candidates[1].disambiguation.as_deref(),
+                    candidates[1].disambiguation().as_deref(),
                     Some("prefix: \"and \"")
                 );
             }

@@ -725,7 +725,7 @@ fn anchor_diagnostic(
         AnchorError::Ambiguous { candidates, count } => {
             let mut help = format!("the quote occurs {count} times; pick one:");
             for (k, c) in candidates.iter().enumerate() {
-                let how = c.disambiguation.clone().unwrap_or_else(|| format!("occurrence: {}", k + 1));
+                let how = c.disambiguation().unwrap_or_else(|| format!("occurrence: {}", k + 1));
                 help.push_str(&format!("\n  {}: add `{how}`", place(c.block, c.range.start)));
             }
             file.error_at(at, format!("quote of note `{id}` is ambiguous")).with_help(help)

@@ -164,13 +164,8 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     if !path.exists() {
         return Ok(None);
     }
-    let file = match SourceFile::read(path) {
-        Ok(f) => f,
-        Err(ReadFailure::Io(e)) => return Err(e),
-        Err(ReadFailure::Content(d)) => {
-            diagnostics.push(d);
-            return Ok(None);
-        }
+    let Some(file) = read_source(path, diagnostics)? else {
+        return Ok(None);
     };
     match yaml::parse::<T>(&file, &file.text, 0, expected) {
         Ok(Located { value, spans }) => Ok(Some(YamlFile { file, value, spans })),
@@ -183,6 +178,22 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
 
 /// Top-level names of the site that a briefing may not take.
 pub const RESERVED_SLUGS: &[&str] = &["glossary"];
+
+/// Reads a text file: an I/O failure stops the load, a file that is not
+/// UTF-8 becomes a diagnostic and `None`.
+fn read_source(
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Option<SourceFile>, Error> {
+    match SourceFile::read(path) {
+        Ok(f) => Ok(Some(f)),
+        Err(ReadFailure::Io(e)) => Err(e),
+        Err(ReadFailure::Content(d)) => {
+            diagnostics.push(d);
+            Ok(None)
+        }
+    }
+}
 
 /// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only,
 /// and not a name the site uses itself.
@@ -243,13 +254,8 @@ fn read_briefing(
         );
         return Ok(None);
     }
-    let article = match SourceFile::read(&article_path) {
-        Ok(f) => f,
-        Err(ReadFailure::Io(e)) => return Err(e),
-        Err(ReadFailure::Content(d)) => {
-            diagnostics.push(d);
-            return Ok(None);
-        }
+    let Some(article) = read_source(&article_path, diagnostics)? else {
+        return Ok(None);
     };
     let Some((front_text, front_line, body_start)) = split_front_matter(&article.text) else {
         diagnostics.push(

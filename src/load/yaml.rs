@@ -34,7 +34,7 @@ struct Node {
 enum NodeKind {
     Leaf,
     Seq(Vec<Node>),
-    Map(Vec<(String, Position, Node)>),
+    Map(Vec<(String, Node)>),
 }
 
 /// One step into a YAML document: a list index or a map key.
@@ -68,7 +68,7 @@ impl Spans {
     fn read(text: &str, line_offset: usize) -> Option<Node> {
         let mut parser = Parser::new_from_str(text);
         let mut stack: Vec<Node> = Vec::new();
-        let mut keys: Vec<Option<(String, Position)>> = Vec::new();
+        let mut keys: Vec<Option<String>> = Vec::new();
         let mut root = None;
         let lines = LineStarts::new(text);
         while let Some(Ok((event, span))) = parser.next_event() {
@@ -109,7 +109,7 @@ impl Spans {
                         Some(slot @ None),
                     ) = (stack.last(), keys.last_mut())
                     {
-                        *slot = Some((value.into_owned(), pos));
+                        *slot = Some(value.into_owned());
                         None
                     } else {
                         let start = lines.byte(text, span.start.line(), span.start.col());
@@ -139,11 +139,8 @@ impl Spans {
                         kind: NodeKind::Map(entries),
                         ..
                     }) => {
-                        let (key, key_pos) = keys
-                            .last_mut()
-                            .and_then(Option::take)
-                            .unwrap_or_else(|| (String::new(), node.pos));
-                        entries.push((key, key_pos, node));
+                        let key = keys.last_mut().and_then(Option::take).unwrap_or_default();
+                        entries.push((key, node));
                     }
                     _ => root = Some(node),
                 }
@@ -154,12 +151,14 @@ impl Spans {
 
     /// The position of the value at `path`, or of the deepest part of the path that exists.
     pub fn value(&self, path: &[Step]) -> Option<Position> {
-        self.walk(path, false)
-    }
-
-    /// Like [`Spans::value`], but points at the key when the last step is a key.
-    pub fn key(&self, path: &[Step]) -> Option<Position> {
-        self.walk(path, true)
+        let mut node = self.root()?;
+        for step in path {
+            match node.child(step) {
+                Some(n) => node = n,
+                None => break,
+            }
+        }
+        Some(node.pos)
     }
 
     /// The bytes of the parsed text that the scalar at `path` is written with:
@@ -170,39 +169,21 @@ impl Spans {
     pub fn value_extent(&self, path: &[Step]) -> Option<Range<usize>> {
         let mut node = self.root()?;
         for step in path {
-            node = match (&node.kind, step) {
-                (NodeKind::Seq(items), Step::Index(n)) => items.get(*n)?,
-                (NodeKind::Map(entries), Step::Key(k)) => {
-                    &entries.iter().find(|(key, ..)| key == k)?.2
-                }
-                _ => return None,
-            };
+            node = node.child(step)?;
         }
         node.extent.clone()
     }
+}
 
-    fn walk(&self, path: &[Step], at_key: bool) -> Option<Position> {
-        let mut node = self.root()?;
-        let mut best = node.pos;
-        for (i, step) in path.iter().enumerate() {
-            let last = i + 1 == path.len();
-            let next = match (&node.kind, step) {
-                (NodeKind::Seq(items), Step::Index(n)) => items.get(*n).map(|n| (n, n.pos)),
-                (NodeKind::Map(entries), Step::Key(k)) => entries
-                    .iter()
-                    .find(|(key, ..)| key == k)
-                    .map(|(_, key_pos, n)| (n, if last && at_key { *key_pos } else { n.pos })),
-                _ => None,
-            };
-            match next {
-                Some((n, pos)) => {
-                    node = n;
-                    best = pos;
-                }
-                None => break,
+impl Node {
+    fn child(&self, step: &Step) -> Option<&Node> {
+        match (&self.kind, step) {
+            (NodeKind::Seq(items), Step::Index(n)) => items.get(*n),
+            (NodeKind::Map(entries), Step::Key(k)) => {
+                entries.iter().find(|(key, _)| key == k).map(|(_, n)| n)
             }
+            _ => None,
         }
-        Some(best)
     }
 }
 
@@ -490,7 +471,6 @@ mod tests {
             spans.value(&[Step::Index(1), Step::Key("quote")]),
             at(4, 10)
         );
-        assert_eq!(spans.key(&[Step::Index(1), Step::Key("quote")]), at(4, 3));
         assert_eq!(
             spans.value(&[Step::Index(0), Step::Key("quote")]),
             at(2, 10)
