@@ -16,7 +16,8 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::anchor::{self, fold::fold, AnchorError, ParsedArticle, QuoteSelector};
+use crate::anchor::{self, AnchorError, QuoteSelector};
+use crate::article::{fold::fold, ParsedArticle};
 use crate::diagnostic::{display_path, Diagnostic, Position};
 use crate::load::model::NoteSpec;
 use crate::load::yaml::Step;

@@ -1,12 +1,13 @@
 //! briefing: a static site generator for annotated briefings.
 //!
 //! The module tree is the pipeline:
-//! [`load`] reads `content/` → [`anchor`] resolves each note's quote to one place
-//! in the article → [`render`] turns article, notes and glossary into HTML →
-//! [`output`] writes the site without damaging what is there. [`build`] runs the
-//! stages; every user mistake along the way is a located [`diagnostic`].
+//! [`load`] reads `content/` → [`article`] parses each article into the text a
+//! reader sees → [`anchor`] resolves each note's quote to one place in it →
+//! [`render`] turns article, notes and glossary into HTML → [`output`] writes the
+//! site without damaging what is there. [`pipeline`] runs the stages; every user
+//! mistake along the way is a located [`diagnostic`].
 //!
-//! Around it, the editing loop: [`serve`] keeps a [`build::Incremental`] build
+//! Around it, the editing loop: [`serve`] keeps a [`pipeline::Incremental`] build
 //! in memory and serves it with live reload, [`report`] prints diagnostics for
 //! people or as JSON, [`fix`] re-anchors notes after the article changed, and
 //! [`scaffold`] starts a new briefing.
@@ -16,12 +17,13 @@
 #![allow(clippy::result_large_err)]
 
 pub mod anchor;
-pub mod build;
+pub mod article;
 pub mod diagnostic;
 pub mod fix;
 pub mod interop;
 pub mod load;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod report;
 pub mod scaffold;

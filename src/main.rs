@@ -10,9 +10,9 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use briefing::build::{self, Outcome};
 use briefing::diagnostic::{display_path, Diagnostic};
 use briefing::fix::{self, FixOptions};
+use briefing::pipeline::{self, Outcome};
 use briefing::report::Report;
 use briefing::serve::{ServeOptions, Session};
 use briefing::{output, scaffold, Error};
@@ -135,7 +135,7 @@ fn main() -> ExitCode {
             output,
             quiet,
         } => {
-            let output = output.unwrap_or_else(|| build::default_output(&root));
+            let output = output.unwrap_or_else(|| pipeline::default_output(&root));
             run_build(&root, &output, quiet, color)
         }
         Command::Check { root, format } => run_check(&root, format, color),
@@ -206,7 +206,7 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
     // Pages go to a staging folder as they are rendered; the output is touched
     // only if the whole build succeeds.
     let stager = output::Stager::new(out)?;
-    let outcome = build::build_site_into(root, &ProgressBar::for_build(quiet), &stager)?;
+    let outcome = pipeline::build_site_into(root, &ProgressBar::for_build(quiet), &stager)?;
     if output::interrupted() {
         return Err(Error::Interrupted);
     }
@@ -245,7 +245,7 @@ enum Format {
 }
 
 fn run_check(root: &Path, format: Format, color: bool) -> Result<ExitCode, Error> {
-    let outcome = build::build_site(root)?;
+    let outcome = pipeline::build_site(root)?;
     if let Format::Json = format {
         print!("{}", Report::new(&outcome.diagnostics).to_json());
         return Ok(if outcome.site.is_some() {
@@ -353,7 +353,7 @@ impl ProgressBar {
     }
 }
 
-impl build::Progress for ProgressBar {
+impl pipeline::Progress for ProgressBar {
     fn start(&self, briefings: usize) {
         if let Some(bar) = self.0.as_ref().filter(|_| briefings >= 50) {
             bar.set_length(briefings as u64);

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
-use crate::build::Site;
 use crate::diagnostic::display_path;
+use crate::pipeline::Site;
 use crate::Error;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);

@@ -155,7 +155,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let made = new_briefing(dir.path(), "city-council").unwrap();
         assert_eq!(made.files.len(), 2);
-        let outcome = crate::build::build_site(dir.path()).unwrap();
+        let outcome = crate::pipeline::build_site(dir.path()).unwrap();
         assert!(
             outcome.site.is_some(),
             "a new briefing builds: {:#?}",

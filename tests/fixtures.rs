@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use briefing::build::build_site;
+use briefing::pipeline::build_site;
 
 fn cases(kind: &str) -> Vec<String> {
     let mut names: Vec<String> = std::fs::read_dir(common::fixture(kind))

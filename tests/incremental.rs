@@ -6,7 +6,7 @@ mod common;
 
 use std::path::Path;
 
-use briefing::build::{build_site, Incremental, Outcome, Scope};
+use briefing::pipeline::{build_site, Incremental, Outcome, Scope};
 use common::*;
 
 fn assert_same(incremental: &Outcome, root: &Path, step: &str) {

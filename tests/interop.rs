@@ -5,8 +5,8 @@ mod common;
 use std::collections::BTreeMap;
 
 use assert_cmd::Command;
-use briefing::anchor::ParsedArticle;
-use briefing::build::build_site;
+use briefing::article::ParsedArticle;
+use briefing::pipeline::build_site;
 use common::*;
 use predicates::prelude::*;
 use serde_json::{json, Value};

@@ -2,7 +2,8 @@
 //! occurs once is found exactly there, and marking it never changes the text a
 //! reader sees (apart from the note's number).
 
-use briefing::anchor::{anchor, ParsedArticle, QuoteSelector};
+use briefing::anchor::{anchor, QuoteSelector};
+use briefing::article::ParsedArticle;
 use briefing::render::markdown::{render_article, NoteMark};
 use proptest::prelude::*;
 use scraper::{Html, Selector};
@@ -103,7 +104,7 @@ proptest! {
     /// folds to (at least) the same text.
     #[test]
     fn folded_ranges_map_back_faithfully(s in "[a-c ’“”–…\u{a0}\u{200b}\u{e9}\u{301}\n]{0,30}", a in 0usize..40, b in 0usize..40) {
-        use briefing::anchor::fold::{fold, Folded};
+        use briefing::article::fold::{fold, Folded};
         let folded = Folded::new(&s);
         let t = &folded.text;
         let (a, b) = (a.min(t.len()), b.min(t.len()));
@@ -241,8 +242,8 @@ proptest! {
     #[test]
     fn builds_are_deterministic_and_failures_change_nothing(md in article(), notes in notes_yaml(), later in notes_yaml()) {
         let dir = project(&md, &notes);
-        let first = briefing::build::build_site(dir.path()).unwrap();
-        let second = briefing::build::build_site(dir.path()).unwrap();
+        let first = briefing::pipeline::build_site(dir.path()).unwrap();
+        let second = briefing::pipeline::build_site(dir.path()).unwrap();
         prop_assert_eq!(first.site.as_ref().map(|s| &s.files), second.site.as_ref().map(|s| &s.files));
         let public = dir.path().join("public");
         if let Some(site) = &first.site {
@@ -250,7 +251,7 @@ proptest! {
         }
         let before = tree(&public);
         std::fs::write(dir.path().join("content/b/annotations.yaml"), &later).unwrap();
-        let outcome = briefing::build::build_site(dir.path()).unwrap();
+        let outcome = briefing::pipeline::build_site(dir.path()).unwrap();
         match &outcome.site {
             Some(site) => { briefing::output::write_site(site, &public).unwrap(); }
             None => prop_assert_eq!(before, tree(&public), "a failed build changed public/"),

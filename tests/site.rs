@@ -6,7 +6,7 @@
 use std::collections::BTreeSet;
 use std::path::Path;
 
-use briefing::build::build_site;
+use briefing::pipeline::build_site;
 use scraper::{ElementRef, Html, Selector};
 
 const SLUG: &str = "digital-silk-road-forum";

@@ -5,16 +5,13 @@
 //! `occurrence` have picked among repeats; anything else is an error that says
 //! where the candidates are. The anchorer never guesses.
 
-pub mod article;
-pub mod fold;
-
 use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-pub use article::ParsedArticle;
-use fold::fold;
+use crate::article::fold::fold;
+use crate::article::ParsedArticle;
 
 /// What a note asks for: the W3C TextQuoteSelector, plus our `occurrence`.
 #[derive(Debug, Clone, Copy)]

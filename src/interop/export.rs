@@ -14,7 +14,7 @@
 
 use serde::Serialize;
 
-use crate::anchor::ParsedArticle;
+use crate::article::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
 use crate::render::html::escape;
 

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::anchor::{self, AnchorError, Context, ParsedArticle, QuoteSelector};
+use crate::anchor::{self, AnchorError, Context, QuoteSelector};
+use crate::article::{self, ParsedArticle};
 use crate::load::{self, is_valid_id, slugify};
 use crate::source::{ReadFailure, SourceFile};
 use crate::Error;
@@ -226,10 +227,10 @@ fn place(
         Err(AnchorError::Ambiguous { candidates, count }) if candidates.len() == count => {
             let fits = |c: &anchor::Candidate| {
                 let text = &article.blocks[c.block].text;
-                let before = anchor::fold::fold(&text[..c.range.start]);
-                let after = anchor::fold::fold(&text[c.range.end..]);
-                let p = prefix.map(anchor::fold::fold).unwrap_or_default();
-                let s = suffix.map(anchor::fold::fold).unwrap_or_default();
+                let before = article::fold::fold(&text[..c.range.start]);
+                let after = article::fold::fold(&text[c.range.end..]);
+                let p = prefix.map(article::fold::fold).unwrap_or_default();
+                let s = suffix.map(article::fold::fold).unwrap_or_default();
                 // Hypothesis context may reach into the neighbouring block; compare
                 // only the part within this block.
                 // An empty `before` is the start of a block: the prefix is then the

@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, MatchKind};
 
-use crate::anchor::article::ParsedArticle;
+use crate::article::ParsedArticle;
 use crate::load::model::TermSpec;
 
 /// Every written form of every term, compiled once per site.

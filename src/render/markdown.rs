@@ -8,7 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::html::{escape, sanitize, LinkProblem};
-use crate::anchor::article::{markdown_options, ParsedArticle};
+use crate::article::{markdown_options, ParsedArticle};
 
 /// A note anchored in the text: its phrase is marked and followed by its number.
 #[derive(Debug, Clone)]

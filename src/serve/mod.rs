@@ -1,7 +1,7 @@
 //! `briefing serve`: build, serve the site from memory, watch `content/` and
 //! `templates/`, rebuild what an edit affects, and reload open pages.
 //!
-//! The pieces: [`crate::build::Incremental`] keeps every briefing's rendered page
+//! The pieces: [`crate::pipeline::Incremental`] keeps every briefing's rendered page
 //! so an edit to one note re-renders one briefing (plus the index and glossary
 //! pages); a notify watcher feeds the rebuild loop, which waits for a short
 //! quiet time (the debounce) so that one save is one rebuild; a
@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::build::{Incremental, Outcome, Scope};
 use crate::diagnostic::{display_path, Diagnostic};
+use crate::pipeline::{Incremental, Outcome, Scope};
 use crate::report::{counts, plural, summary};
 use crate::Error;
 use live::Live;

@@ -10,7 +10,9 @@ use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 
-use super::fold::Folded;
+pub mod fold;
+
+use fold::Folded;
 
 /// What kind of block a piece of text sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

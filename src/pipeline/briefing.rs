@@ -5,7 +5,8 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
-use crate::anchor::{self, AnchorError, ParsedArticle, QuoteSelector};
+use crate::anchor::{self, AnchorError, QuoteSelector};
+use crate::article::ParsedArticle;
 use crate::diagnostic::{self, Diagnostic, Position};
 use crate::interop::export::{self, ExportContext, ExportNote, Place};
 use crate::load::model::{Date, NoteKind, NoteSpec, SourceRef, TermSpec};
