@@ -29,6 +29,7 @@ pub mod report;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
+pub mod validate;
 
 use std::path::{Path, PathBuf};
 

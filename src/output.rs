@@ -5,14 +5,13 @@
 //! an earlier build wrote them (they are listed in the manifest), so a `CNAME`,
 //! `.git` or anything else of the user's survives. Unchanged files are not touched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use crate::diagnostic::display_path;
-use crate::pipeline::Site;
 use crate::Error;
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -126,10 +125,15 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Writes `site` into `output`.
-pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
+/// A built site as this stage takes it: output paths (relative, `/`-separated)
+/// to bytes. Defined here, not by the stages that make it, so that writing
+/// depends on nothing before it.
+pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+
+/// Writes a built site into `output`.
+pub fn write_site(files: &SiteFiles, output: &Path) -> Result<WriteStats, Error> {
     let stager = Stager::new(output)?;
-    for (rel, bytes) in &site.files {
+    for (rel, bytes) in files {
         stager.stage(rel, bytes)?;
     }
     stager.commit()
@@ -404,14 +408,11 @@ mod tests {
         })
     }
 
-    fn site(files: &[(&str, &str)]) -> Site {
-        Site {
-            files: files
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-                .collect(),
-            ..Site::default()
-        }
+    fn site(files: &[(&str, &str)]) -> SiteFiles {
+        files
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]

@@ -5,6 +5,9 @@
 //! `occurrence` have picked among repeats; anything else is an error that says
 //! where the candidates are. The anchorer never guesses.
 
+pub mod placed;
+pub mod terms;
+
 use std::collections::HashMap;
 use std::ops::Range;
 
@@ -12,6 +15,9 @@ use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
 use crate::article::fold::fold;
 use crate::article::ParsedArticle;
+pub use placed::{
+    anchor_briefing, AnchoredBriefing, NoteBody, NoteOrigin, NotePlace, PlacedNote, Unanchored,
+};
 
 /// What a note asks for: the W3C TextQuoteSelector, plus our `occurrence`.
 #[derive(Debug, Clone, Copy)]

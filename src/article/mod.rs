@@ -303,6 +303,31 @@ impl<'a> ParsedArticle<'a> {
     }
 }
 
+/// Every link and image destination in a piece of Markdown (a note, a
+/// definition), for the link check.
+pub fn destinations(markdown: &str) -> Vec<Destination> {
+    // Every link or image needs a `[` (or `<` for an autolink); most notes have neither.
+    if !markdown.contains(['[', '<']) {
+        return Vec::new();
+    }
+    Parser::new_ext(markdown, markdown_options())
+        .into_offset_iter()
+        .filter_map(|(e, range)| match e {
+            Event::Start(Tag::Link { dest_url, .. }) => Some(Destination {
+                url: dest_url.to_string(),
+                image: false,
+                source: range.start,
+            }),
+            Event::Start(Tag::Image { dest_url, .. }) => Some(Destination {
+                url: dest_url.to_string(),
+                image: true,
+                source: range.start,
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
 fn current_block(stack: &[Open]) -> Option<usize> {
     stack.iter().rev().find_map(|o| match o {
         Open::Block(b) => Some(*b),

@@ -13,23 +13,21 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
+use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::model::TermSpec;
-use crate::load::yaml::Step;
 use crate::load::{self, YamlFile};
-use crate::output::Stager;
-use crate::render::glossary::TermMatcher;
-use crate::render::page::*;
+use crate::output::{SiteFiles, Stager};
+use crate::render::page::{GlossaryView, IndexView, LinkView, SiteView, Templates};
+use crate::render::views::{self, term_view};
+use crate::validate;
 use crate::Error;
-use briefing::BuiltPage;
-use briefing::{
-    build_briefing, check_markdown_links, check_sources, term_view, BriefingResult, Shared,
-};
+use briefing::{build_briefing, BriefingResult, BuiltPage, SiteWide};
 
 /// The built site, in memory: output paths (relative, `/`-separated) to bytes.
 #[derive(Debug, Default)]
 pub struct Site {
-    pub files: BTreeMap<String, Vec<u8>>,
+    pub files: SiteFiles,
     pub briefings: usize,
     pub notes: usize,
     pub terms: usize,
@@ -218,7 +216,7 @@ impl SharedInputs {
             }
         };
         if let Some(g) = &shared.glossary {
-            check_glossary_content(g, &mut diagnostics);
+            diagnostics.extend(validate::glossary(g));
         }
         let matcher = TermMatcher::new(
             shared
@@ -244,11 +242,7 @@ impl SharedInputs {
     }
 
     fn site_view(&self) -> SiteView {
-        SiteView {
-            title: self.site.title.clone(),
-            language: self.site.language.clone(),
-            description: self.site.description.clone(),
-        }
+        views::site_view(&self.site)
     }
 }
 
@@ -332,7 +326,7 @@ impl Incremental {
             let mut result = match source {
                 Some(src) => build_briefing(
                     &src,
-                    &Shared {
+                    &SiteWide {
                         terms: shared.terms(),
                         matcher: &shared.matcher,
                         templates: shared.templates.as_ref(),
@@ -406,7 +400,10 @@ impl Incremental {
             }
         }
         if let Some(g) = &shared.glossary {
-            warn_unused_terms(g, &used_in, &mut diagnostics);
+            diagnostics.extend(validate::unused_terms(
+                g,
+                &used_in.keys().copied().collect(),
+            ));
         }
         site.terms = terms.len();
 
@@ -464,44 +461,6 @@ fn push_page(
             site.files.insert(path.to_string(), html.into_bytes());
         }
         Err(d) => diagnostics.push(d),
-    }
-}
-
-/// Definitions and sources of the glossary, under the same rules as notes.
-fn check_glossary_content(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>) {
-    for (i, t) in g.value.iter().enumerate() {
-        let at = || g.spans.value(&[Step::Index(i), Step::Key("definition")]);
-        check_markdown_links(
-            &t.definition,
-            "a glossary definition",
-            &g.file,
-            at,
-            diagnostics,
-        );
-        check_sources(
-            &g.file,
-            &g.spans,
-            &[Step::Index(i)],
-            &t.sources,
-            diagnostics,
-        );
-    }
-}
-
-fn warn_unused_terms(
-    g: &YamlFile<Vec<TermSpec>>,
-    used: &BTreeMap<usize, Vec<LinkView>>,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for (i, t) in g.value.iter().enumerate() {
-        if !used.contains_key(&i) {
-            let at = g.spans.value(&[Step::Index(i), Step::Key("term")]);
-            diagnostics.push(
-                g.file
-                    .warning_at(at, format!("glossary term `{}` is not used in any briefing", t.id))
-                    .with_help("add the word as it appears in the article to `aliases`, or remove the term"),
-            );
-        }
     }
 }
 

@@ -189,7 +189,7 @@ impl From<&SourceRef> for SourceView {
             url: s
                 .url
                 .clone()
-                .filter(|u| crate::render::html::is_safe_url(u)),
+                .filter(|u| crate::validate::links::is_safe_url(u)),
         }
     }
 }
