@@ -12,10 +12,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use briefing::diagnostic::{display_path, Diagnostic};
 use briefing::fix::{self, FixOptions};
+use briefing::output::CancelToken;
 use briefing::pipeline::{self, Outcome};
 use briefing::report::Report;
 use briefing::serve::{ServeOptions, Session};
-use briefing::{output, scaffold, Error};
+use briefing::{scaffold, Error};
 
 #[derive(Parser)]
 #[command(
@@ -200,16 +201,11 @@ fn failure_summary(outcome: &Outcome) -> String {
 
 fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    output::check_output_dir(root, out)?;
     // Ctrl-C lets the build stop at a safe point instead of killing it half way.
-    let _ = ctrlc::set_handler(output::interrupt);
-    // Pages go to a staging folder as they are rendered; the output is touched
-    // only if the whole build succeeds.
-    let stager = output::Stager::new(out)?;
-    let outcome = pipeline::build_site_into(root, &ProgressBar::for_build(quiet), &stager)?;
-    if output::interrupted() {
-        return Err(Error::Interrupted);
-    }
+    let cancel = CancelToken::new();
+    let on_signal = cancel.clone();
+    let _ = ctrlc::set_handler(move || on_signal.cancel());
+    let outcome = pipeline::build_into(root, out, &ProgressBar::for_build(quiet), &cancel)?;
     print_diagnostics(&outcome, color);
     let Some(site) = &outcome.site else {
         eprintln!(
@@ -219,10 +215,6 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
         );
         return Ok(ExitCode::from(1));
     };
-    for (rel, bytes) in &site.files {
-        stager.stage(rel, bytes)?;
-    }
-    stager.commit()?;
     if !quiet {
         println!(
             "Built {} briefing{} ({} notes, {} glossary terms) in {} ms → {}",

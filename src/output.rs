@@ -9,21 +9,33 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use crate::diagnostic::display_path;
 use crate::Error;
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
 /// Asks a build to stop at the next safe point (Ctrl-C): before anything in the
-/// output has been touched, or, once moving files in has begun, after the last one.
-pub fn interrupt() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
+/// output has been touched, or, once moving files in has begun, after the last
+/// one. The caller makes one and hands a clone to whatever may cancel (a signal
+/// handler); clones share one flag, so nothing process-wide is needed.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
 
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+impl CancelToken {
+    /// A token nobody has cancelled yet.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Asks every holder of a clone to stop at its next safe point.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`CancelToken::cancel`] was called on this token or a clone.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// The list of files briefing wrote, kept in the output folder.
@@ -132,7 +144,7 @@ pub type SiteFiles = BTreeMap<String, Vec<u8>>;
 
 /// Writes a built site into `output`.
 pub fn write_site(files: &SiteFiles, output: &Path) -> Result<WriteStats, Error> {
-    let stager = Stager::new(output)?;
+    let stager = Stager::new(output, &CancelToken::new())?;
     for (rel, bytes) in files {
         stager.stage(rel, bytes)?;
     }
@@ -148,6 +160,7 @@ pub struct Stager {
     staging: PathBuf,
     old_manifest: BTreeSet<String>,
     staged: Mutex<Staged>,
+    cancel: CancelToken,
 }
 
 #[derive(Default)]
@@ -160,7 +173,9 @@ struct Staged {
 }
 
 impl Stager {
-    pub fn new(output: &Path) -> Result<Stager, Error> {
+    /// Prepares a write into `output` that stops (with [`Error::Interrupted`])
+    /// at its next safe point once `cancel` is cancelled.
+    pub fn new(output: &Path, cancel: &CancelToken) -> Result<Stager, Error> {
         let old_manifest = read_manifest(output)?;
         for rel in &old_manifest {
             check_no_links(output, rel)?;
@@ -170,6 +185,7 @@ impl Stager {
             staging: staging_dir(output),
             old_manifest,
             staged: Mutex::new(Staged::default()),
+            cancel: cancel.clone(),
         })
     }
 
@@ -177,7 +193,7 @@ impl Stager {
     /// are already in the output is left alone; a file there that briefing did
     /// not write is never replaced.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        if interrupted() {
+        if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
         check_no_links(&self.output, rel)?;
@@ -216,7 +232,7 @@ impl Stager {
     /// Moves the staged files into the output and removes the files of earlier
     /// builds that this one no longer has. A failure half way puts everything back.
     pub fn commit(self) -> Result<WriteStats, Error> {
-        if interrupted() {
+        if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
         let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));

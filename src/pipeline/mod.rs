@@ -17,7 +17,7 @@ use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::model::TermSpec;
 use crate::load::{self, YamlFile};
-use crate::output::{SiteFiles, Stager};
+use crate::output::{self, CancelToken, SiteFiles, Stager};
 use crate::render::page::{GlossaryView, IndexView, LinkView, SiteView, Templates};
 use crate::render::views::{self, term_view};
 use crate::validate;
@@ -113,11 +113,36 @@ pub trait Progress: Sync {
 /// No progress report.
 impl Progress for () {}
 
+/// `briefing build`: builds the project at `root` into the folder `output`.
+/// Each briefing's files go to a staging folder as soon as they are rendered;
+/// the output is changed only if the whole build has no errors and `cancel`
+/// was not cancelled, and then only in files briefing wrote. The outcome's site
+/// (`None` after errors) holds the counts and the index and glossary pages.
+pub fn build_into(
+    root: &Path,
+    output: &Path,
+    progress: &dyn Progress,
+    cancel: &CancelToken,
+) -> Result<Outcome, Error> {
+    output::check_output_dir(root, output)?;
+    let stager = Stager::new(output, cancel)?;
+    let outcome = build_site_into(root, progress, &stager)?;
+    if cancel.is_cancelled() {
+        return Err(Error::Interrupted);
+    }
+    if let Some(site) = &outcome.site {
+        for (rel, bytes) in &site.files {
+            stager.stage(rel, bytes)?;
+        }
+        stager.commit()?;
+    }
+    Ok(outcome)
+}
+
 /// [`build_site`], reporting progress, with each briefing's files handed to
 /// `stager` as soon as they are rendered instead of kept: the returned site holds
-/// only the index and glossary pages. Nothing reaches the output until the
-/// caller commits the stager, which it does only if the outcome has no errors.
-pub fn build_site_into(
+/// only the index and glossary pages.
+fn build_site_into(
     root: &Path,
     progress: &dyn Progress,
     stager: &Stager,

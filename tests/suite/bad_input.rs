@@ -276,3 +276,20 @@ fn ctrl_c_during_a_build_leaves_public_as_it_was() {
     });
     assert_eq!(staging.count(), 0);
 }
+
+/// The library side of Ctrl-C: a build whose token is cancelled stops before
+/// touching the output, whichever signal or caller cancelled it.
+#[test]
+fn a_cancelled_build_leaves_public_as_it_was() {
+    let dir = project_with_public("valid/basic");
+    let public = dir.path().join("public");
+    let before = snapshot_tree(&public);
+    let cancel = briefing::output::CancelToken::new();
+    cancel.clone().cancel();
+    let result = briefing::pipeline::build_into(dir.path(), &public, &(), &cancel);
+    assert!(
+        matches!(result, Err(briefing::Error::Interrupted)),
+        "{result:?}"
+    );
+    assert_eq!(before, snapshot_tree(&public));
+}
