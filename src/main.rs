@@ -313,7 +313,7 @@ fn run_serve(options: ServeOptions) -> Result<ExitCode, Error> {
 fn run_fix(root: &Path, options: &FixOptions, color: bool) -> Result<ExitCode, Error> {
     let report = fix::fix(root, options)?;
     let stdout_color = color && std::io::stdout().is_terminal();
-    print!("{}", report.render(stdout_color));
+    print!("{}", briefing::report::fix::render(&report, stdout_color));
     Ok(if report.all_fine() {
         ExitCode::SUCCESS
     } else {
