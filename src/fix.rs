@@ -438,7 +438,7 @@ fn write_back(path: &Path, old_text: &str, new_text: &str) -> Result<(), Error> 
     let bom = bytes.starts_with("\u{feff}".as_bytes());
     let current = &bytes[if bom { 3 } else { 0 }..];
     if current != old_text.as_bytes() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} changed while briefing fix was running; run it again",
             display_path(path)
         )));

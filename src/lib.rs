@@ -33,22 +33,46 @@ pub mod validate;
 
 use std::path::{Path, PathBuf};
 
-/// Failures that are not about the content: the filesystem, or how the tool was called.
+/// Why a command stopped. Mistakes in the project's content are not among
+/// them: those are [`diagnostic::Diagnostic`]s, all reported together. Each
+/// variant says what happened, so a caller can tell a refusal from a bug; the
+/// command line exits with 130 for [`Error::Interrupted`] and 2 for the rest.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
+    /// Reading or writing a file failed.
     #[error("{}: {source}", diagnostic::display_path(path))]
     Io {
+        /// The file or folder.
         path: PathBuf,
+        /// What the system said.
         source: std::io::Error,
     },
+    /// The command was called in a way that cannot work: no `content/`, an
+    /// argument out of range, a briefing that does not exist.
     #[error("{0}")]
     Usage(String),
+    /// The command declined to write where it could destroy the user's work: a
+    /// file briefing did not write, a symbolic link, an output folder holding
+    /// the project, a file changed behind its back.
+    #[error("{0}")]
+    Refused(String),
+    /// A file given on the command line (not the project's content, which
+    /// gets diagnostics) cannot be used; located like a content mistake.
+    #[error("{}", .0.render(false))]
+    Input(Box<diagnostic::Diagnostic>),
+    /// The preview server could not start: a socket, a thread, the file watcher.
+    #[error("{0}")]
+    Server(String),
+    /// A bug in briefing, not in what it was given.
+    #[error("internal error: {0}")]
+    Internal(String),
     /// Ctrl-C: the build stopped before changing the output.
     #[error("interrupted; the output was left as it was")]
     Interrupted,
 }
 
 impl Error {
+    /// An I/O failure on `path`.
     pub fn io(path: &Path, source: std::io::Error) -> Error {
         Error::Io {
             path: path.to_path_buf(),

@@ -305,7 +305,7 @@ fn run_serve(options: ServeOptions) -> Result<ExitCode, Error> {
             std::process::exit(130);
         }
     })
-    .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+    .map_err(|e| Error::Server(format!("cannot handle Ctrl-C: {e}")))?;
     session.run()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -63,7 +63,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     };
     let (root, out) = (abs(root), abs(output));
     let refuse = |why: &str| {
-        Err(Error::Usage(format!(
+        Err(Error::Refused(format!(
             "refusing to write the site to {}: {why}; choose a folder of its own, such as {}",
             display_path(output),
             display_path(&root.join("public"))
@@ -110,7 +110,7 @@ fn check_no_links(output: &Path, rel: &str) -> Result<(), Error> {
         path.push(part);
         match fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "refusing to write through the symbolic link {} in the output folder; remove the link",
                     display_path(&path)
                 )))
@@ -201,7 +201,7 @@ impl Stager {
         let changed = match fs::read(&target) {
             Ok(existing) if existing == bytes => false,
             Ok(_) if !self.old_manifest.contains(rel) => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "refusing to overwrite {}: briefing did not write it; move it away or build into another folder with --output",
                     display_path(&target)
                 )))
@@ -209,7 +209,7 @@ impl Stager {
             Ok(_) => true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "cannot write {}: a folder of that name is in the way",
                     display_path(&target)
                 )))

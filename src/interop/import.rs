@@ -112,7 +112,7 @@ pub fn import_hypothesis(
     }
     let out = dir.join(FILE_NAME);
     if out.exists() && !force {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} exists; pass --force to replace it",
             crate::diagnostic::display_path(&out)
         )));
@@ -132,7 +132,7 @@ pub fn import_hypothesis(
     let article = match SourceFile::read(&article_path) {
         Ok(f) => f,
         Err(ReadFailure::Io(e)) => return Err(e),
-        Err(ReadFailure::Content(d)) => return Err(Error::Usage(d.render(false))),
+        Err(ReadFailure::Content(d)) => return Err(Error::Input(Box::new(d))),
     };
     let body_start = load::split_front_matter(&article.text).map_or(0, |(_, _, b)| b);
     let parsed = ParsedArticle::parse(&article.text[body_start..]);
@@ -187,7 +187,9 @@ pub fn import_hypothesis(
     if notes.is_empty() {
         yaml.push_str("[]\n");
     } else {
-        yaml.push_str(&serde_yaml_ng::to_string(&notes).map_err(|e| Error::Usage(e.to_string()))?);
+        yaml.push_str(
+            &serde_yaml_ng::to_string(&notes).map_err(|e| Error::Internal(e.to_string()))?,
+        );
     }
     std::fs::write(&out, yaml).map_err(|e| Error::io(&out, e))?;
     Ok(report)

@@ -341,9 +341,10 @@ impl Incremental {
             .iter()
             .filter(|(name, _)| !self.briefings.contains_key(name) || touched(name))
             .collect();
-        let shared = self.shared.as_ref().ok_or_else(|| {
-            Error::Usage("internal error: shared inputs missing after loading".into())
-        })?;
+        let shared = self
+            .shared
+            .as_ref()
+            .ok_or_else(|| Error::Internal("shared inputs missing after loading".into()))?;
         let templates_dir = self.root.join("templates");
         let site_view = shared.site_view();
         let build_one = |(name, path): &&(String, PathBuf)| -> Result<_, Error> {

@@ -293,3 +293,16 @@ fn a_cancelled_build_leaves_public_as_it_was() {
     );
     assert_eq!(before, snapshot_tree(&public));
 }
+
+/// A refusal to write is its own kind of error, told apart from a usage mistake.
+#[test]
+fn refusals_and_usage_mistakes_are_different_errors() {
+    let dir = project_with_public("valid/basic");
+    let cancel = briefing::output::CancelToken::new();
+    let err = briefing::pipeline::build_into(dir.path(), dir.path(), &(), &cancel).unwrap_err();
+    assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");
+    let err = briefing::scaffold::new_briefing(dir.path(), "forum").unwrap_err();
+    assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");
+    let err = briefing::scaffold::new_briefing(dir.path(), "Not A Slug").unwrap_err();
+    assert!(matches!(err, briefing::Error::Usage(_)), "{err:?}");
+}
