@@ -178,6 +178,8 @@ pub struct SourceView {
     pub publisher: Option<String>,
     pub date: Option<DateView>,
     pub url: Option<String>,
+    pub accessed: Option<DateView>,
+    pub archived: Option<String>,
 }
 
 impl From<&SourceRef> for SourceView {
@@ -188,6 +190,11 @@ impl From<&SourceRef> for SourceView {
             date: s.date.as_ref().map(DateView::from),
             url: s
                 .url
+                .clone()
+                .filter(|u| crate::render::html::is_safe_url(u)),
+            accessed: s.accessed.as_ref().map(DateView::from),
+            archived: s
+                .archived
                 .clone()
                 .filter(|u| crate::render::html::is_safe_url(u)),
         }
