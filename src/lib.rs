@@ -1,11 +1,12 @@
 //! briefing: a static site generator for annotated briefings.
 //!
-//! The module tree is the pipeline:
+//! The module tree is the pipeline (ARCHITECTURE.md has the map):
 //! [`load`] reads `content/` → [`article`] parses each article into the text a
 //! reader sees → [`anchor`] resolves each note's quote to one place in it →
-//! [`render`] turns article, notes and glossary into HTML → [`output`] writes the
-//! site without damaging what is there. [`pipeline`] runs the stages; every user
-//! mistake along the way is a located [`diagnostic`].
+//! [`validate`] checks everything → [`render`] turns article, notes and glossary
+//! into HTML → [`output`] writes the site without damaging what is there.
+//! [`pipeline`] runs the stages; every user mistake along the way is a located
+//! [`diagnostic`].
 //!
 //! Around it, the editing loop: [`serve`] keeps a [`pipeline::Incremental`] build
 //! in memory and serves it with live reload, [`report`] prints diagnostics for
