@@ -56,13 +56,19 @@ const CONTEXT_MARGIN: f64 = 0.2;
 pub struct Proposal {
     /// The YAML file and the position of the `quote:` value.
     pub file: PathBuf,
+    /// Where the `quote:` value is, for the report.
     pub position: Option<Position>,
+    /// The note's id.
     pub note: String,
+    /// The quote as the YAML has it.
     pub old: String,
+    /// The article's phrase that would replace it, in the article's own characters.
     pub new: String,
     /// 0 to 1, on folded text.
     pub similarity: f64,
+    /// The article the phrase was found in.
     pub article: PathBuf,
+    /// The line of `article` the phrase is on.
     pub article_line: usize,
     index: usize,
 }
@@ -70,17 +76,24 @@ pub struct Proposal {
 /// A note that cannot be re-anchored with confidence.
 #[derive(Debug, Clone)]
 pub struct Lost {
+    /// The YAML file of the note.
     pub file: PathBuf,
+    /// Where the `quote:` value is.
     pub position: Option<Position>,
+    /// The note's id.
     pub note: String,
+    /// The quote as the YAML has it.
     pub quote: String,
+    /// Why it cannot be re-anchored, and what to do.
     pub reason: String,
 }
 
 /// What `fix` found, and did.
 #[derive(Debug, Default)]
 pub struct FixReport {
+    /// Notes that can be (or, with `apply`, were) re-anchored.
     pub proposals: Vec<Proposal>,
+    /// Notes left as they are.
     pub lost: Vec<Lost>,
     /// Problems that kept files from being read; their notes were not checked.
     pub errors: Vec<Diagnostic>,
@@ -88,6 +101,7 @@ pub struct FixReport {
     pub anchored: usize,
     /// Files rewritten (with `apply`).
     pub written: Vec<PathBuf>,
+    /// Whether the proposals were written to the YAML files.
     pub applied: bool,
 }
 

@@ -16,21 +16,29 @@
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.
 #![allow(clippy::result_large_err)]
+// Public items are what tests, benches, the fuzz targets and `main.rs` build on;
+// each says why it exists, so the next reader need not reverse-engineer it.
+#![warn(missing_docs)]
 
 pub mod anchor;
 pub mod article;
+// The YAML rework of issue 12 (part B) documents these three; until it lands,
+// their public items go without doc comments.
+#[allow(missing_docs)]
 pub mod diagnostic;
 pub mod fix;
 pub mod interop;
+#[allow(missing_docs)]
 pub mod load;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+#[allow(missing_docs)]
 pub mod report;
 pub mod scaffold;
 pub mod serve;
 pub mod source;
-pub mod validate;
+pub(crate) mod validate;
 
 use std::path::{Path, PathBuf};
 

@@ -9,7 +9,9 @@ use crate::Error;
 /// A text file of the user's, kept whole so diagnostics can quote its lines.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
+    /// Where the file is, as diagnostics name it.
     pub path: PathBuf,
+    /// Its text, without a byte-order mark.
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -44,6 +46,7 @@ impl SourceFile {
         }
     }
 
+    /// A file from text already in memory (a byte-order mark is dropped).
     pub fn new(path: &Path, mut text: String) -> SourceFile {
         if text.starts_with('\u{feff}') {
             text.drain(..3);

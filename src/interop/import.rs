@@ -87,9 +87,13 @@ struct ImportedNote {
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct ImportReport {
+    /// The annotations file written.
     pub path: PathBuf,
+    /// How many notes it holds.
     pub written: usize,
+    /// Page notes skipped: annotations with no quote.
     pub page_notes: usize,
+    /// Replies skipped: they comment on an annotation, not the article.
     pub replies: usize,
     /// Annotations not written: Hypothesis id and why.
     pub left_out: Vec<(String, String)>,
