@@ -37,7 +37,7 @@ pub mod render;
 pub mod report;
 pub mod scaffold;
 pub mod serve;
-pub mod source;
+pub mod text_file;
 pub(crate) mod validate;
 
 use std::path::{Path, PathBuf};

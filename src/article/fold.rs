@@ -108,8 +108,8 @@ impl Folded {
         original: &str,
         range: std::ops::Range<usize>,
     ) -> std::ops::Range<usize> {
-        let start = crate::source::floor_char_boundary(original, self.map_start(range.start));
-        let end = crate::source::ceil_char_boundary(original, self.map_end(range.end));
+        let start = crate::text_file::floor_char_boundary(original, self.map_start(range.start));
+        let end = crate::text_file::ceil_char_boundary(original, self.map_end(range.end));
         start..end.max(start)
     }
 

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::anchor::{self, AnchorError, Context, QuoteSelector};
 use crate::article::{self, ParsedArticle};
 use crate::load::{self, is_valid_id, slugify};
-use crate::source::{ReadFailure, SourceFile};
+use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
 
 /// The file the import writes, in the briefing's folder.
@@ -133,7 +133,7 @@ pub fn import_hypothesis(
             )))
         }
     };
-    let article = match SourceFile::read(&article_path) {
+    let article = match TextFile::read(&article_path) {
         Ok(f) => f,
         Err(ReadFailure::Io(e)) => return Err(e),
         Err(ReadFailure::Content(d)) => return Err(Error::Input(Box::new(d))),
