@@ -48,6 +48,7 @@ pub(super) struct SiteWide<'a> {
     pub site: &'a SiteView,
 }
 
+/// Runs one briefing through the stages; rendering is skipped after an error.
 pub(super) fn build_briefing(src: &LoadedBriefing, site: &SiteWide) -> BriefingResult {
     let article = ParsedArticle::parse(src.body());
     let anchored = anchor::anchor_briefing(src, &article);

@@ -1,5 +1,7 @@
-//! The pipeline, end to end: load → anchor → render, all in memory. Writing is
-//! [`crate::output`]'s job, so `check` and `serve` share every step but the last.
+//! The orchestrator: load → article → anchor → validate → render, all in
+//! memory, then [`crate::output`] for `build`; `check` and `serve` share every
+//! step but the last. Each stage's logic lives in its own module; this one only
+//! hands their results on, caches them and runs briefings in parallel.
 //!
 //! [`Incremental`] keeps each briefing's result between builds: `serve` rebuilds
 //! only the briefings an edit touched ([`Scope`]), then puts the index and
