@@ -838,11 +838,16 @@ fn briefing(b: usize, notes: usize, term_list: &[usize], all_terms: &[Term]) -> 
     let body_start = md.len();
 
     let mut quotes: Vec<Option<(String, String)>> = vec![None; notes];
-    lay_out(&mut rng, items.len(), &mut md, |rng, i, sentence| match items[i] {
-        Item::Filler => filler_sentence(rng, sentence),
-        Item::Marker(j) => quotes[j] = Some(marker_sentence(rng, j, sentence)),
-        Item::Term(t, first) => term_sentence(rng, &all_terms[t], first, sentence),
-    });
+    lay_out(
+        &mut rng,
+        items.len(),
+        &mut md,
+        |rng, i, sentence| match items[i] {
+            Item::Filler => filler_sentence(rng, sentence),
+            Item::Marker(j) => quotes[j] = Some(marker_sentence(rng, j, sentence)),
+            Item::Term(t, first) => term_sentence(rng, &all_terms[t], first, sentence),
+        },
+    );
 
     // Notes, in a shuffled order (the build numbers them in article order).
     check_markers_unique(&md[body_start..], notes, b);
@@ -1169,7 +1174,9 @@ fn parse_args() -> Result<Args, String> {
         }
     }
     if zola.is_some() && !plain {
-        return Err(format!("--zola writes the plain articles; add --plain\n{USAGE}"));
+        return Err(format!(
+            "--zola writes the plain articles; add --plain\n{USAGE}"
+        ));
     }
     Ok(Args {
         briefings: briefings.ok_or_else(|| format!("--briefings is required\n{USAGE}"))?,
@@ -1215,7 +1222,10 @@ fn run(args: &Args) -> Result<(), String> {
         &content.join("site.yaml"),
         &format!(
             "title: \"Generated briefings\"\nlanguage: en\ndescription: {}\n",
-            yq(&format!("{} generated {what} for benchmarks.", args.briefings))
+            yq(&format!(
+                "{} generated {what} for benchmarks.",
+                args.briefings
+            ))
         ),
     )?;
     if args.plain {
