@@ -299,8 +299,9 @@ sources_of() {
     KB[$1]=$(du -sk --apparent-size --exclude='.*' "$2" | awk '{print $1}')
 }
 
-# Annotated cases: briefing against cp -r and the bare loop.
-for c in "${CASES[@]}"; do
+# Every case: briefing against cp -r and the bare loop; the plain cases also
+# against Zola on the same articles.
+for c in "${CASES[@]}" "${PLAIN_CASES[@]}"; do
     name=${c%%|*}
     dir="$WORK/$name"
     sources_of "$name" "$dir/content"
@@ -308,32 +309,18 @@ for c in "${CASES[@]}"; do
     specs=("build|$(cold_prep "$dir" "$WORK/b-$name")|$build"
         "cp|rm -rf $WORK/cp-$name|cp -r $dir/content $WORK/cp-$name")
     [ -n "$BASE_BIN" ] && specs+=("bare|rm -rf $WORK/bare-$name|$BASE_BIN $dir $WORK/bare-$name")
+    zola=""
+    if [ -n "$ZOLA" ] && [[ $name == plain* ]]; then
+        zola="$ZOLA --root $WORK/$name-zola build --output-dir $WORK/z-$name"
+        specs+=("zola|rm -rf $WORK/z-$name|$zola")
+    fi
     log "timing $name (${FILES[$name]} files, ${KB[$name]} KiB)"
     time_case "$name" "${specs[@]}"
     RSS[$name.build]=$(peak_kib "$(cold_prep "$dir" "$WORK/b-$name")" "$build")
     [ -n "$BASE_BIN" ] && RSS[$name.bare]=$(peak_kib "rm -rf $WORK/bare-$name" "$BASE_BIN $dir $WORK/bare-$name")
-    printf '    build %s ms, cp -r %s ms, bare loop %s ms; build peak RSS %s MiB\n' \
-        "$(median "$name" build)" "$(median "$name" cp)" "$(median "$name" bare)" "$(mib "${RSS[$name.build]}")" >&2
-done
-
-# Plain cases: briefing against Zola on the same articles.
-for c in "${PLAIN_CASES[@]}"; do
-    name=${c%%|*}
-    dir="$WORK/$name"
-    zdir="$WORK/$name-zola"
-    sources_of "$name" "$dir/content"
-    build=$(build_cmd "$dir" "$WORK/b-$name")
-    specs=("build|$(cold_prep "$dir" "$WORK/b-$name")|$build"
-        "cp|rm -rf $WORK/cp-$name|cp -r $dir/content $WORK/cp-$name")
-    [ -n "$BASE_BIN" ] && specs+=("bare|rm -rf $WORK/bare-$name|$BASE_BIN $dir $WORK/bare-$name")
-    zola="$ZOLA --root $zdir build --output-dir $WORK/z-$name"
-    [ -n "$ZOLA" ] && specs+=("zola|rm -rf $WORK/z-$name|$zola")
-    log "timing $name (${FILES[$name]} files, ${KB[$name]} KiB)"
-    time_case "$name" "${specs[@]}"
-    RSS[$name.build]=$(peak_kib "$(cold_prep "$dir" "$WORK/b-$name")" "$build")
-    [ -n "$ZOLA" ] && RSS[$name.zola]=$(peak_kib "rm -rf $WORK/z-$name" "$zola")
-    printf '    build %s ms, zola %s ms, cp -r %s ms; peak RSS build %s MiB, zola %s MiB\n' \
-        "$(median "$name" build)" "$(median "$name" zola)" "$(median "$name" cp)" \
+    [ -n "$zola" ] && RSS[$name.zola]=$(peak_kib "rm -rf $WORK/z-$name" "$zola")
+    printf '    build %s ms, cp -r %s ms, bare loop %s ms, zola %s ms; peak RSS build %s MiB, zola %s MiB\n' \
+        "$(median "$name" build)" "$(median "$name" cp)" "$(median "$name" bare)" "$(median "$name" zola)" \
         "$(mib "${RSS[$name.build]}")" "$(mib "${RSS[$name.zola]:--}")" >&2
 done
 
