@@ -22,6 +22,7 @@ pub mod fix;
 pub mod interop;
 pub mod load;
 pub mod output;
+pub mod publish;
 pub mod render;
 pub mod report;
 pub mod scaffold;

@@ -11,6 +11,7 @@ use crate::interop::export::{self, ExportContext, ExportNote, Place};
 use crate::load::model::{Date, NoteKind, NoteSpec, SourceRef, TermSpec};
 use crate::load::yaml::{Spans, Step};
 use crate::load::{self, BriefingSource};
+use crate::publish::{self, BriefingFacts, Correction, PageKind, PageMeta};
 use crate::render::glossary::{TermMatcher, TermUse};
 use crate::render::html::{is_safe_url, url_scheme, LinkProblem};
 use crate::render::markdown::{self, FootnoteMark, NoteMark, TermMark};
@@ -37,6 +38,8 @@ pub(super) struct BuiltPage {
     /// appear in it.
     pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// What the feed and sitemap list of it.
+    pub facts: BriefingFacts,
 }
 
 /// The site-wide inputs every briefing is rendered with.
@@ -155,15 +158,41 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         .language
         .as_deref()
         .unwrap_or(&shared.site.language);
+    let front = &src.front;
+    let facts = BriefingFacts {
+        slug: src.slug.clone(),
+        title: front.title.clone(),
+        summary: front.summary.clone(),
+        notes: notes.len(),
+        date: front.date,
+        checked: front.checked,
+    };
+    let page_url = shared.site.base_url.as_ref().map(|b| b.join(&facts.path()));
     let mut files = BTreeMap::new();
     files.insert(
         format!("{}/{}", src.slug, export::FILE_NAME),
-        export_annotations(src, language, &article, &notes).into_bytes(),
+        export_annotations(src, language, &article, &notes, page_url.as_deref()).into_bytes(),
     );
     if let Some(templates) = shared.templates {
+        let mut frame = templates.frame(shared.site, "../", language);
+        if let Some(json_ld) = publish::briefing_json_ld(
+            shared.site,
+            &facts,
+            language,
+            front.source.as_ref(),
+            &corrections(&article, &notes),
+        ) {
+            frame.meta = PageMeta::of(
+                shared.site,
+                PageKind::Briefing {
+                    facts: &facts,
+                    json_ld,
+                },
+            );
+        }
         let view = briefing_view(
             src,
-            templates.frame(shared.site, "../", language),
+            frame,
             article_html,
             note_views(&notes),
             page_terms(shared.terms, &uses),
@@ -184,7 +213,6 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         .iter()
         .flat_map(|&t| shared.terms[t].see_also.iter().cloned())
         .collect();
-    let front = &src.front;
     let page = BuiltPage {
         slug: src.slug.clone(),
         sort_key: (front.date, src.slug.clone()),
@@ -201,6 +229,7 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         see_also,
         text: article.text(),
         files,
+        facts,
     };
     BriefingResult {
         page: Some(page),
@@ -524,12 +553,29 @@ fn briefing_view(
     }
 }
 
-/// The notes as a W3C Web Annotation collection.
+/// Correction notes with the phrase they correct, for `ClaimReview`s.
+fn corrections(article: &ParsedArticle, notes: &[PlacedNote]) -> Vec<Correction> {
+    notes
+        .iter()
+        .filter(|p| p.kind == NoteKind::Correction)
+        .filter_map(|p| match (&p.place, p.spec) {
+            (NotePlace::Quote(a), Some(spec)) => Some(Correction {
+                id: p.id.clone(),
+                claim: anchor::collapse_whitespace(&article.blocks[a.block].text[a.range.clone()]),
+                review: publish::plain_text(&spec.note),
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The notes as a W3C Web Annotation collection; `page_url` makes its ids absolute.
 fn export_annotations(
     src: &BriefingSource,
     language: &str,
     article: &ParsedArticle,
     notes: &[PlacedNote],
+    page_url: Option<&str>,
 ) -> String {
     let export_notes: Vec<ExportNote> = notes
         .iter()
@@ -562,6 +608,7 @@ fn export_annotations(
             .as_ref()
             .and_then(|s| s.url.as_deref())
             .filter(|u| is_safe_url(u)),
+        page_url,
     };
     export::annotation_collection(&context, article, &export_notes)
 }

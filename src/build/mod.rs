@@ -18,6 +18,7 @@ use crate::load::model::TermSpec;
 use crate::load::yaml::Step;
 use crate::load::{self, YamlFile};
 use crate::output::Stager;
+use crate::publish::{self, BaseUrl, PageKind, PageMeta};
 use crate::render::glossary::TermMatcher;
 use crate::render::page::*;
 use crate::Error;
@@ -33,6 +34,9 @@ pub struct Site {
     pub briefings: usize,
     pub notes: usize,
     pub terms: usize,
+    /// Where the site is published, if it says: feed, sitemap and canonical
+    /// links were made only then.
+    pub base_url: Option<BaseUrl>,
 }
 
 /// A build's result: the site if there were no errors, and every diagnostic.
@@ -119,12 +123,15 @@ impl Progress for () {}
 /// `stager` as soon as they are rendered instead of kept: the returned site holds
 /// only the index and glossary pages. Nothing reaches the output until the
 /// caller commits the stager, which it does only if the outcome has no errors.
+/// `base_url`, when given, replaces the one in `site.yaml` (`build --base-url`).
 pub fn build_site_into(
     root: &Path,
+    base_url: Option<BaseUrl>,
     progress: &dyn Progress,
     stager: &Stager,
 ) -> Result<Outcome, Error> {
     let mut build = Incremental::new(root);
+    build.base_url = base_url;
     build.update(&Scope::Everything, progress, Some(stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     Ok(build.assemble(Pages::Move))
@@ -196,6 +203,8 @@ pub struct Incremental {
     briefings: BTreeMap<String, BriefingResult>,
     /// The folders the last (re)build loaded and rendered.
     rendered: Vec<String>,
+    /// Replaces `base_url` of `site.yaml`.
+    base_url: Option<BaseUrl>,
 }
 
 /// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
@@ -208,8 +217,11 @@ struct SharedInputs {
 }
 
 impl SharedInputs {
-    fn load(root: &Path) -> Result<SharedInputs, Error> {
-        let (shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+    fn load(root: &Path, base_url: Option<&BaseUrl>) -> Result<SharedInputs, Error> {
+        let (mut shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+        if let Some(url) = base_url {
+            shared.site.base_url = Some(url.clone());
+        }
         let templates = match Templates::load(&root.join("templates")) {
             Ok(t) => Some(t),
             Err(d) => {
@@ -248,6 +260,10 @@ impl SharedInputs {
             title: self.site.title.clone(),
             language: self.site.language.clone(),
             description: self.site.description.clone(),
+            base_url: self.site.base_url.clone(),
+            author: self.site.author.clone(),
+            publisher: self.site.publisher.clone(),
+            image: self.site.image.clone(),
         }
     }
 }
@@ -261,6 +277,7 @@ impl Incremental {
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
+            base_url: None,
         }
     }
 
@@ -295,9 +312,9 @@ impl Incremental {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
-            self.shared = Some(SharedInputs::load(&self.root)?);
+            self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
         } else if let Scope::Glossary(_) = scope {
-            let shared = SharedInputs::load(&self.root)?;
+            let shared = SharedInputs::load(&self.root, self.base_url.as_ref())?;
             let old = self
                 .shared
                 .as_ref()
@@ -385,6 +402,7 @@ impl Incremental {
         let mut site = Site::default();
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
+        let mut facts = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
             if let Some(page) = &mut r.page {
@@ -398,6 +416,7 @@ impl Incremental {
                     }
                 }
                 entries.push((page.sort_key.clone(), page.entry.clone()));
+                facts.push(page.facts.clone());
                 match pages {
                     Pages::Copy => site.files.extend(page.files.clone()),
                     Pages::Move => site.files.append(&mut page.files),
@@ -409,12 +428,19 @@ impl Incremental {
             warn_unused_terms(g, &used_in, &mut diagnostics);
         }
         site.terms = terms.len();
+        let site_view = shared.site_view();
+        site.base_url = site_view.base_url.clone();
 
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let frame = |root: &str, page: PageKind| {
+                let mut frame = templates.frame(&site_view, root, &shared.site.language);
+                frame.meta = PageMeta::of(&site_view, page);
+                frame
+            };
             let index = IndexView {
-                frame: templates.frame(&shared.site_view(), "", &shared.site.language),
+                frame: frame("", PageKind::Home),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
                 terms: terms.len(),
             };
@@ -425,7 +451,7 @@ impl Incremental {
                 &mut diagnostics,
             );
             let glossary = GlossaryView {
-                frame: templates.frame(&shared.site_view(), "../", &shared.site.language),
+                frame: frame("../", PageKind::Glossary),
                 terms: terms
                     .iter()
                     .enumerate()
@@ -442,7 +468,26 @@ impl Incremental {
                 templates.render("glossary.html", &glossary, &templates_dir),
                 &mut diagnostics,
             );
+            // Hosts serve it for any missing address, at any depth: only an
+            // absolute path to the root (known from base_url) works everywhere.
+            let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
+            let not_found = NotFoundView {
+                frame: frame(root, PageKind::NotFound),
+            };
+            push_page(
+                &mut site,
+                "404.html",
+                templates.render("404.html", &not_found, &templates_dir),
+                &mut diagnostics,
+            );
         }
+        let content_dir = self.root.join("content");
+        site.files.extend(publish::site_files(
+            &site_view,
+            &facts,
+            &content_dir,
+            &mut diagnostics,
+        ));
 
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();

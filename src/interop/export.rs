@@ -50,6 +50,9 @@ pub struct ExportContext<'a> {
     pub language: &'a str,
     /// The original article's URL, when known; else the briefing page is the target.
     pub source_url: Option<&'a str>,
+    /// The briefing page's absolute address, when the site has a `base_url`:
+    /// ids are then absolute URLs; otherwise relative to the export file.
+    pub page_url: Option<&'a str>,
 }
 
 /// Characters of context kept on each side of a quote, as Hypothesis does.
@@ -77,14 +80,15 @@ pub fn annotation_collection(
         .iter()
         .map(|n| annotation(context, article, &starts, n))
         .collect();
+    let page = context.page_url.unwrap_or("");
     let collection = Collection {
         context: "http://www.w3.org/ns/anno.jsonld",
-        id: FILE_NAME,
+        id: format!("{page}{FILE_NAME}"),
         kind: "AnnotationCollection",
         label: format!("Notes on “{}”", context.title),
         total: items.len(),
         first: Page {
-            id: format!("{FILE_NAME}#page-1"),
+            id: format!("{page}{FILE_NAME}#page-1"),
             kind: "AnnotationPage",
             start_index: 0,
             items,
@@ -102,7 +106,7 @@ pub fn annotation_collection(
 struct Collection<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
-    id: &'static str,
+    id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     label: String,
@@ -247,7 +251,10 @@ fn annotation<'a>(
         });
     }
     Annotation {
-        id: format!("index.html#note-{}", note.id),
+        id: match context.page_url {
+            Some(page) => format!("{page}#note-{}", note.id),
+            None => format!("index.html#note-{}", note.id),
+        },
         kind: "Annotation",
         motivation: motivation(note.kind),
         created: note.date.map(|d| d.to_string()),
@@ -257,7 +264,10 @@ fn annotation<'a>(
         }),
         body,
         target: Target {
-            source: context.source_url.unwrap_or("index.html"),
+            source: context
+                .source_url
+                .or(context.page_url)
+                .unwrap_or("index.html"),
             selector,
         },
     }
@@ -315,6 +325,7 @@ mod tests {
             title: "T",
             language: "en",
             source_url: None,
+            page_url: None,
         };
         let v: serde_json::Value =
             serde_json::from_str(&annotation_collection(&ctx, &article, &[note])).unwrap();

@@ -24,6 +24,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("style.css", include_str!("../../templates/style.css")),
     ("script.js", include_str!("../../templates/script.js")),
+    ("meta.html", include_str!("../../templates/meta.html")),
+    ("404.html", include_str!("../../templates/404.html")),
 ];
 
 /// The compiled templates and the assets inlined into every page.
@@ -91,15 +93,16 @@ impl Templates {
     }
 
     /// The frame of a page `root` levels below the site root, in `language`.
-    pub fn frame(&self, site: &SiteView, root: &'static str, language: &str) -> PageFrame {
+    pub fn frame(&self, site: &SiteView, root: &str, language: &str) -> PageFrame {
         PageFrame {
             site: site.clone(),
             css: self.css.clone(),
             js: self.js.clone(),
             css_sha256: self.css_sha256.clone(),
             js_sha256: self.js_sha256.clone(),
-            root,
+            root: root.to_string(),
             language: language.to_string(),
+            meta: None,
         }
     }
 
@@ -211,8 +214,10 @@ pub struct PageFrame {
     pub css_sha256: String,
     pub js_sha256: String,
     /// Relative path from the page to the site root: links work from any folder.
-    pub root: &'static str,
+    pub root: String,
     pub language: String,
+    /// Canonical link, link-preview tags and JSON-LD, when the site has a `base_url`.
+    pub meta: Option<crate::publish::PageMeta>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -220,6 +225,10 @@ pub struct SiteView {
     pub title: String,
     pub language: String,
     pub description: Option<String>,
+    pub base_url: Option<crate::publish::BaseUrl>,
+    pub author: Option<String>,
+    pub publisher: Option<String>,
+    pub image: Option<crate::publish::ImageFile>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -295,6 +304,13 @@ pub struct IndexView {
     pub frame: PageFrame,
     pub briefings: Vec<IndexEntry>,
     pub terms: usize,
+}
+
+/// The page static hosts show for an address that has no page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
 }
 
 #[derive(Debug, Clone, Serialize)]
