@@ -18,30 +18,22 @@ impl BaseUrl {
     /// write it, for a located diagnostic or a command-line error.
     pub fn parse(text: &str) -> Result<BaseUrl, String> {
         let text = text.trim();
-        let mut url = url::Url::parse(text).map_err(|e| {
-            format!(
-                "`{text}` is not an absolute address ({e}): write it in full, e.g. https://example.org/briefings/"
-            )
-        })?;
+        let invalid = |why: &str| format!("invalid base_url `{text}`: {why}");
+        let mut url = url::Url::parse(text)
+            .map_err(|e| invalid(&format!("not an absolute address ({e})")))?;
         if !matches!(url.scheme(), "http" | "https") {
-            return Err(format!(
-                "`{text}` is not an http(s) address: a site's base_url starts with https:// (or http://)"
-            ));
+            return Err(invalid("not an http(s) address"));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(format!(
-                "`{text}` names no host: write e.g. https://example.org/"
-            ));
+            return Err(invalid("it names no host"));
         }
         if !url.username().is_empty() || url.password().is_some() {
-            return Err(format!(
-                "`{text}` contains a user name or password, which would be published on every page; leave them out"
+            return Err(invalid(
+                "a user name or password would be published on every page",
             ));
         }
         if url.query().is_some() || url.fragment().is_some() {
-            return Err(format!(
-                "`{text}` has a `?query` or `#fragment`; the base_url is the site's folder, e.g. https://example.org/briefings/"
-            ));
+            return Err(invalid("a site's address has no `?query` or `#fragment`"));
         }
         if !url.path().ends_with('/') {
             let path = format!("{}/", url.path());
@@ -79,10 +71,26 @@ impl std::str::FromStr for BaseUrl {
     }
 }
 
+/// Reads a string and checks it in the visitor, so that the YAML parser
+/// reports a rejected value at the value's own line and column.
+struct Checked<T>(fn(&str) -> Result<T, String>, &'static str);
+
+impl<T> serde::de::Visitor<'_> for Checked<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str(self.1)
+    }
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
+        (self.0)(v).map_err(E::custom)
+    }
+}
+
 impl<'de> Deserialize<'de> for BaseUrl {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        BaseUrl::parse(&text).map_err(serde::de::Error::custom)
+        deserializer.deserialize_str(Checked(
+            BaseUrl::parse,
+            "the site's address, e.g. https://example.org/briefings/",
+        ))
     }
 }
 
@@ -109,13 +117,13 @@ impl ImageFile {
                 .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
         if !plain {
             return Err(format!(
-                "image `{name}` must be the name of a file in content/, beside site.yaml (letters, digits, `-`, `_`, `.`; no folders), e.g. `share.png`"
+                "invalid image `{name}`: not a plain file name (letters, digits, `-`, `_`, `.`; no folders)"
             ));
         }
         let extension = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase());
         if !extension.is_some_and(|e| IMAGE_EXTENSIONS.contains(&e.as_str())) {
             return Err(format!(
-                "image `{name}` is not a PNG, JPEG, GIF or WebP file; link previews show only these"
+                "invalid image `{name}`: not a PNG, JPEG, GIF or WebP file, which is all link previews show"
             ));
         }
         Ok(ImageFile(name.to_string()))
@@ -128,8 +136,10 @@ impl ImageFile {
 
 impl<'de> Deserialize<'de> for ImageFile {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        let text = String::deserialize(deserializer)?;
-        ImageFile::parse(&text).map_err(serde::de::Error::custom)
+        deserializer.deserialize_str(Checked(
+            ImageFile::parse,
+            "an image file name, e.g. share.png",
+        ))
     }
 }
 
