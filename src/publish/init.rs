@@ -82,7 +82,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let made = init_project(dir.path(), true, true).unwrap();
         assert_eq!(made.len(), 7);
-        let outcome = crate::build::build_site(dir.path()).unwrap();
+        let outcome = crate::pipeline::build_site(dir.path()).unwrap();
         assert!(outcome.site.is_some(), "{:#?}", outcome.diagnostics);
         assert!(
             outcome.diagnostics.is_empty(),

@@ -16,8 +16,11 @@ use std::path::Path;
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::anchor::{NoteBody, NotePlace, PlacedNote};
+use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
-use crate::load::model::{ArticleSource, Date};
+use crate::load::model::{ArticleSource, Date, NoteKind};
+use crate::load::BriefingSource;
 use crate::render::page::SiteView;
 pub use url::{BaseUrl, ImageFile};
 
@@ -35,6 +38,17 @@ pub struct BriefingFacts {
 }
 
 impl BriefingFacts {
+    pub fn of(src: &BriefingSource, notes: usize) -> BriefingFacts {
+        BriefingFacts {
+            slug: src.slug.clone(),
+            title: src.front.title.clone(),
+            summary: src.front.summary.clone(),
+            notes,
+            date: src.front.date,
+            checked: src.front.checked,
+        }
+    }
+
     /// The page's path below the site root, as its canonical URL ends.
     pub fn path(&self) -> String {
         format!("{}/", self.slug)
@@ -54,6 +68,24 @@ pub struct Correction {
     pub claim: String,
     /// The note, as plain text.
     pub review: String,
+}
+
+/// Correction notes with the phrase they correct, for `ClaimReview`s.
+pub fn corrections(article: &ParsedArticle, notes: &[PlacedNote]) -> Vec<Correction> {
+    notes
+        .iter()
+        .filter(|p| p.kind == NoteKind::Correction)
+        .filter_map(|p| match (&p.place, &p.body) {
+            (NotePlace::Quote(a), NoteBody::Markdown(note)) => Some(Correction {
+                id: p.id.clone(),
+                claim: crate::anchor::collapse_whitespace(
+                    &article.blocks[a.block].text[a.range.clone()],
+                ),
+                review: plain_text(note),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The head tags of one page, for `templates/meta.html`: set only when the site
@@ -169,7 +201,7 @@ pub fn briefing_json_ld(
     if let Some(url) = original
         .url
         .as_deref()
-        .filter(|u| crate::render::html::is_safe_url(u))
+        .filter(|u| crate::validate::links::is_safe_url(u))
     {
         based_on.insert("@id".into(), url.into());
         based_on.insert("url".into(), url.into());
