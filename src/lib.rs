@@ -10,7 +10,9 @@
 //! Around it, the editing loop: [`serve`] keeps a [`pipeline::Incremental`] build
 //! in memory and serves it with live reload, [`report`] prints diagnostics for
 //! people or as JSON, [`fix`] re-anchors notes after the article changed, and
-//! [`scaffold`] starts a new briefing.
+//! [`scaffold`] starts a new briefing. [`publish`] adds what a site at a public
+//! address needs (feed, sitemap, canonical links, link previews, JSON-LD) and
+//! starts new projects (`init`).
 
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.

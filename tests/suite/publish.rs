@@ -562,35 +562,39 @@ fn a_users_robots_txt_is_published_instead_of_ours() {
 fn site_settings_for_publishing_are_checked_where_they_are_written() {
     let project = dsr_project();
     let site = project.path().join("content/site.yaml");
-    std::fs::write(&site, "title: T\nbase_url: example.org/briefings\n").unwrap();
-    briefing()
-        .args(["check", "--root"])
-        .arg(project.path())
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("content/site.yaml:2:"))
-        .stderr(predicate::str::contains(
-            "invalid base_url `example.org/briefings`",
-        ))
-        .stderr(predicate::str::contains(
-            "help: write the site's full address",
-        ));
-    std::fs::write(&site, "title: T\nbase_ur: https://example.org/\n").unwrap();
-    briefing()
-        .args(["check", "--root"])
-        .arg(project.path())
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("content/site.yaml:2:1"))
-        .stderr(predicate::str::contains("did you mean `base_url`?"));
-    std::fs::write(&site, "title: T\nimage: ../secret.png\n").unwrap();
-    briefing()
-        .args(["check", "--root"])
-        .arg(project.path())
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains("content/site.yaml:2:"))
-        .stderr(predicate::str::contains("invalid image `../secret.png`"));
+    for (yaml, expected) in [
+        (
+            "title: T\nbase_url: example.org/briefings\n",
+            [
+                "content/site.yaml:2:11: error: invalid base_url `example.org/briefings`",
+                "help: write the site's full address",
+            ],
+        ),
+        (
+            "title: T\nbase_ur: https://example.org/\n",
+            [
+                "content/site.yaml:2:1: error: unknown field `base_ur`",
+                "did you mean `base_url`?",
+            ],
+        ),
+        (
+            "title: T\nimage: ../secret.png\n",
+            [
+                "content/site.yaml:2:8: error: invalid image `../secret.png`",
+                "help: name a PNG, JPEG, GIF or WebP file in content/",
+            ],
+        ),
+    ] {
+        std::fs::write(&site, yaml).unwrap();
+        let mut assert = briefing()
+            .args(["check", "--root"])
+            .arg(project.path())
+            .assert()
+            .code(1);
+        for text in expected {
+            assert = assert.stderr(predicate::str::contains(text));
+        }
+    }
     std::fs::write(
         &site,
         "title: T\nbase_url: https://example.org/\nimage: share.png\n",
