@@ -188,24 +188,27 @@ pub fn briefing_json_ld(
 ) -> Option<String> {
     let base = site.base_url.as_ref()?;
     let page = base.join(&facts.path());
+    // Nodes described once and referred to by id: the publisher, and the
+    // original (by its URL, or by an id of ours when its URL is not known).
+    let publisher_id = format!("{}#publisher", base.as_str());
     let publisher = json!({
         "@type": "Organization",
+        "@id": publisher_id,
         "name": site.publisher.as_deref().unwrap_or(&site.title),
         "url": base.as_str(),
     });
     let original = original.cloned().unwrap_or_default();
-    let mut based_on = object(json!({
-        "@type": "NewsArticle",
-        "headline": original.title.as_deref().unwrap_or(&facts.title),
-    }));
-    if let Some(url) = original
+    let url = original
         .url
         .as_deref()
-        .filter(|u| crate::validate::links::is_safe_url(u))
-    {
-        based_on.insert("@id".into(), url.into());
-        based_on.insert("url".into(), url.into());
-    }
+        .filter(|u| crate::validate::links::is_safe_url(u));
+    let original_id = url.map_or_else(|| format!("{page}#original"), str::to_string);
+    let mut based_on = object(json!({
+        "@type": "NewsArticle",
+        "@id": original_id,
+        "headline": original.title.as_deref().unwrap_or(&facts.title),
+    }));
+    put(&mut based_on, "url", url.map(str::to_string));
     put(
         &mut based_on,
         "datePublished",
@@ -258,7 +261,7 @@ pub fn briefing_json_ld(
     for c in corrections {
         let mut claim = object(json!({
             "@type": "Claim",
-            "appearance": based_on,
+            "appearance": {"@id": original_id},
         }));
         put_named(
             &mut claim,
@@ -278,7 +281,7 @@ pub fn briefing_json_ld(
             "claimReviewed": c.claim,
             "reviewBody": c.review,
             "itemReviewed": Value::Object(claim),
-            "author": publisher,
+            "author": {"@id": publisher_id},
             "reviewRating": {"@type": "Rating", "alternateName": "Needs correction"},
             "isPartOf": {"@id": format!("{page}#briefing")},
         }));
@@ -315,7 +318,7 @@ fn put_named(map: &mut Map<String, Value>, key: &str, kind: &str, name: Option<&
 /// JSON that cannot close or open markup inside `<script>`: `<`, `>` and `&`
 /// only occur in strings, where JSON's `\u` escapes mean the same characters.
 fn script_safe_json(doc: &Value) -> String {
-    serde_json::to_string_pretty(doc)
+    serde_json::to_string(doc)
         .unwrap_or_default()
         .replace('<', "\\u003c")
         .replace('>', "\\u003e")

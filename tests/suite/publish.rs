@@ -352,6 +352,10 @@ fn the_dsr_site_under_a_subpath_passes_the_crawl() {
     assert_eq!(json_ld["@graph"][0]["isBasedOn"]["@type"], "NewsArticle");
     for review in json_ld["@graph"].as_array().unwrap().iter().skip(1) {
         assert_eq!(review["itemReviewed"]["@type"], "Claim");
+        assert_eq!(
+            review["itemReviewed"]["appearance"]["@id"], json_ld["@graph"][0]["isBasedOn"]["@id"],
+            "the claim appears in the original"
+        );
         let claim = review["claimReviewed"].as_str().unwrap();
         assert!(
             crawl.pages[page.as_str()].contains(claim),
@@ -740,7 +744,7 @@ fn init_starts_a_project_that_builds_and_never_overwrites() {
         .assert()
         .success();
     let page = std::fs::read_to_string(site.join("public/riverside-bus-lanes/index.html")).unwrap();
-    assert!(page.contains("\"@type\": \"ClaimReview\""));
+    assert!(page.contains("\"@type\":\"ClaimReview\""));
 
     std::fs::write(site.join("content/site.yaml"), "title: Mine\n").unwrap();
     briefing()
