@@ -48,7 +48,7 @@ enum Command {
         quiet: bool,
         /// The site's public address, replacing `base_url` of site.yaml (e.g. for a preview deploy).
         #[arg(long, value_name = "URL")]
-        base_url: Option<briefing::publish::BaseUrl>,
+        base_url: Option<briefing::load::address::BaseUrl>,
     },
     /// Run the whole build in memory and report every error and warning; write nothing.
     #[command(
@@ -246,7 +246,7 @@ fn failure_summary(outcome: &Outcome) -> String {
 fn run_build(
     root: &Path,
     out: &Path,
-    base_url: Option<briefing::publish::BaseUrl>,
+    base_url: Option<briefing::load::address::BaseUrl>,
     quiet: bool,
     color: bool,
 ) -> Result<ExitCode, Error> {
@@ -388,7 +388,7 @@ fn run_new(root: &Path, slug: &str) -> Result<ExitCode, Error> {
 }
 
 fn run_init(dir: &Path, github_pages: bool, netlify: bool) -> Result<ExitCode, Error> {
-    let made = briefing::publish::init::init_project(dir, github_pages, netlify)?;
+    let made = briefing::init::init_project(dir, github_pages, netlify)?;
     for file in &made {
         println!("created {}", display_path(file));
     }

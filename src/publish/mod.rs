@@ -6,27 +6,24 @@
 //! `base_url`; without one the site is built exactly as before, for reading
 //! from disk. Pages still link each other relatively either way.
 
-pub mod init;
-pub mod url;
 mod xml;
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
-use crate::load::model::{ArticleSource, Date, NoteKind};
-use crate::load::BriefingSource;
-use crate::render::page::SiteView;
-pub use url::{BaseUrl, ImageFile};
+use crate::load::address::BaseUrl;
+use crate::load::model::{Date, NoteKind, OriginalArticle};
+use crate::load::LoadedBriefing;
+use crate::render::page::{PageMeta, SiteView};
 
 /// What the feed, the sitemap and a page's tags need to know of one briefing.
 #[derive(Debug, Clone)]
-pub struct BriefingFacts {
+pub(crate) struct BriefingFacts {
     pub slug: String,
     pub title: String,
     pub summary: Option<String>,
@@ -38,7 +35,7 @@ pub struct BriefingFacts {
 }
 
 impl BriefingFacts {
-    pub fn of(src: &BriefingSource, notes: usize) -> BriefingFacts {
+    pub fn of(src: &LoadedBriefing, notes: usize) -> BriefingFacts {
         BriefingFacts {
             slug: src.slug.clone(),
             title: src.front.title.clone(),
@@ -62,7 +59,7 @@ impl BriefingFacts {
 
 /// A correction note, as a fact-check: the article's claim and the editors' review.
 #[derive(Debug, Clone)]
-pub struct Correction {
+pub(crate) struct Correction {
     pub id: String,
     /// The quoted phrase, as the article states it.
     pub claim: String,
@@ -71,7 +68,7 @@ pub struct Correction {
 }
 
 /// Correction notes with the phrase they correct, for `ClaimReview`s.
-pub fn corrections(article: &ParsedArticle, notes: &[PlacedNote]) -> Vec<Correction> {
+pub(crate) fn corrections(article: &ParsedArticle, notes: &[PlacedNote]) -> Vec<Correction> {
     notes
         .iter()
         .filter(|p| p.kind == NoteKind::Correction)
@@ -88,31 +85,8 @@ pub fn corrections(article: &ParsedArticle, notes: &[PlacedNote]) -> Vec<Correct
         .collect()
 }
 
-/// The head tags of one page, for `templates/meta.html`: set only when the site
-/// has a `base_url`.
-#[derive(Debug, Clone, Serialize)]
-pub struct PageMeta {
-    /// The page's own absolute address; `None` for the 404 page, which has none.
-    pub canonical: Option<String>,
-    /// `website` or `article` (Open Graph).
-    pub og_type: &'static str,
-    pub title: String,
-    pub description: Option<String>,
-    pub site_name: String,
-    /// Absolute address of the share image.
-    pub image: Option<String>,
-    /// `summary_large_image` with an image, else `summary`.
-    pub twitter_card: &'static str,
-    pub published: Option<String>,
-    pub modified: Option<String>,
-    /// The Atom feed, linked from every page.
-    pub feed: String,
-    /// JSON-LD, made safe to stand inside a `<script>` element.
-    pub json_ld: Option<String>,
-}
-
 /// Which page the head tags are for.
-pub enum PageKind<'a> {
+pub(crate) enum PageKind<'a> {
     Home,
     Glossary,
     Briefing {
@@ -127,63 +101,62 @@ pub enum PageKind<'a> {
 pub const NO_BASE_URL_NOTE: &str = "note: content/site.yaml has no `base_url`, so feed.xml, sitemap.xml, robots.txt, canonical links and link previews are not made; add `base_url: https://…/` when the site has an address";
 
 /// File names a build writes at the site root when the site has a `base_url`.
-pub const FEED: &str = "feed.xml";
-pub const SITEMAP: &str = "sitemap.xml";
-pub const ROBOTS: &str = "robots.txt";
+pub(crate) const FEED: &str = "feed.xml";
+pub(crate) const SITEMAP: &str = "sitemap.xml";
+pub(crate) const ROBOTS: &str = "robots.txt";
 
-impl PageMeta {
-    pub fn of(site: &SiteView, page: PageKind) -> Option<PageMeta> {
-        let base = site.base_url.as_ref()?;
-        let image = site.image.as_ref().map(|i| base.join(i.name()));
-        let mut meta = PageMeta {
-            canonical: Some(base.join("")),
-            og_type: "website",
-            title: site.title.clone(),
-            description: site.description.clone(),
-            site_name: site.title.clone(),
-            twitter_card: if image.is_some() {
-                "summary_large_image"
-            } else {
-                "summary"
-            },
-            image,
-            published: None,
-            modified: None,
-            feed: base.join(FEED),
-            json_ld: None,
-        };
-        match page {
-            PageKind::Home => {}
-            PageKind::Glossary => {
-                meta.canonical = Some(base.join("glossary/"));
-                meta.title = format!("Glossary · {}", site.title);
-            }
-            PageKind::Briefing { facts, json_ld } => {
-                meta.canonical = Some(base.join(&facts.path()));
-                meta.og_type = "article";
-                meta.title = facts.title.clone();
-                meta.description = facts.summary.clone();
-                meta.published = facts.date.map(|d| xml::day(&d));
-                meta.modified = facts.modified().map(|d| xml::day(&d));
-                meta.json_ld = Some(json_ld);
-            }
-            PageKind::NotFound => {
-                meta.canonical = None;
-                meta.title = format!("Page not found · {}", site.title);
-            }
+/// The head tags of a page; `None` without a `base_url`.
+pub(crate) fn page_meta(site: &SiteView, page: PageKind) -> Option<PageMeta> {
+    let base = site.base_url.as_ref()?;
+    let image = site.image.as_ref().map(|i| base.join(i.name()));
+    let mut meta = PageMeta {
+        canonical: Some(base.join("")),
+        og_type: "website",
+        title: site.title.clone(),
+        description: site.description.clone(),
+        site_name: site.title.clone(),
+        twitter_card: if image.is_some() {
+            "summary_large_image"
+        } else {
+            "summary"
+        },
+        image,
+        published: None,
+        modified: None,
+        feed: base.join(FEED),
+        json_ld: None,
+    };
+    match page {
+        PageKind::Home => {}
+        PageKind::Glossary => {
+            meta.canonical = Some(base.join("glossary/"));
+            meta.title = format!("Glossary · {}", site.title);
         }
-        Some(meta)
+        PageKind::Briefing { facts, json_ld } => {
+            meta.canonical = Some(base.join(&facts.path()));
+            meta.og_type = "article";
+            meta.title = facts.title.clone();
+            meta.description = facts.summary.clone();
+            meta.published = facts.date.map(|d| xml::day(&d));
+            meta.modified = facts.modified().map(|d| xml::day(&d));
+            meta.json_ld = Some(json_ld);
+        }
+        PageKind::NotFound => {
+            meta.canonical = None;
+            meta.title = format!("Page not found · {}", site.title);
+        }
     }
+    Some(meta)
 }
 
 /// schema.org JSON-LD for a briefing page: the briefing as an `Article` that
 /// `isBasedOn` the original news article, and each correction as a `ClaimReview`
 /// of the claim as the original states it. `None` without a `base_url`.
-pub fn briefing_json_ld(
+pub(crate) fn briefing_json_ld(
     site: &SiteView,
     facts: &BriefingFacts,
     language: &str,
-    original: Option<&ArticleSource>,
+    original: Option<&OriginalArticle>,
     corrections: &[Correction],
 ) -> Option<String> {
     let base = site.base_url.as_ref()?;
@@ -328,7 +301,7 @@ fn script_safe_json(doc: &Value) -> String {
 /// The site-wide files of a published site: the feed, the sitemap, `robots.txt`
 /// and the share image. Without a `base_url`, only the user's own
 /// `content/robots.txt` is copied, as any file of theirs would be.
-pub fn site_files(
+pub(crate) fn site_files(
     site: &SiteView,
     briefings: &[BriefingFacts],
     content_dir: &Path,
@@ -401,7 +374,7 @@ fn robots(base: &BaseUrl) -> String {
 }
 
 /// The note as plain text, for JSON-LD: Markdown's words without its markup.
-pub fn plain_text(markdown: &str) -> String {
+pub(crate) fn plain_text(markdown: &str) -> String {
     use pulldown_cmark::{Event, Parser, TagEnd};
     let mut text = String::new();
     for event in Parser::new(markdown) {

@@ -6,13 +6,14 @@ use std::io;
 use quick_xml::events::{BytesDecl, BytesText, Event};
 use quick_xml::Writer;
 
-use super::{BaseUrl, BriefingFacts, FEED};
+use super::{BriefingFacts, FEED};
+use crate::load::address::BaseUrl;
 use crate::load::model::Date;
 use crate::render::page::SiteView;
 
 /// A date as a full `YYYY-MM-DD`: a date known only to the month or year is
 /// given as its first day, since feeds and sitemaps want whole dates.
-pub fn day(d: &Date) -> String {
+pub(crate) fn day(d: &Date) -> String {
     format!(
         "{:04}-{:02}-{:02}",
         d.year,
@@ -57,7 +58,7 @@ fn link(w: &mut Xml, rel: &str, kind: &str, href: &str) -> io::Result<()> {
 
 /// One entry per dated briefing, newest first (`briefings` is in that order),
 /// each with its summary and note count.
-pub fn feed(site: &SiteView, base: &BaseUrl, briefings: &[&BriefingFacts]) -> Vec<u8> {
+pub(crate) fn feed(site: &SiteView, base: &BaseUrl, briefings: &[&BriefingFacts]) -> Vec<u8> {
     let entries: Vec<(&BriefingFacts, Date)> = briefings
         .iter()
         .filter_map(|b| Some((*b, b.modified()?)))
@@ -122,7 +123,7 @@ fn entry_summary(b: &BriefingFacts) -> String {
 
 /// The home page, the glossary and every briefing; `lastmod` from `checked`
 /// (or `date`), the home page's from the newest briefing.
-pub fn sitemap(base: &BaseUrl, briefings: &[&BriefingFacts]) -> Vec<u8> {
+pub(crate) fn sitemap(base: &BaseUrl, briefings: &[&BriefingFacts]) -> Vec<u8> {
     let newest = briefings.iter().filter_map(|b| b.modified()).max();
     let mut w = new_document();
     let url = |w: &mut Xml, loc: &str, lastmod: Option<Date>| -> io::Result<()> {

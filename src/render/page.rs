@@ -217,7 +217,7 @@ pub struct PageFrame {
     pub root: String,
     pub language: String,
     /// Canonical link, link-preview tags and JSON-LD, when the site has a `base_url`.
-    pub meta: Option<crate::publish::PageMeta>,
+    pub meta: Option<PageMeta>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -225,10 +225,10 @@ pub struct SiteView {
     pub title: String,
     pub language: String,
     pub description: Option<String>,
-    pub base_url: Option<crate::publish::BaseUrl>,
+    pub base_url: Option<crate::load::address::BaseUrl>,
     pub author: Option<String>,
     pub publisher: Option<String>,
-    pub image: Option<crate::publish::ImageFile>,
+    pub image: Option<crate::load::address::ImageFile>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -304,6 +304,29 @@ pub struct IndexView {
     pub frame: PageFrame,
     pub briefings: Vec<IndexEntry>,
     pub terms: usize,
+}
+
+/// The head tags of one page, for `templates/meta.html`: set only when the site
+/// has a `base_url`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// The page's own absolute address; `None` for the 404 page, which has none.
+    pub canonical: Option<String>,
+    /// `website` or `article` (Open Graph).
+    pub og_type: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    pub site_name: String,
+    /// Absolute address of the share image.
+    pub image: Option<String>,
+    /// `summary_large_image` with an image, else `summary`.
+    pub twitter_card: &'static str,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    /// The Atom feed, linked from every page.
+    pub feed: String,
+    /// JSON-LD, made safe to stand inside a `<script>` element.
+    pub json_ld: Option<String>,
 }
 
 /// The page static hosts show for an address that has no page.

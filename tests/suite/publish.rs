@@ -14,16 +14,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::*;
-use assert_cmd::Command;
 use predicates::prelude::*;
 use scraper::{Html, Selector};
 use url::Url;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
