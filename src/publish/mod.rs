@@ -392,6 +392,51 @@ pub(crate) fn plain_text(markdown: &str) -> String {
 mod tests {
     use super::*;
 
+    fn facts(slug: &str, date: Option<&str>, checked: Option<&str>) -> BriefingFacts {
+        BriefingFacts {
+            slug: slug.into(),
+            title: format!("Title of {slug}"),
+            summary: None,
+            notes: 1,
+            date: date.and_then(Date::parse),
+            checked: checked.and_then(Date::parse),
+        }
+    }
+
+    #[test]
+    fn the_feed_lists_dated_briefings_newest_first_and_warns_about_the_rest() {
+        let site = SiteView {
+            title: "T".into(),
+            language: "en".into(),
+            description: None,
+            base_url: Some(BaseUrl::parse("https://example.org/b/").unwrap()),
+            author: None,
+            publisher: None,
+            image: None,
+        };
+        let briefings = [
+            facts("older", Some("2023-05"), None),
+            facts("undated", None, None),
+            facts("newer", Some("2024-04-16"), Some("2026-01-02")),
+        ];
+        let mut diagnostics = Vec::new();
+        let dir = tempfile::tempdir().unwrap();
+        let files = site_files(&site, &briefings, dir.path(), &mut diagnostics);
+        let feed = String::from_utf8(files[FEED].clone()).unwrap();
+        let newer = feed.find("<id>https://example.org/b/newer/</id>").unwrap();
+        let older = feed.find("<id>https://example.org/b/older/</id>").unwrap();
+        assert!(newer < older, "{feed}");
+        assert!(!feed.contains("undated"), "{feed}");
+        assert!(feed.contains("<updated>2026-01-02T00:00:00Z</updated>\n  <author>"));
+        assert!(feed.contains("<updated>2023-05-01T00:00:00Z</updated>"));
+        assert!(feed.contains("<summary>1 note on the article.</summary>"));
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].message.contains("`undated`"));
+        let sitemap = String::from_utf8(files[SITEMAP].clone()).unwrap();
+        assert!(sitemap.contains("<loc>https://example.org/b/undated/</loc>\n  </url>"));
+        assert!(files[ROBOTS].ends_with(b"Sitemap: https://example.org/b/sitemap.xml\n"));
+    }
+
     #[test]
     fn json_ld_cannot_end_its_script_element() {
         let doc = json!({"claimReviewed": "</script><script>alert(1)</script> & more"});
