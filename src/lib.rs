@@ -11,7 +11,9 @@
 //! Around it, the editing loop: [`serve`] keeps a [`pipeline::Incremental`] build
 //! in memory and serves it with live reload, [`report`] prints diagnostics for
 //! people or as JSON, [`fix`] re-anchors notes after the article changed, and
-//! [`scaffold`] starts a new briefing.
+//! [`scaffold`] starts a new briefing. [`publish`] adds what a site at a public
+//! address needs (feed, sitemap, canonical links, link previews, JSON-LD) and
+//! starts new projects (`init`).
 
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.
@@ -27,11 +29,13 @@ pub mod article;
 #[allow(missing_docs)]
 pub mod diagnostic;
 pub mod fix;
+pub mod init;
 pub mod interop;
 #[allow(missing_docs)]
 pub mod load;
 pub mod output;
 pub mod pipeline;
+pub mod publish;
 pub mod render;
 #[allow(missing_docs)]
 pub mod report;

@@ -2,6 +2,7 @@
 //! shared glossary, and each briefing folder (article, notes, assets). Every
 //! problem found is collected as a diagnostic; only I/O failures stop the load.
 
+pub mod address;
 pub mod model;
 pub mod yaml;
 

@@ -427,6 +427,15 @@ fn help_for(message: &str, expected: &str) -> Option<String> {
                 .into(),
         );
     }
+    if message.starts_with("invalid base_url") {
+        return Some("write the site's full address, e.g. https://example.org/briefings/".into());
+    }
+    if message.starts_with("invalid image") {
+        return Some(
+            "name a PNG, JPEG, GIF or WebP file in content/, beside site.yaml, e.g. share.png"
+                .into(),
+        );
+    }
     if message.starts_with("missing field") {
         return Some("add the missing key to this entry".into());
     }

@@ -20,6 +20,10 @@ pub fn site_view(site: &SiteConfig) -> SiteView {
         title: site.title.clone(),
         language: site.language.clone(),
         description: site.description.clone(),
+        base_url: site.base_url.clone(),
+        author: site.author.clone(),
+        publisher: site.publisher.clone(),
+        image: site.image.clone(),
     }
 }
 
