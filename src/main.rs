@@ -49,6 +49,13 @@ enum Command {
         /// The site's public address, replacing `base_url` of site.yaml (e.g. for a preview deploy).
         #[arg(long, value_name = "URL")]
         base_url: Option<briefing::load::address::BaseUrl>,
+        /// Where to keep the build cache, which lets a build skip the briefings
+        /// that did not change [default: ROOT/.briefing-cache/build].
+        #[arg(long, value_name = "DIR", conflicts_with = "no_cache")]
+        cache_dir: Option<PathBuf>,
+        /// Render every briefing, and neither read nor write the build cache.
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Run the whole build in memory and report every error and warning; write nothing.
     #[command(
@@ -161,9 +168,13 @@ fn main() -> ExitCode {
             output,
             quiet,
             base_url,
+            cache_dir,
+            no_cache,
         } => {
             let output = output.unwrap_or_else(|| pipeline::default_output(&root));
-            run_build(&root, &output, base_url, quiet, color)
+            let cache = (!no_cache)
+                .then(|| cache_dir.unwrap_or_else(|| pipeline::default_cache_dir(&root)));
+            run_build(&root, &output, base_url, cache.as_deref(), quiet, color)
         }
         Command::Check { root, format } => run_check(&root, format, color),
         Command::Serve {
@@ -247,6 +258,7 @@ fn run_build(
     root: &Path,
     out: &Path,
     base_url: Option<briefing::load::address::BaseUrl>,
+    cache: Option<&Path>,
     quiet: bool,
     color: bool,
 ) -> Result<ExitCode, Error> {
@@ -255,8 +267,14 @@ fn run_build(
     let cancel = CancelToken::new();
     let on_signal = cancel.clone();
     let _ = ctrlc::set_handler(move || on_signal.cancel());
-    let outcome =
-        pipeline::build_into(root, out, base_url, &ProgressBar::for_build(quiet), &cancel)?;
+    let outcome = pipeline::build_into(
+        root,
+        out,
+        base_url,
+        cache,
+        &ProgressBar::for_build(quiet),
+        &cancel,
+    )?;
     print_diagnostics(&outcome, color);
     let Some(site) = &outcome.site else {
         eprintln!(
@@ -268,16 +286,29 @@ fn run_build(
     };
     if !quiet {
         println!(
-            "Built {} briefing{} ({} notes, {} glossary terms) in {} ms → {}",
+            "Built {} briefing{} ({} notes, {} glossary terms) in {} ms → {}{}",
             site.briefings,
             if site.briefings == 1 { "" } else { "s" },
             site.notes,
             site.terms,
             started.elapsed().as_millis(),
-            display_path(out)
+            display_path(out),
+            cache_summary(site, cache.is_some())
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the build cache saved, for the summary line: "; 1 rendered, 999 from the cache".
+fn cache_summary(site: &briefing::pipeline::Site, cached: bool) -> String {
+    if cached {
+        format!(
+            "; {} rendered, {} from the cache",
+            site.rendered, site.reused
+        )
+    } else {
+        String::new()
+    }
 }
 
 /// How `check` prints.

@@ -9,6 +9,7 @@
 //! [`Incremental`] build.
 
 mod briefing;
+mod cache;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -27,6 +28,7 @@ use crate::render::views::{self, term_view};
 use crate::validate;
 use crate::Error;
 use briefing::{build_briefing, BriefingResult, BuiltPage, SiteWide};
+use cache::BuildCache;
 
 /// The built site, in memory: output paths (relative, `/`-separated) to bytes.
 #[derive(Debug, Default)]
@@ -35,6 +37,10 @@ pub struct Site {
     pub files: SiteFiles,
     /// How many briefings were built, for the summary line.
     pub briefings: usize,
+    /// How many briefing folders were loaded and rendered by this build.
+    pub rendered: usize,
+    /// How many were taken from the build cache instead (their inputs had not changed).
+    pub reused: usize,
     /// How many notes they hold in all.
     pub notes: usize,
     /// How many glossary terms the site has.
@@ -65,23 +71,52 @@ pub fn build_site(root: &Path) -> Result<Outcome, Error> {
     Incremental::new(root).build()
 }
 
-/// What a glossary edit changed: the ids of terms added, removed or edited, and
-/// the forms (term, abbreviation, aliases) under which they appear, old or new.
+/// A glossary term as the change check sees it: its id, a fingerprint of the
+/// whole entry, and the forms under which it appears in text. The build cache
+/// keeps these of the glossary its entries were rendered with, so that serve
+/// and the cache tell the same way which pages a glossary edit touches.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct TermPrint {
+    id: String,
+    print: String,
+    forms: Vec<String>,
+}
+
+/// The prints of a glossary, in glossary order.
+pub(crate) fn term_prints(terms: &[TermSpec]) -> Vec<TermPrint> {
+    terms
+        .iter()
+        .map(|t| TermPrint {
+            id: t.id.clone(),
+            print: cache::hex_digest(format!("{t:?}").as_bytes()),
+            forms: std::iter::once(&t.term)
+                .chain(&t.abbr)
+                .chain(&t.aliases)
+                .cloned()
+                .collect(),
+        })
+        .collect()
+}
+
+/// What a glossary edit changed: the ids of terms added, removed or edited, the
+/// forms (term, abbreviation, aliases) under which they appear, old or new, and
+/// where each term now stands in the glossary.
 struct GlossaryChanges {
     ids: BTreeSet<String>,
     forms: Option<aho_corasick::AhoCorasick>,
+    order: std::collections::HashMap<String, usize>,
 }
 
-fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
-    let same = |a: &TermSpec, list: &[TermSpec]| list.iter().any(|b| b == a);
-    let changed: Vec<&TermSpec> = old
+fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
+    let same = |a: &TermPrint, list: &[TermPrint]| list.iter().any(|b| b == a);
+    let changed: Vec<&TermPrint> = old
         .iter()
         .filter(|t| !same(t, new))
         .chain(new.iter().filter(|t| !same(t, old)))
         .collect();
     let forms: Vec<&str> = changed
         .iter()
-        .flat_map(|t| std::iter::once(&t.term).chain(&t.abbr).chain(&t.aliases))
+        .flat_map(|t| &t.forms)
         .map(String::as_str)
         .filter(|f| !f.trim().is_empty())
         .collect();
@@ -92,21 +127,39 @@ fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
             .build(&forms)
             .ok()
             .filter(|_| !forms.is_empty()),
+        order: new
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (t.id.clone(), i))
+            .collect(),
     }
 }
 
 impl GlossaryChanges {
     /// A page is affected if it links a changed term, links a term whose
-    /// see-also names a changed one, or has text in which a changed form appears
-    /// (which may now be linked, or no longer). Over-approximate, never under.
+    /// see-also names a changed one, has text in which a changed form appears
+    /// (which may now be linked, or no longer), or lists its terms in an order
+    /// the glossary no longer has. Over-approximate, never under.
     fn affects(&self, page: &BuiltPage) -> bool {
         page.terms_used.iter().any(|id| self.ids.contains(id))
             || self.forms.as_ref().is_some_and(|f| f.is_match(&page.text))
             || !self.ids.is_empty() && self.see_also_touched(page)
+            || !self.keeps_order(page)
     }
 
     fn see_also_touched(&self, page: &BuiltPage) -> bool {
         page.see_also.iter().any(|id| self.ids.contains(id))
+    }
+
+    /// Whether the page's terms, listed in the old glossary's order, are still
+    /// in the new one's: the page shows them in that order.
+    fn keeps_order(&self, page: &BuiltPage) -> bool {
+        let places: Option<Vec<usize>> = page
+            .terms_used
+            .iter()
+            .map(|id| self.order.get(id).copied())
+            .collect();
+        places.is_some_and(|p| p.windows(2).all(|w| w[0] < w[1]))
     }
 }
 
@@ -135,16 +188,23 @@ impl Progress for () {}
 /// was not cancelled, and then only in files briefing wrote. The outcome's site
 /// (`None` after errors) holds the counts and the index and glossary pages.
 /// `base_url`, when given, replaces the one in `site.yaml` (`build --base-url`).
+/// With `cache` (a folder, see [`default_cache_dir`]), briefings whose inputs
+/// did not change since a build that used the same folder are taken from it
+/// instead of being rendered; the site is the same either way.
 pub fn build_into(
     root: &Path,
     output: &Path,
     base_url: Option<BaseUrl>,
+    cache: Option<&Path>,
     progress: &dyn Progress,
     cancel: &CancelToken,
 ) -> Result<Outcome, Error> {
     output::check_output_dir(root, output)?;
+    if let Some(dir) = cache {
+        check_cache_dir(root, output, dir)?;
+    }
     let stager = Stager::new(output, cancel)?;
-    let outcome = build_site_into(root, base_url, progress, &stager)?;
+    let outcome = build_site_into(root, base_url, cache, progress, &stager)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
@@ -163,11 +223,13 @@ pub fn build_into(
 fn build_site_into(
     root: &Path,
     base_url: Option<BaseUrl>,
+    cache: Option<&Path>,
     progress: &dyn Progress,
     stager: &Stager,
 ) -> Result<Outcome, Error> {
     let mut build = Incremental::new(root);
     build.base_url = base_url;
+    build.cache_dir = cache.map(Path::to_path_buf);
     build.update(&Scope::Everything, progress, Some(stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     Ok(build.assemble(Pages::Move))
@@ -241,6 +303,10 @@ pub struct Incremental {
     rendered: Vec<String>,
     /// Replaces `base_url` of `site.yaml`.
     base_url: Option<BaseUrl>,
+    /// The build cache's folder, for one-shot builds (`serve` keeps its results in memory).
+    cache_dir: Option<PathBuf>,
+    /// How many briefings the last (re)build took from the build cache.
+    reused: usize,
 }
 
 /// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
@@ -305,6 +371,8 @@ impl Incremental {
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
+            cache_dir: None,
+            reused: 0,
             base_url: None,
         }
     }
@@ -348,7 +416,7 @@ impl Incremental {
                 .as_ref()
                 .map(SharedInputs::terms)
                 .unwrap_or_default();
-            let stale = glossary_changes(old, shared.terms());
+            let stale = glossary_changes(&term_prints(old), &term_prints(shared.terms()));
             self.briefings
                 .retain(|_, r| r.page.as_ref().is_some_and(|p| !stale.affects(p)));
             self.shared = Some(shared);
@@ -373,7 +441,14 @@ impl Incremental {
             .ok_or_else(|| Error::Internal("shared inputs missing after loading".into()))?;
         let templates_dir = self.root.join("templates");
         let site_view = shared.site_view();
-        let build_one = |(name, path): &&(String, PathBuf)| -> Result<_, Error> {
+        let cache = self.cache_dir.as_ref().map(|dir| {
+            BuildCache::open(
+                dir,
+                cache::shared_digest(&content_dir.join("site.yaml"), &site_view, &templates_dir),
+                term_prints(shared.terms()),
+            )
+        });
+        let render_one = |name: &str, path: &Path| -> Result<BriefingResult, Error> {
             let (source, mut diagnostics) = load::load_briefing(path, name)?;
             let mut result = match source {
                 Some(src) => build_briefing(
@@ -393,26 +468,55 @@ impl Incremental {
             };
             diagnostics.append(&mut result.diagnostics);
             result.diagnostics = diagnostics;
+            Ok(result)
+        };
+        let build_one = |(name, path): &&(String, PathBuf)| -> Result<_, Error> {
+            let key = cache.as_ref().and_then(|c| c.key(path));
+            let cached = cache
+                .as_ref()
+                .zip(key.as_deref())
+                .and_then(|(c, key)| c.lookup(name, key));
+            let fresh = cached.is_none();
+            let mut result = match cached {
+                Some(result) => result,
+                None => {
+                    let result = render_one(name, path)?;
+                    if let (Some(c), Some(key)) = (&cache, &key) {
+                        c.store(name, path, key, &result);
+                    }
+                    result
+                }
+            };
             if let (Some(stager), Some(page)) = (stager, result.page.as_mut()) {
                 for (rel, bytes) in std::mem::take(&mut page.files) {
                     stager.stage(&rel, &bytes)?;
                 }
             }
             progress.advance();
-            Ok((name.clone(), result))
+            Ok((name.clone(), result, fresh))
         };
         progress.start(todo.len());
         // One briefing (the usual edit) is built right here: handing it to the
         // thread pool only adds a wake-up to the edit-to-reload time.
-        let results: Vec<(String, BriefingResult)> = if todo.len() == 1 {
+        let results: Vec<(String, BriefingResult, bool)> = if todo.len() == 1 {
             todo.iter().map(build_one).collect::<Result<_, Error>>()?
         } else {
             todo.par_iter()
                 .map(build_one)
                 .collect::<Result<_, Error>>()?
         };
-        self.rendered = results.iter().map(|(name, _)| name.clone()).collect();
-        self.briefings.extend(results);
+        self.reused = 0;
+        if let Some(cache) = &cache {
+            cache.prune(&present);
+            self.reused = cache.hits.load(std::sync::atomic::Ordering::Relaxed) as usize;
+        }
+        self.rendered = results
+            .iter()
+            .filter(|(_, _, fresh)| *fresh)
+            .map(|(name, _, _)| name.clone())
+            .collect();
+        self.briefings
+            .extend(results.into_iter().map(|(name, result, _)| (name, result)));
         Ok(())
     }
 
@@ -428,7 +532,11 @@ impl Incremental {
         let templates_dir = self.root.join("templates");
         let mut diagnostics = shared.diagnostics.clone();
         diagnostics.extend(self.listing.iter().cloned());
-        let mut site = Site::default();
+        let mut site = Site {
+            rendered: self.rendered.len(),
+            reused: self.reused,
+            ..Site::default()
+        };
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
         let mut facts = Vec::new();
@@ -542,6 +650,31 @@ fn push_page(
         }
         Err(d) => diagnostics.push(d),
     }
+}
+
+/// Where `briefing build` keeps its cache for a project root, unless told otherwise.
+pub fn default_cache_dir(root: &Path) -> PathBuf {
+    root.join(cache::DEFAULT_DIR)
+}
+
+/// Refuses a cache folder that overlaps the output (the output would then hold
+/// files briefing does not list as its own, or the cache would be published) or
+/// lies inside content/ or templates/ (which the cache's keys are made of).
+fn check_cache_dir(root: &Path, output: &Path, cache: &Path) -> Result<(), Error> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (cache_abs, out, root) = (abs(cache), abs(output), abs(root));
+    let overlaps = cache_abs.starts_with(&out)
+        || out.starts_with(&cache_abs)
+        || ["content", "templates"]
+            .iter()
+            .any(|inside| cache_abs.starts_with(root.join(inside)));
+    if overlaps {
+        return Err(Error::Usage(format!(
+            "cannot keep the build cache in {}: it overlaps the output or content/ or templates/; choose another --cache-dir, or --no-cache",
+            crate::diagnostic::display_path(cache)
+        )));
+    }
+    Ok(())
 }
 
 /// Default output folder for a project root.

@@ -1,0 +1,491 @@
+//! The build cache: each briefing's result (its files, what the site-wide pages
+//! need of it, its diagnostics) kept on disk between one-shot builds, so that
+//! `briefing build` renders again only the briefings whose inputs changed.
+//!
+//! A briefing's result depends on exactly what [`super::Incremental`] assumes
+//! for `serve`: its own folder, the site settings as pages see them, the
+//! templates, the glossary and the tool itself. An entry is reused only if a
+//! hash of the first four and the tool's identity equals the one it was stored
+//! under, and if the glossary it was rendered with differs from today's only
+//! in ways [`super::GlossaryChanges::affects`] says leave it alone. Every entry
+//! and glossary snapshot carries a hash of its own bytes; anything that does not
+//! check out is a miss, and the briefing is rendered. The cache is written with
+//! a temporary file and a rename, outside the output folder, and every failure
+//! to write it is ignored: it can make a build faster, never different.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Mutex;
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+
+use super::briefing::{BriefingResult, BuiltPage};
+use super::{glossary_changes, GlossaryChanges, TermPrint};
+use crate::diagnostic::{Diagnostic, Position, Severity};
+use crate::load::model::Date;
+use crate::publish::BriefingFacts;
+use crate::render::page::{DateView, IndexEntry};
+
+/// Where `briefing build` keeps its cache unless told otherwise (`--cache-dir`).
+pub const DEFAULT_DIR: &str = ".briefing-cache/build";
+
+/// The first bytes of every entry; a new layout gets a new number.
+const MAGIC: &[u8] = b"briefing build cache 1\n";
+
+/// Hex SHA-256 of some bytes.
+pub(crate) fn hex_digest(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The cache for one build: the site-wide part of every key, today's glossary,
+/// and what was reused and rendered.
+pub(super) struct BuildCache {
+    dir: PathBuf,
+    /// Tool identity, site settings as pages see them, templates.
+    shared_key: String,
+    /// Today's glossary, and the hash it is stored under.
+    prints: Vec<TermPrint>,
+    glossary: String,
+    /// What each older glossary's changes are, by its hash (`None`: unreadable).
+    changes: Mutex<HashMap<String, Option<GlossaryChanges>>>,
+    /// Briefings taken from the cache.
+    pub hits: AtomicU64,
+}
+
+impl BuildCache {
+    /// Opens the cache in `dir` for a build whose shared inputs digest to
+    /// `shared` (see [`shared_digest`]) with this glossary.
+    pub fn open(dir: &Path, shared: String, prints: Vec<TermPrint>) -> BuildCache {
+        let text = serde_json::to_vec(&prints).unwrap_or_default();
+        let glossary = hex_digest(&text);
+        let cache = BuildCache {
+            dir: dir.to_path_buf(),
+            shared_key: shared,
+            prints,
+            glossary,
+            changes: Mutex::new(HashMap::new()),
+            hits: AtomicU64::new(0),
+        };
+        let _ = write_atomic(&cache.glossary_path(&cache.glossary), &text);
+        cache
+    }
+
+    fn glossary_path(&self, hash: &str) -> PathBuf {
+        self.dir.join("glossary").join(format!("{hash}.json"))
+    }
+
+    fn entry_path(&self, name: &str) -> PathBuf {
+        self.dir.join("briefings").join(format!("{name}.entry"))
+    }
+
+    /// The key of the briefing folder at `path`: `None` if it cannot be read
+    /// (then the briefing is rendered and not cached).
+    pub fn key(&self, path: &Path) -> Option<String> {
+        let mut hash = Sha256::new();
+        hash.update(self.shared_key.as_bytes());
+        hash.update(path.as_os_str().as_encoded_bytes());
+        hash_tree(&mut hash, path).ok()?;
+        Some(hex(&hash.finalize()))
+    }
+
+    /// The stored result of briefing `name`, if it was stored under `key` and
+    /// is still right for today's glossary.
+    pub fn lookup(&self, name: &str, key: &str) -> Option<BriefingResult> {
+        let bytes = std::fs::read(self.entry_path(name)).ok()?;
+        let (header, blobs) = split_entry(&bytes)?;
+        if header.name != name || header.key != key {
+            return None;
+        }
+        let result = header.result.into_result(blobs)?;
+        if header.glossary != self.glossary && !self.glossary_allows(&header.glossary, &result) {
+            return None;
+        }
+        self.hits.fetch_add(1, Ordering::Relaxed);
+        Some(result)
+    }
+
+    /// Whether a result rendered with the glossary stored as `hash` is the same
+    /// with today's.
+    fn glossary_allows(&self, hash: &str, result: &BriefingResult) -> bool {
+        let Some(page) = &result.page else {
+            return false;
+        };
+        let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
+        let changes = changes.entry(hash.to_string()).or_insert_with(|| {
+            let text = std::fs::read(self.glossary_path(hash)).ok()?;
+            if hex_digest(&text) != hash {
+                return None;
+            }
+            let old: Vec<TermPrint> = serde_json::from_slice(&text).ok()?;
+            Some(glossary_changes(&old, &self.prints))
+        });
+        changes.as_ref().is_some_and(|c| !c.affects(page))
+    }
+
+    /// Stores briefing `name`'s result under `key`, if its folder still has
+    /// that key (it was not edited while it was being built).
+    pub fn store(&self, name: &str, path: &Path, key: &str, result: &BriefingResult) {
+        if self.key(path).as_deref() != Some(key) {
+            return;
+        }
+        let header = Header {
+            name: name.to_string(),
+            key: key.to_string(),
+            glossary: self.glossary.clone(),
+            result: CachedResult::of(result),
+        };
+        let Ok(header) = serde_json::to_vec(&header) else {
+            return;
+        };
+        let mut bytes = Vec::from(MAGIC);
+        bytes.extend_from_slice(&(header.len() as u64).to_le_bytes());
+        bytes.extend_from_slice(&header);
+        for data in result.page.iter().flat_map(|p| p.files.values()) {
+            bytes.extend_from_slice(data);
+        }
+        let check = Sha256::digest(&bytes);
+        bytes.extend_from_slice(&check);
+        let _ = write_atomic(&self.entry_path(name), &bytes);
+    }
+
+    /// Deletes the entries of briefings that no longer exist and the glossary
+    /// snapshots no entry refers to.
+    pub fn prune(&self, present: &BTreeSet<&str>) {
+        let mut referenced = BTreeSet::from([self.glossary.clone()]);
+        for (path, stem) in files_with_suffix(&self.dir.join("briefings"), ".entry") {
+            if !present.contains(stem.as_str()) {
+                let _ = std::fs::remove_file(&path);
+            } else if let Some(g) = std::fs::read(&path).ok().and_then(|b| glossary_of(&b)) {
+                referenced.insert(g);
+            }
+        }
+        for (path, stem) in files_with_suffix(&self.dir.join("glossary"), ".json") {
+            if !referenced.contains(&stem) {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
+}
+
+/// The site-wide part of every key: the tool (its version and the binary
+/// itself, so that a rebuilt tool never reuses an older one's pages), the site
+/// settings as written and as pages see them, and every file under templates/.
+pub(super) fn shared_digest(
+    site_yaml: &Path,
+    site_view: &impl std::fmt::Debug,
+    templates: &Path,
+) -> String {
+    let mut hash = Sha256::new();
+    hash.update(env!("BRIEFING_VERSION").as_bytes());
+    if let Some(meta) = std::env::current_exe()
+        .ok()
+        .and_then(|p| std::fs::metadata(p).ok())
+    {
+        hash.update(format!("{} {:?}", meta.len(), meta.modified().ok()).as_bytes());
+    }
+    hash.update(format!("{site_view:?}").as_bytes());
+    hash.update(std::fs::read(site_yaml).unwrap_or_default());
+    if hash_tree(&mut hash, templates).is_err() {
+        // Unreadable templates fail the build anyway; make the key unique.
+        hash.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
+    }
+    hex(&hash.finalize())
+}
+
+/// Feeds every file and link under `root` (names, kinds, bytes) into `hash`,
+/// in name order. A missing folder hashes as empty.
+fn hash_tree(hash: &mut Sha256, root: &Path) -> std::io::Result<()> {
+    if !root.exists() {
+        hash.update(b"missing");
+        return Ok(());
+    }
+    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
+        let entry = entry.map_err(std::io::Error::other)?;
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let kind = entry.file_type();
+        hash.update(rel.as_os_str().as_encoded_bytes());
+        if kind.is_symlink() {
+            hash.update(b"\0link\0");
+            hash.update(
+                std::fs::read_link(entry.path())?
+                    .as_os_str()
+                    .as_encoded_bytes(),
+            );
+        } else if kind.is_file() {
+            let data = std::fs::read(entry.path())?;
+            hash.update(format!("\0file {}\0", data.len()).as_bytes());
+            hash.update(&data);
+        } else {
+            hash.update(b"\0dir\0");
+        }
+    }
+    Ok(())
+}
+
+fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<(PathBuf, String)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            let stem = name.strip_suffix(suffix)?.to_string();
+            Some((e.path(), stem))
+        })
+        .collect()
+}
+
+/// Writes a file through a temporary file beside it and a rename, so that a
+/// reader sees the old bytes or the new ones, never half of them.
+fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir)?;
+    let temp = dir.join(format!(
+        ".tmp-{}-{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::Relaxed)
+    ));
+    let written = std::fs::File::create(&temp).and_then(|mut f| f.write_all(bytes));
+    let renamed = written.and_then(|()| std::fs::rename(&temp, path));
+    if renamed.is_err() {
+        let _ = std::fs::remove_file(&temp);
+    }
+    renamed
+}
+
+/// An entry's header and the bytes of its files, once its checksum checks out.
+fn split_entry(bytes: &[u8]) -> Option<(Header, &[u8])> {
+    let body_len = bytes.len().checked_sub(32)?;
+    let (body, check) = bytes.split_at(body_len);
+    if Sha256::digest(body).as_slice() != check {
+        return None;
+    }
+    let rest = body.strip_prefix(MAGIC)?;
+    let len = usize::try_from(u64::from_le_bytes(rest.get(..8)?.try_into().ok()?)).ok()?;
+    let header = serde_json::from_slice(rest.get(8..8 + len)?).ok()?;
+    Some((header, rest.get(8 + len..)?))
+}
+
+/// The glossary hash an entry was stored with, for pruning.
+fn glossary_of(bytes: &[u8]) -> Option<String> {
+    split_entry(bytes).map(|(h, _)| h.glossary)
+}
+
+#[derive(Serialize, Deserialize)]
+struct Header {
+    name: String,
+    key: String,
+    glossary: String,
+    result: CachedResult,
+}
+
+/// A [`BriefingResult`] as stored: the files' bytes follow the header, in the
+/// order and with the lengths listed here.
+#[derive(Serialize, Deserialize)]
+struct CachedResult {
+    diagnostics: Vec<CachedDiagnostic>,
+    page: Option<CachedPage>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedDiagnostic {
+    error: bool,
+    path: PathBuf,
+    position: Option<(usize, usize)>,
+    message: String,
+    help: Option<String>,
+    snippet: Option<String>,
+}
+
+type CachedDate = Option<(u16, Option<u8>, Option<u8>)>;
+
+#[derive(Serialize, Deserialize)]
+struct CachedPage {
+    slug: String,
+    sort_key: (CachedDate, String),
+    entry: CachedEntry,
+    notes: usize,
+    terms_used: Vec<String>,
+    see_also: Vec<String>,
+    text: String,
+    files: Vec<(String, usize)>,
+    facts: CachedFacts,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedEntry {
+    href: String,
+    title: String,
+    publisher: Option<String>,
+    date: Option<(String, String)>,
+    notes: usize,
+    summary: Option<String>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedFacts {
+    slug: String,
+    title: String,
+    summary: Option<String>,
+    notes: usize,
+    date: CachedDate,
+    checked: CachedDate,
+}
+
+fn date_out(d: &Option<Date>) -> CachedDate {
+    d.map(|d| (d.year, d.month, d.day))
+}
+
+fn date_in(d: CachedDate) -> Option<Date> {
+    d.map(|(year, month, day)| Date { year, month, day })
+}
+
+impl CachedResult {
+    fn of(r: &BriefingResult) -> CachedResult {
+        CachedResult {
+            diagnostics: r.diagnostics.iter().map(CachedDiagnostic::of).collect(),
+            page: r.page.as_ref().map(CachedPage::of),
+        }
+    }
+
+    /// The result back, with its files cut from `blobs`; `None` if the lengths
+    /// do not add up.
+    fn into_result(self, blobs: &[u8]) -> Option<BriefingResult> {
+        let diagnostics = self
+            .diagnostics
+            .into_iter()
+            .map(CachedDiagnostic::into_diagnostic)
+            .collect();
+        let page = match self.page {
+            Some(p) => Some(p.into_page(blobs)?),
+            None if blobs.is_empty() => None,
+            None => return None,
+        };
+        Some(BriefingResult { page, diagnostics })
+    }
+}
+
+impl CachedDiagnostic {
+    fn of(d: &Diagnostic) -> CachedDiagnostic {
+        CachedDiagnostic {
+            error: d.is_error(),
+            path: d.path.clone(),
+            position: d.position.map(|p| (p.line, p.column)),
+            message: d.message.clone(),
+            help: d.help.clone(),
+            snippet: d.snippet.clone(),
+        }
+    }
+
+    fn into_diagnostic(self) -> Diagnostic {
+        Diagnostic {
+            severity: if self.error {
+                Severity::Error
+            } else {
+                Severity::Warning
+            },
+            path: self.path,
+            position: self
+                .position
+                .map(|(line, column)| Position { line, column }),
+            message: self.message,
+            help: self.help,
+            snippet: self.snippet,
+        }
+    }
+}
+
+impl CachedPage {
+    fn of(p: &BuiltPage) -> CachedPage {
+        let BuiltPage {
+            slug,
+            sort_key,
+            entry,
+            notes,
+            terms_used,
+            see_also,
+            text,
+            files,
+            facts,
+        } = p;
+        CachedPage {
+            slug: slug.clone(),
+            sort_key: (date_out(&sort_key.0), sort_key.1.clone()),
+            entry: CachedEntry {
+                href: entry.href.clone(),
+                title: entry.title.clone(),
+                publisher: entry.publisher.clone(),
+                date: entry
+                    .date
+                    .as_ref()
+                    .map(|d| (d.written.clone(), d.iso.clone())),
+                notes: entry.notes,
+                summary: entry.summary.clone(),
+            },
+            notes: *notes,
+            terms_used: terms_used.clone(),
+            see_also: see_also.clone(),
+            text: text.clone(),
+            files: files
+                .iter()
+                .map(|(rel, b)| (rel.clone(), b.len()))
+                .collect(),
+            facts: CachedFacts {
+                slug: facts.slug.clone(),
+                title: facts.title.clone(),
+                summary: facts.summary.clone(),
+                notes: facts.notes,
+                date: date_out(&facts.date),
+                checked: date_out(&facts.checked),
+            },
+        }
+    }
+
+    fn into_page(self, mut blobs: &[u8]) -> Option<BuiltPage> {
+        let mut files = BTreeMap::new();
+        for (rel, len) in self.files {
+            let (data, rest) = blobs.split_at_checked(len)?;
+            files.insert(rel, data.to_vec());
+            blobs = rest;
+        }
+        if !blobs.is_empty() {
+            return None;
+        }
+        let e = self.entry;
+        let f = self.facts;
+        Some(BuiltPage {
+            slug: self.slug,
+            sort_key: (date_in(self.sort_key.0), self.sort_key.1),
+            entry: IndexEntry {
+                href: e.href,
+                title: e.title,
+                publisher: e.publisher,
+                date: e.date.map(|(written, iso)| DateView { written, iso }),
+                notes: e.notes,
+                summary: e.summary,
+            },
+            notes: self.notes,
+            terms_used: self.terms_used,
+            see_also: self.see_also,
+            text: self.text,
+            files,
+            facts: BriefingFacts {
+                slug: f.slug,
+                title: f.title,
+                summary: f.summary,
+                notes: f.notes,
+                date: date_in(f.date),
+                checked: date_in(f.checked),
+            },
+        })
+    }
+}
