@@ -6,6 +6,7 @@ mod common;
 
 mod architecture;
 mod bad_input;
+mod build_cache;
 mod check;
 mod cli;
 mod fix;

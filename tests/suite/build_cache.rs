@@ -1,0 +1,372 @@
+//! The build cache of `briefing build`: after any sequence of edits (notes,
+//! glossary, templates, site settings, briefings added and removed, the cache
+//! itself damaged), a build that uses the cache writes exactly what a build
+//! without it writes, and reports the same diagnostics; a glossary edit
+//! re-renders only the briefings that use the changed term.
+
+use std::path::{Path, PathBuf};
+
+use crate::common::*;
+use briefing::output::CancelToken;
+use briefing::pipeline::{build_into, Outcome};
+use predicates::prelude::PredicateBooleanExt;
+use proptest::prelude::*;
+
+/// A small generated project, and the edits the property test makes to it.
+struct Project {
+    dir: tempfile::TempDir,
+    /// Briefing numbers in content/, in creation order.
+    briefings: Vec<usize>,
+    next: usize,
+    terms: Vec<Term>,
+}
+
+#[derive(Clone)]
+struct Term {
+    id: &'static str,
+    term: &'static str,
+    definition: String,
+    alias: Option<&'static str>,
+}
+
+impl Project {
+    fn new(briefings: usize) -> Project {
+        let project = Project {
+            dir: tempfile::tempdir().unwrap(),
+            briefings: (0..briefings).collect(),
+            next: briefings,
+            terms: vec![
+                Term {
+                    id: "alpha",
+                    term: "Alpha Programme",
+                    definition: "A programme.".into(),
+                    alias: None,
+                },
+                Term {
+                    id: "beta",
+                    term: "Beta",
+                    definition: "A second thing.".into(),
+                    alias: None,
+                },
+                Term {
+                    id: "gamma",
+                    term: "Gamma Network",
+                    definition: "A network.".into(),
+                    alias: None,
+                },
+            ],
+        };
+        project.write("content/site.yaml", "title: Cache test\nlanguage: en\n");
+        project.write_glossary();
+        for n in 0..briefings {
+            project.write_briefing(n, "First note.");
+        }
+        project
+    }
+
+    fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn cache(&self) -> PathBuf {
+        self.root().join(".briefing-cache/build")
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn write_glossary(&self) {
+        let mut yaml = String::new();
+        for t in &self.terms {
+            // Only Gamma is named by no see-also, so that its edits touch its users only.
+            let see_also = if t.id == "alpha" { "beta" } else { "alpha" };
+            yaml += &format!(
+                "- id: {}\n  term: {}\n  definition: {:?}\n  see_also: [{see_also}]\n",
+                t.id, t.term, t.definition
+            );
+            if let Some(alias) = t.alias {
+                yaml += &format!("  aliases: [{alias}]\n");
+            }
+        }
+        self.write("content/glossary.yaml", &yaml);
+    }
+
+    /// Briefing `n` uses Alpha always, Beta in every other briefing, Gamma in every third.
+    fn write_briefing(&self, n: usize, note: &str) {
+        let beta = if n % 2 == 0 { " Beta was there." } else { "" };
+        let gamma = if n % 3 == 0 { " The Gamma Network grew." } else { "" };
+        self.write(
+            &format!("content/b{n}/article.md"),
+            &format!(
+                "---\ntitle: Briefing {n}\ndate: 2024-01-{:02}\n---\nThe Alpha Programme met widgets {n} today.{beta}{gamma}\n\nA second paragraph.\n",
+                n % 28 + 1
+            ),
+        );
+        self.write_notes(n, &format!("widgets {n}"), note);
+    }
+
+    fn write_notes(&self, n: usize, quote: &str, note: &str) {
+        self.write(
+            &format!("content/b{n}/annotations.yaml"),
+            &format!(
+                "- id: n1\n  quote: {quote:?}\n  kind: context\n  note: {note:?}\n  sources:\n    - {{title: Report, publisher: Agency, date: 2024, url: \"https://example.org/r\"}}\n"
+            ),
+        );
+    }
+
+    fn pick(&self, i: usize) -> Option<usize> {
+        (!self.briefings.is_empty()).then(|| self.briefings[i % self.briefings.len()])
+    }
+
+    fn cache_entries(&self) -> Vec<PathBuf> {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(self.cache().join("briefings"))
+            .map(|d| d.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default();
+        entries.sort();
+        entries
+    }
+
+    fn apply(&mut self, edit: &Edit) {
+        match edit {
+            Edit::Note(i, text) => {
+                if let Some(n) = self.pick(*i) {
+                    self.write_notes(n, &format!("widgets {n}"), text);
+                }
+            }
+            Edit::BreakQuote(i) => {
+                if let Some(n) = self.pick(*i) {
+                    self.write_notes(n, "no such words", "Broken.");
+                }
+            }
+            Edit::StrayFile(i) => {
+                // A Markdown file is warned about; a text file is an asset, copied.
+                for name in ["stray.md", "asset.txt"] {
+                    if let Some(n) = self.pick(*i) {
+                        let path = self.root().join(format!("content/b{n}/{name}"));
+                        if path.exists() {
+                            std::fs::remove_file(path).unwrap();
+                        } else {
+                            std::fs::write(path, "not read").unwrap();
+                        }
+                    }
+                }
+            }
+            Edit::Definition(t, text) => {
+                let t = t % self.terms.len();
+                self.terms[t].definition = text.clone();
+                self.write_glossary();
+            }
+            Edit::Alias(t, alias) => {
+                let t = t % self.terms.len();
+                self.terms[t].alias = *alias;
+                self.write_glossary();
+            }
+            Edit::ReorderGlossary => {
+                self.terms.rotate_left(1);
+                self.write_glossary();
+            }
+            Edit::Style(text) => {
+                let css = std::fs::read_to_string(
+                    Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/style.css"),
+                )
+                .unwrap();
+                self.write("templates/style.css", &format!("{css}\n/* {text} */\n"));
+            }
+            Edit::SiteTitle(text) => {
+                self.write(
+                    "content/site.yaml",
+                    &format!("title: {text:?}\nlanguage: en\n"),
+                );
+            }
+            Edit::Add => {
+                self.write_briefing(self.next, "A new note.");
+                self.briefings.push(self.next);
+                self.next += 1;
+            }
+            Edit::Remove(i) => {
+                if let Some(n) = self.pick(*i) {
+                    std::fs::remove_dir_all(self.root().join(format!("content/b{n}"))).unwrap();
+                    self.briefings.retain(|&b| b != n);
+                }
+            }
+            Edit::CorruptCache(i, at, byte) => {
+                let entries = self.cache_entries();
+                if let Some(path) = entries.get(i % entries.len().max(1)) {
+                    let mut bytes = std::fs::read(path).unwrap();
+                    if !bytes.is_empty() {
+                        let at = at % bytes.len();
+                        bytes[at] ^= byte | 1;
+                        std::fs::write(path, bytes).unwrap();
+                    }
+                }
+            }
+            Edit::TruncateCache(i, len) => {
+                let entries = self.cache_entries();
+                if let Some(path) = entries.get(i % entries.len().max(1)) {
+                    let bytes = std::fs::read(path).unwrap();
+                    std::fs::write(path, &bytes[..len % bytes.len().max(1)]).unwrap();
+                }
+            }
+            Edit::SwapCacheEntries => {
+                let entries = self.cache_entries();
+                if entries.len() >= 2 {
+                    let first = std::fs::read(&entries[0]).unwrap();
+                    std::fs::copy(&entries[1], &entries[0]).unwrap();
+                    std::fs::write(&entries[1], first).unwrap();
+                }
+            }
+            Edit::DeleteCache => {
+                let _ = std::fs::remove_dir_all(self.cache());
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Edit {
+    Note(usize, String),
+    BreakQuote(usize),
+    StrayFile(usize),
+    Definition(usize, String),
+    Alias(usize, Option<&'static str>),
+    ReorderGlossary,
+    Style(String),
+    SiteTitle(String),
+    Add,
+    Remove(usize),
+    CorruptCache(usize, usize, u8),
+    TruncateCache(usize, usize),
+    SwapCacheEntries,
+    DeleteCache,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    let text = "[A-Za-z ]{1,12}";
+    prop_oneof![
+        (0..8usize, text).prop_map(|(i, t)| Edit::Note(i, t)),
+        (0..8usize).prop_map(Edit::BreakQuote),
+        (0..8usize).prop_map(Edit::StrayFile),
+        (0..3usize, text).prop_map(|(i, t)| Edit::Definition(i, t)),
+        (
+            0..3usize,
+            prop::sample::select(vec![None, Some("widgets"), Some("second paragraph")])
+        )
+            .prop_map(|(i, a)| Edit::Alias(i, a)),
+        Just(Edit::ReorderGlossary),
+        text.prop_map(Edit::Style),
+        text.prop_map(Edit::SiteTitle),
+        Just(Edit::Add),
+        (0..8usize).prop_map(Edit::Remove),
+        (0..8usize, any::<usize>(), any::<u8>()).prop_map(|(i, a, b)| Edit::CorruptCache(i, a, b)),
+        (0..8usize, any::<usize>()).prop_map(|(i, n)| Edit::TruncateCache(i, n)),
+        Just(Edit::SwapCacheEntries),
+        Just(Edit::DeleteCache),
+    ]
+}
+
+fn build(root: &Path, output: &Path, cache: Option<&Path>) -> Outcome {
+    build_into(root, output, None, cache, &(), &CancelToken::new()).unwrap()
+}
+
+/// Builds with the cache into `warm` and without it into a new folder, and
+/// checks both wrote the same and said the same.
+fn assert_warm_equals_cold(project: &Project, warm: &Path, step: &str) -> Outcome {
+    let with_cache = build(project.root(), warm, Some(&project.cache()));
+    let cold_dir = tempfile::tempdir().unwrap();
+    let cold = cold_dir.path().join("out");
+    let without = build(project.root(), &cold, None);
+    assert_eq!(with_cache.diagnostics, without.diagnostics, "{step}: diagnostics");
+    assert_eq!(with_cache.site.is_some(), without.site.is_some(), "{step}: success");
+    if with_cache.site.is_some() {
+        assert!(snapshot_tree(warm) == snapshot_tree(&cold), "{step}: output differs");
+    }
+    with_cache
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_build_with_the_cache_equals_one_without(edits in prop::collection::vec(edit(), 1..8)) {
+        let mut project = Project::new(4);
+        let warm = project.root().join("public");
+        assert_warm_equals_cold(&project, &warm, "first build");
+        for (i, edit) in edits.iter().enumerate() {
+            project.apply(edit);
+            assert_warm_equals_cold(&project, &warm, &format!("edit {i}: {edit:?}"));
+        }
+    }
+}
+
+#[test]
+fn only_changed_briefings_are_rendered_again() {
+    let mut project = Project::new(6);
+    let out = project.root().join("public");
+    let counts = |o: &Outcome| {
+        let site = o.site.as_ref().expect("the build succeeds");
+        (site.rendered, site.reused)
+    };
+    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "cold")), (6, 0));
+    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "warm")), (0, 6));
+
+    project.apply(&Edit::Note(1, "Edited.".into()));
+    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "note")), (1, 5));
+
+    // Briefings 0 and 3 use Gamma Network, and none of the others' text holds it.
+    project.apply(&Edit::Definition(2, "A changed network.".into()));
+    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "glossary")), (2, 4));
+
+    // A term's see-also is shown on the pages that use it: Alpha (on every page)
+    // names Beta, so editing Beta touches every page.
+    project.apply(&Edit::Definition(1, "A changed thing.".into()));
+    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "see-also")), (6, 0));
+
+    project.apply(&Edit::Style("new rule".into()));
+    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "template")), (6, 0));
+}
+
+#[test]
+fn warnings_are_reported_on_a_warm_build_and_no_cache_writes_none() {
+    let mut project = Project::new(2);
+    project.apply(&Edit::StrayFile(0));
+    let root = project.root();
+    for summary in ["2 rendered, 0 from the cache", "0 rendered, 2 from the cache"] {
+        briefing()
+            .args(["build", "--root"])
+            .arg(root)
+            .assert()
+            .success()
+            .stdout(predicates::str::contains(summary))
+            .stderr(predicates::str::contains("stray.md is not read"));
+    }
+    std::fs::remove_dir_all(root.join(".briefing-cache")).unwrap();
+    briefing()
+        .args(["build", "--no-cache", "--root"])
+        .arg(root)
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("from the cache").not());
+    assert!(!root.join(".briefing-cache").exists());
+
+    let elsewhere = root.join("elsewhere");
+    briefing()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--cache-dir")
+        .arg(&elsewhere)
+        .assert()
+        .success();
+    assert!(elsewhere.join("briefings/b0.entry").is_file());
+
+    briefing()
+        .args(["build", "--root"])
+        .arg(root)
+        .arg("--cache-dir")
+        .arg(root.join("public/cache"))
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("overlaps the output"));
+}
