@@ -56,6 +56,20 @@ pub struct JsonDiagnostic<'a> {
     pub help: Option<&'a str>,
     /// The offending line of the file.
     pub snippet: Option<&'a str>,
+    /// Other places that explain the problem (the first of two duplicate ids,
+    /// the article's phrase nearest to a lost quote); empty when there are none.
+    pub labels: Vec<JsonLabel<'a>>,
+}
+
+/// A secondary place of a diagnostic.
+#[derive(Debug, Serialize)]
+pub struct JsonLabel<'a> {
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    pub message: &'a str,
 }
 
 impl<'a> Report<'a> {
@@ -89,6 +103,16 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             message: &d.message,
             help: d.help.as_deref(),
             snippet: d.snippet.as_deref(),
+            labels: d
+                .labels
+                .iter()
+                .map(|l| JsonLabel {
+                    file: display_path(&l.path),
+                    line: l.position.line,
+                    column: l.position.column,
+                    message: &l.message,
+                })
+                .collect(),
         }
     }
 }
@@ -107,7 +131,13 @@ mod tests {
                     column: 10,
                 }))
                 .with_snippet(Some("  quote: \"x\""))
-                .with_help("did you mean \"y\"?"),
+                .with_help("did you mean \"y\"?")
+                .with_label(
+                    "content/b/article.md",
+                    Position { line: 4, column: 3 },
+                    Some("a y b"),
+                    "the nearest phrase",
+                ),
             Diagnostic::warning("content/glossary.yaml", "unused"),
         ];
         let value: serde_json::Value =
@@ -122,6 +152,11 @@ mod tests {
         assert_eq!(first["column"], 10);
         assert_eq!(first["help"], "did you mean \"y\"?");
         assert_eq!(first["snippet"], "  quote: \"x\"");
+        assert_eq!(first["labels"][0]["file"], "content/b/article.md");
+        assert_eq!(first["labels"][0]["line"], 4);
+        assert_eq!(first["labels"][0]["column"], 3);
+        assert_eq!(first["labels"][0]["message"], "the nearest phrase");
+        assert_eq!(value["diagnostics"][1]["labels"], serde_json::json!([]));
         assert_eq!(value["diagnostics"][1]["line"], serde_json::Value::Null);
     }
 

@@ -87,7 +87,7 @@ fn unknown_kind() {
     fails_with(
         "unknown-kind",
         "content/b/annotations.yaml:3:9",
-        "unknown variant `contxt`",
+        "`kind` cannot be `contxt`",
     );
 }
 
@@ -96,7 +96,7 @@ fn unknown_key_is_a_typo_not_ignored() {
     fails_with(
         "unknown-key",
         "content/b/annotations.yaml:2:3",
-        "unknown field `qoute`",
+        "unknown key `qoute`",
     );
 }
 
@@ -123,7 +123,7 @@ fn yaml_syntax_error_points_at_the_unclosed_quote() {
     fails_with(
         "yaml-syntax-error",
         "content/b/annotations.yaml:2:10",
-        "found unexpected end of stream",
+        "this quoted text has no closing quote",
     );
 }
 

@@ -9,7 +9,7 @@ use crate::anchor::{self, AnchorError, ParsedArticle, QuoteSelector};
 use crate::diagnostic::{self, Diagnostic, Position};
 use crate::interop::export::{self, ExportContext, ExportNote, Place};
 use crate::load::model::{Date, NoteKind, NoteSpec, SourceRef, TermSpec};
-use crate::load::yaml::{Spans, Step};
+use crate::load::yaml::{text, Plain};
 use crate::load::{self, BriefingSource};
 use crate::render::glossary::{TermMatcher, TermUse};
 use crate::render::html::{is_safe_url, url_scheme, LinkProblem};
@@ -93,16 +93,12 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
     let article = ParsedArticle::parse(src.body());
     check_article_links(src, &article, &mut diagnostics);
     check_front_matter_urls(src, &mut diagnostics);
-    for (i, point) in src.front.editor_summary.iter().enumerate() {
-        let at = || {
-            src.front_spans
-                .value(&[Step::Key("editor_summary"), Step::Index(i)])
-        };
+    for point in &src.front.editor_summary {
         check_markdown_links(
             point,
             "the editor's summary",
             &src.article,
-            at,
+            || point.position(),
             &mut diagnostics,
         );
     }
@@ -179,22 +175,28 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
 
     let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
     used.sort_unstable();
-    let terms_used = used.iter().map(|&t| shared.terms[t].id.clone()).collect();
+    let terms_used = used
+        .iter()
+        .map(|&t| shared.terms[t].id.to_string())
+        .collect();
     let see_also = used
         .iter()
-        .flat_map(|&t| shared.terms[t].see_also.iter().cloned())
+        .flat_map(|&t| shared.terms[t].see_also.iter().map(|id| id.to_string()))
         .collect();
     let front = &src.front;
     let page = BuiltPage {
         slug: src.slug.clone(),
-        sort_key: (front.date, src.slug.clone()),
+        sort_key: (front.date.plain_cloned(), src.slug.clone()),
         entry: IndexEntry {
             href: format!("{}/index.html", src.slug),
-            title: front.title.clone(),
-            publisher: front.source.as_ref().and_then(|s| s.publisher.clone()),
-            date: front.date.as_ref().map(DateView::from),
+            title: front.title.to_string(),
+            publisher: front
+                .source
+                .as_ref()
+                .and_then(|s| s.publisher.plain_cloned()),
+            date: front.date.plain().map(DateView::from),
             notes: notes.len(),
-            summary: front.summary.clone(),
+            summary: front.summary.plain_cloned(),
         },
         notes: notes.len(),
         terms_used,
@@ -233,46 +235,47 @@ fn anchor_notes<'a>(
     article: &ParsedArticle,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<PlacedNote<'a>> {
-    let all: Vec<(&SourceFile, &Spans, usize, &NoteSpec)> = src
+    let all: Vec<(&SourceFile, &NoteSpec)> = src
         .notes
         .iter()
-        .flat_map(|f| {
-            f.value
-                .iter()
-                .enumerate()
-                .map(move |(i, n)| (&f.file, &f.spans, i, n))
-        })
+        .flat_map(|f| f.value.iter().map(move |n| (&f.file, n)))
         .collect();
     let selectors: Vec<QuoteSelector> = all
         .iter()
-        .map(|(_, _, _, n)| QuoteSelector {
+        .map(|(_, n)| QuoteSelector {
             exact: &n.quote,
-            prefix: n.prefix.as_deref(),
-            suffix: n.suffix.as_deref(),
-            occurrence: n.occurrence,
+            prefix: n.prefix.as_ref().map(|p| p.as_str()),
+            suffix: n.suffix.as_ref().map(|s| s.as_str()),
+            occurrence: n.occurrence.as_ref().map(|o| o.0),
         })
         .collect();
     let mut placed = Vec::new();
-    for ((file, spans, i, note), result) in
-        all.into_iter().zip(anchor::anchor_all(article, &selectors))
-    {
-        let at = |key: &str| spans.value(&[Step::Index(i), Step::Key(key)]);
-        check_sources(file, spans, &[Step::Index(i)], &note.sources, diagnostics);
+    for ((file, note), result) in all.into_iter().zip(anchor::anchor_all(article, &selectors)) {
+        check_sources(file, &note.sources, diagnostics);
         if note.sources.is_empty() {
             diagnostics.push(
-                file.warning_at(at("id"), format!("note `{}` lists no source", note.id))
-                    .with_help(
-                        "add `sources:` with the title, publisher, date and URL behind the note",
-                    ),
+                file.warning_at(
+                    note.id.position(),
+                    format!("note `{}` lists no source", note.id),
+                )
+                .with_help(
+                    "add `sources:` with the title, publisher, date and URL behind the note",
+                ),
             );
         }
-        check_markdown_links(&note.note, "a note", file, || at("note"), diagnostics);
+        check_markdown_links(
+            &note.note,
+            "a note",
+            file,
+            || note.note.position(),
+            diagnostics,
+        );
         match result {
             Ok(a) => {
                 if a.folded_only {
                     diagnostics.push(
                         file.warning_at(
-                            at("quote"),
+                            note.quote.position(),
                             format!(
                                 "quote of note `{}` matches only after typographic folding",
                                 note.id
@@ -287,15 +290,15 @@ fn anchor_notes<'a>(
                     );
                 }
                 placed.push(PlacedNote {
-                    id: note.id.clone(),
-                    kind: note.kind,
+                    id: note.id.to_string(),
+                    kind: *note.kind,
                     html: markdown::render_markdown(&note.note),
                     sources: &note.sources,
                     place: NotePlace::Quote(a),
                     spec: Some(note),
                 });
             }
-            Err(e) => diagnostics.push(anchor_diagnostic(src, article, file, at("quote"), note, e)),
+            Err(e) => diagnostics.push(anchor_diagnostic(src, article, file, note, e)),
         }
     }
     placed
@@ -445,7 +448,10 @@ fn page_terms(terms: &[TermSpec], uses: &[TermUse]) -> Vec<TermView> {
             let term = &terms[t];
             let back = LinkView {
                 href: format!("#use-{}", term.id),
-                label: term.abbr.clone().unwrap_or_else(|| term.term.clone()),
+                label: term
+                    .abbr
+                    .plain_cloned()
+                    .unwrap_or_else(|| term.term.to_string()),
             };
             term_view(term, terms, vec![back], |id| {
                 if on_page.contains(id) {
@@ -466,9 +472,9 @@ pub(super) fn term_view(
     see_also_href: impl Fn(&str) -> String,
 ) -> TermView {
     TermView {
-        id: t.id.clone(),
-        term: t.term.clone(),
-        abbr: t.abbr.clone(),
+        id: t.id.to_string(),
+        term: t.term.to_string(),
+        abbr: t.abbr.plain_cloned(),
         definition_html: markdown::render_markdown(&t.definition),
         sources: t.sources.iter().map(SourceView::from).collect(),
         see_also: t
@@ -478,8 +484,8 @@ pub(super) fn term_view(
                 href: see_also_href(id),
                 label: all
                     .iter()
-                    .find(|o| &o.id == id)
-                    .map_or_else(|| id.clone(), |o| o.term.clone()),
+                    .find(|o| o.id == *id)
+                    .map_or_else(|| id.to_string(), |o| o.term.to_string()),
             })
             .collect(),
         uses,
@@ -498,16 +504,16 @@ fn briefing_view(
     BriefingView {
         frame,
         slug: src.slug.clone(),
-        title: front.title.clone(),
-        date: front.date.as_ref().map(DateView::from),
-        checked: front.checked.as_ref().map(DateView::from),
-        summary: front.summary.clone(),
+        title: front.title.to_string(),
+        date: front.date.plain().map(DateView::from),
+        checked: front.checked.plain().map(DateView::from),
+        summary: front.summary.plain_cloned(),
         original: OriginalView {
-            publisher: original.publisher,
-            title: original.title,
-            url: original.url.filter(|u| is_safe_url(u)),
-            published: original.published.as_ref().map(DateView::from),
-            author: original.author,
+            publisher: original.publisher.plain_cloned(),
+            title: original.title.plain_cloned(),
+            url: original.url.plain_cloned().filter(|u| is_safe_url(u)),
+            published: original.published.plain().map(DateView::from),
+            author: original.author.plain_cloned(),
         },
         editor_summary_html: front
             .editor_summary
@@ -549,8 +555,8 @@ fn export_annotations(
             },
             sources: p.sources,
             tags: p.spec.map(|s| s.tags.as_slice()).unwrap_or_default(),
-            author: p.spec.and_then(|s| s.author.as_deref()),
-            date: p.spec.and_then(|s| s.date),
+            author: p.spec.and_then(|s| text(&s.author)),
+            date: p.spec.and_then(|s| s.date.plain_cloned()),
         })
         .collect();
     let context = ExportContext {
@@ -560,7 +566,7 @@ fn export_annotations(
             .front
             .source
             .as_ref()
-            .and_then(|s| s.url.as_deref())
+            .and_then(|s| text(&s.url))
             .filter(|u| is_safe_url(u)),
     };
     export::annotation_collection(&context, article, &export_notes)
@@ -600,12 +606,9 @@ fn copy_assets(
 fn check_front_matter_urls(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
         if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
-            let at = src
-                .front_spans
-                .value(&[Step::Key("source"), Step::Key("url")]);
             diagnostics.push(
                 src.article
-                    .error_at(at, format!("the original's URL `{url}` is not an http(s) address"))
+                    .error_at(url.position(), format!("the original's URL `{url}` is not an http(s) address"))
                     .with_help("give the full address starting with https://, or leave `url` out if it is not known"),
             );
         }
@@ -616,25 +619,20 @@ fn check_front_matter_urls(src: &BriefingSource, diagnostics: &mut Vec<Diagnosti
 /// and a source listed twice are warnings.
 pub(super) fn check_sources(
     file: &SourceFile,
-    spans: &Spans,
-    base: &[Step],
     sources: &[SourceRef],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     for (j, s) in sources.iter().enumerate() {
-        let mut path = base.to_vec();
-        path.extend([Step::Key("sources"), Step::Index(j)]);
-        // Positions are looked up only for a problem: reading them costs a parse.
-        let at = || spans.value(&path);
+        let at = || s.title.position();
         match &s.url {
             Some(url) if !is_safe_url(url) => diagnostics.push(
-                file.error_at(at(), format!("source URL `{url}` is not allowed"))
+                file.error_at(url.position(), format!("source URL `{url}` is not allowed"))
                     .with_help("source links must be http(s) addresses"),
             ),
             Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
                 diagnostics.push(
                     file.warning_at(
-                        at(),
+                        url.position(),
                         format!("source URL `{url}` is not an http(s) address"),
                     )
                     .with_help("give the full address, starting with https://"),
@@ -684,10 +682,10 @@ fn anchor_diagnostic(
     src: &BriefingSource,
     article: &ParsedArticle,
     file: &SourceFile,
-    at: Option<Position>,
     note: &NoteSpec,
     error: AnchorError,
 ) -> Diagnostic {
+    let at = note.quote.position();
     // `article.md:12`, or just `article.md` where the text has no source line.
     let place = |block: usize, offset: usize| {
         let path = diagnostic::display_path(&src.article.path);
@@ -702,7 +700,7 @@ fn anchor_diagnostic(
             .error_at(at, format!("note `{id}` has an empty quote"))
             .with_help("copy the phrase the note explains from the article into `quote:`"),
         AnchorError::NotFound { suggestion } => {
-            let help = match suggestion {
+            let help = match &suggestion {
                 Some(s) => format!(
                     "did you mean \"{}\"? ({}, {:.0}% similar)",
                     s.text,
@@ -711,7 +709,23 @@ fn anchor_diagnostic(
                 ),
                 None => "copy the phrase exactly as the article has it; case matters".to_string(),
             };
-            file.error_at(at, format!("quote of note `{id}` not found in the article")).with_help(help)
+            let lost = file
+                .error_at(at, format!("quote of note `{id}` not found in the article"))
+                .with_help(help);
+            let nearest = suggestion.and_then(|s| {
+                let offset = article.source_offset(s.block, s.range.start)?;
+                Some((src.article.position(src.body_start + offset), s.similarity, s.text.chars().count()))
+            });
+            match nearest {
+                Some((p, similarity, width)) => lost.with_wide_label(
+                    &src.article.path,
+                    p,
+                    width,
+                    src.article.line(p.line),
+                    format!("the nearest phrase, {:.0}% similar", similarity * 100.0),
+                ),
+                None => lost,
+            }
         }
         AnchorError::CrossesBlocks => file
             .error_at(at, format!("quote of note `{id}` runs across two paragraphs"))

@@ -15,7 +15,6 @@ use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::model::TermSpec;
-use crate::load::yaml::Step;
 use crate::load::{self, YamlFile};
 use crate::output::Stager;
 use crate::render::glossary::TermMatcher;
@@ -70,11 +69,11 @@ fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
     let forms: Vec<&str> = changed
         .iter()
         .flat_map(|t| std::iter::once(&t.term).chain(&t.abbr).chain(&t.aliases))
-        .map(String::as_str)
+        .map(|form| form.as_str())
         .filter(|f| !f.trim().is_empty())
         .collect();
     GlossaryChanges {
-        ids: changed.iter().map(|t| t.id.clone()).collect(),
+        ids: changed.iter().map(|t| t.id.to_string()).collect(),
         forms: aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&forms)
@@ -390,7 +389,7 @@ impl Incremental {
             if let Some(page) = &mut r.page {
                 site.notes += page.notes;
                 for id in &page.terms_used {
-                    if let Some(t) = terms.iter().position(|t| &t.id == id) {
+                    if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
                         used_in.entry(t).or_default().push(LinkView {
                             href: format!("../{}/index.html#use-{id}", page.slug),
                             label: page.entry.title.clone(),
@@ -469,22 +468,15 @@ fn push_page(
 
 /// Definitions and sources of the glossary, under the same rules as notes.
 fn check_glossary_content(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>) {
-    for (i, t) in g.value.iter().enumerate() {
-        let at = || g.spans.value(&[Step::Index(i), Step::Key("definition")]);
+    for t in &g.value {
         check_markdown_links(
             &t.definition,
             "a glossary definition",
             &g.file,
-            at,
+            || t.definition.position(),
             diagnostics,
         );
-        check_sources(
-            &g.file,
-            &g.spans,
-            &[Step::Index(i)],
-            &t.sources,
-            diagnostics,
-        );
+        check_sources(&g.file, &t.sources, diagnostics);
     }
 }
 
@@ -495,10 +487,9 @@ fn warn_unused_terms(
 ) {
     for (i, t) in g.value.iter().enumerate() {
         if !used.contains_key(&i) {
-            let at = g.spans.value(&[Step::Index(i), Step::Key("term")]);
             diagnostics.push(
                 g.file
-                    .warning_at(at, format!("glossary term `{}` is not used in any briefing", t.id))
+                    .warning_at(t.term.position(), format!("glossary term `{}` is not used in any briefing", t.id))
                     .with_help("add the word as it appears in the article to `aliases`, or remove the term"),
             );
         }

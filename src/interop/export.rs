@@ -16,6 +16,7 @@ use serde::Serialize;
 
 use crate::anchor::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
+use crate::load::yaml::At;
 use crate::render::html::escape;
 
 /// Where a note sits in the article.
@@ -38,7 +39,7 @@ pub struct ExportNote<'a> {
     pub html: &'a str,
     pub place: Place,
     pub sources: &'a [SourceRef],
-    pub tags: &'a [String],
+    pub tags: &'a [At<String>],
     pub author: Option<&'a str>,
     pub date: Option<Date>,
 }
@@ -232,7 +233,7 @@ fn annotation<'a>(
         language: Some(context.language),
         purpose: motivation(note.kind),
     }];
-    for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(String::as_str)) {
+    for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(At::as_str)) {
         body.push(Body::TextualBody {
             value: tag.to_string(),
             format: None,

@@ -186,7 +186,7 @@ pub fn import_hypothesis(
     if notes.is_empty() {
         yaml.push_str("[]\n");
     } else {
-        yaml.push_str(&serde_yaml_ng::to_string(&notes).map_err(|e| Error::Usage(e.to_string()))?);
+        yaml.push_str(&serde_saphyr::to_string(&notes).map_err(|e| Error::Usage(e.to_string()))?);
     }
     std::fs::write(&out, yaml).map_err(|e| Error::io(&out, e))?;
     Ok(report)

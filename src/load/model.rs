@@ -7,6 +7,8 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use super::yaml::{At, HELP};
+
 /// `content/site.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
@@ -37,24 +39,24 @@ impl Default for SiteConfig {
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// The headline, verbatim.
-    pub title: String,
+    pub title: At<String>,
     /// The date of the events reported; orders the site index.
     #[serde(default)]
-    pub date: Option<Date>,
+    pub date: Option<At<Date>>,
     /// One or two sentences for the site index.
     #[serde(default)]
-    pub summary: Option<String>,
+    pub summary: Option<At<String>>,
     /// When the notes were last checked against their sources.
     #[serde(default)]
-    pub checked: Option<Date>,
+    pub checked: Option<At<Date>>,
     #[serde(default)]
     pub source: Option<ArticleSource>,
     /// The editor's summary points (Markdown), shown above the article.
     #[serde(default)]
-    pub editor_summary: Vec<String>,
+    pub editor_summary: Vec<At<String>>,
     /// The article's language, when it differs from the site's.
     #[serde(default)]
-    pub language: Option<String>,
+    pub language: Option<At<String>>,
 }
 
 /// Where the article was first published.
@@ -62,41 +64,41 @@ pub struct FrontMatter {
 #[serde(deny_unknown_fields)]
 pub struct ArticleSource {
     #[serde(default)]
-    pub publisher: Option<String>,
+    pub publisher: Option<At<String>>,
     #[serde(default)]
-    pub title: Option<String>,
+    pub title: Option<At<String>>,
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<At<String>>,
     #[serde(default)]
-    pub published: Option<Date>,
+    pub published: Option<At<Date>>,
     #[serde(default)]
-    pub author: Option<String>,
+    pub author: Option<At<String>>,
 }
 
 /// One note in `annotations.yaml`, as written: its quote is not yet anchored.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteSpec {
-    pub id: String,
-    pub quote: String,
+    pub id: At<String>,
+    pub quote: At<String>,
     #[serde(default)]
-    pub prefix: Option<String>,
+    pub prefix: Option<At<String>>,
     #[serde(default)]
-    pub suffix: Option<String>,
+    pub suffix: Option<At<String>>,
     /// 1-based: pick the n-th of several matches.
     #[serde(default)]
-    pub occurrence: Option<usize>,
-    pub kind: NoteKind,
-    pub note: String,
+    pub occurrence: Option<At<Occurrence>>,
+    pub kind: At<NoteKind>,
+    pub note: At<String>,
     #[serde(default)]
     pub sources: Vec<SourceRef>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub tags: Vec<At<String>>,
     #[serde(default)]
-    pub author: Option<String>,
+    pub author: Option<At<String>>,
     /// When the note was written (kept from imports).
     #[serde(default)]
-    pub date: Option<Date>,
+    pub date: Option<At<Date>>,
 }
 
 /// What a note does for the reader. A closed set: an unknown kind is an error.
@@ -142,30 +144,74 @@ impl NoteKind {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
-    pub title: String,
+    pub title: At<String>,
     #[serde(default)]
-    pub publisher: Option<String>,
+    pub publisher: Option<At<String>>,
     #[serde(default)]
-    pub date: Option<Date>,
+    pub date: Option<At<Date>>,
     #[serde(default)]
-    pub url: Option<String>,
+    pub url: Option<At<String>>,
 }
 
 /// One entry of `glossary.yaml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermSpec {
-    pub id: String,
-    pub term: String,
+    pub id: At<String>,
+    pub term: At<String>,
     #[serde(default)]
-    pub abbr: Option<String>,
+    pub abbr: Option<At<String>>,
     #[serde(default)]
-    pub aliases: Vec<String>,
-    pub definition: String,
+    pub aliases: Vec<At<String>>,
+    pub definition: At<String>,
     #[serde(default)]
-    pub see_also: Vec<String>,
+    pub see_also: Vec<At<String>>,
     #[serde(default)]
     pub sources: Vec<SourceRef>,
+}
+
+/// Which of several matches of a quote a note means: 1 for the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Occurrence(pub usize);
+
+impl<'de> Deserialize<'de> for Occurrence {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OccurrenceVisitor;
+        fn mistake<E: de::Error>(what: &str) -> E {
+            E::custom(format!(
+                "`occurrence` is {what}{HELP}write a whole number from 1 up, without quotes: `occurrence: 2` picks the second match"
+            ))
+        }
+        impl Visitor<'_> for OccurrenceVisitor {
+            type Value = Occurrence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number from 1 up")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Occurrence, E> {
+                match usize::try_from(v) {
+                    Ok(0) => Err(mistake("0, but matches are counted from 1")),
+                    Ok(n) => Ok(Occurrence(n)),
+                    Err(_) => Err(mistake("too large")),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Occurrence, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(mistake(&format!("{v}, a negative number"))),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Occurrence, E> {
+                Err(mistake(&format!("{v}, not a whole number")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Occurrence, E> {
+                Err(mistake(&format!("the text {v:?}, not a number")))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Occurrence, E> {
+                Err(mistake(&format!("`{v}`, not a number")))
+            }
+        }
+        deserializer.deserialize_any(OccurrenceVisitor)
+    }
 }
 
 /// A calendar date as precise as the source gives it: a year, a month or a day.
@@ -254,7 +300,7 @@ fn parse_fixed(s: &str, width: usize) -> Option<u32> {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -272,7 +318,7 @@ impl<'de> Deserialize<'de> for Date {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
                 Date::parse(v).ok_or_else(|| {
                     E::custom(format!(
-                        "invalid date `{v}`: write it as YYYY-MM-DD, YYYY-MM or YYYY"
+                        "invalid date `{v}`{HELP}dates are written 2024-04-16, or 2024-04 or 2024 when the day or month is not known"
                     ))
                 })
             }
@@ -315,10 +361,23 @@ mod tests {
 
     #[test]
     fn unknown_kind_is_rejected() {
-        let err = serde_yaml_ng::from_str::<NoteKind>("contxt")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("unknown variant `contxt`"), "{err}");
-        assert!(serde_yaml_ng::from_str::<NoteKind>("footnote").is_err());
+        assert!(serde_saphyr::from_str::<NoteKind>("contxt").is_err());
+        assert!(serde_saphyr::from_str::<NoteKind>("footnote").is_err());
+        assert_eq!(
+            serde_saphyr::from_str::<NoteKind>("context").unwrap(),
+            NoteKind::Context
+        );
+    }
+
+    #[test]
+    fn occurrences_are_whole_numbers_from_one() {
+        assert_eq!(
+            serde_saphyr::from_str::<Occurrence>("2").unwrap(),
+            Occurrence(2)
+        );
+        for bad in ["0", "-1", "1.5", "\"2\"", "true"] {
+            let err = serde_saphyr::from_str::<Occurrence>(bad).unwrap_err();
+            assert!(err.to_string().contains("from 1 up"), "{bad}: {err}");
+        }
     }
 }
