@@ -644,6 +644,14 @@ pub(super) fn check_sources(
                     .with_help("add `url:` so readers can check the source"),
             ),
         }
+        if let Some(url) = &s.archived {
+            if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+                diagnostics.push(
+                    file.error_at(url.position(), format!("archived copy `{url}` is not an http(s) address"))
+                        .with_help("give the archive's full address, starting with https://, or leave `archived` out"),
+                );
+            }
+        }
         if s.date.is_none() {
             diagnostics.push(
                 file.warning_at(at(), format!("source “{}” has no date", s.title))

@@ -151,6 +151,13 @@ pub struct SourceRef {
     pub date: Option<At<Date>>,
     #[serde(default)]
     pub url: Option<At<String>>,
+    /// When an editor last checked that `url` still says what the note relies on:
+    /// a web page can change after its `date`, so readers need both.
+    #[serde(default)]
+    pub accessed: Option<At<Date>>,
+    /// A copy kept by an archive, for when `url` rots or changes.
+    #[serde(default)]
+    pub archived: Option<At<String>>,
 }
 
 /// One entry of `glossary.yaml`.
@@ -300,7 +307,9 @@ fn parse_fixed(s: &str, width: usize) -> Option<u32> {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,

@@ -179,6 +179,8 @@ pub struct SourceView {
     pub publisher: Option<String>,
     pub date: Option<DateView>,
     pub url: Option<String>,
+    pub accessed: Option<DateView>,
+    pub archived: Option<String>,
 }
 
 impl From<&SourceRef> for SourceView {
@@ -189,6 +191,11 @@ impl From<&SourceRef> for SourceView {
             date: s.date.plain().map(DateView::from),
             url: s
                 .url
+                .plain_cloned()
+                .filter(|u| crate::render::html::is_safe_url(u)),
+            accessed: s.accessed.plain().map(DateView::from),
+            archived: s
+                .archived
                 .plain_cloned()
                 .filter(|u| crate::render::html::is_safe_url(u)),
         }
