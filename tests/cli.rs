@@ -128,6 +128,24 @@ fn yaml_syntax_error_points_at_the_unclosed_quote() {
 }
 
 #[test]
+fn a_key_one_space_too_deep_is_an_indentation_error_on_its_own_line() {
+    fails_with(
+        "indentation-key-too-deep",
+        "content/b/annotations.yaml:4:4",
+        "wrong indentation: `note:` starts in column 4, expected column 3",
+    );
+}
+
+#[test]
+fn a_key_between_two_columns_is_an_indentation_error_on_its_own_line() {
+    fails_with(
+        "indentation-key-between-columns",
+        "content/b/annotations.yaml:7:6",
+        "wrong indentation: `publisher:` starts in column 6, expected column 7",
+    );
+}
+
+#[test]
 fn missing_article() {
     fails_with(
         "missing-article",

@@ -232,6 +232,22 @@ fn tab_mistake(file: &SourceFile, n: usize, tab: usize, open: Option<&Level>) ->
     }
 }
 
+/// For a key that is not allowed where it stands: the key of the line above,
+/// when that one is indented further (`key`, its line and 1-based column). The
+/// key may belong with it, and have slipped out of its block.
+pub fn deeper_key_above(text: &str, line: usize) -> Option<(String, usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let here = read_line(lines.get(line.checked_sub(1)?)?)?;
+    let (column, _) = here.key?;
+    let (n, above) = lines[..line - 1]
+        .iter()
+        .enumerate()
+        .rev()
+        .find_map(|(i, l)| read_line(l).map(|l| (i + 1, l)))?;
+    let (above_column, key) = above.key?;
+    (above_column > column).then(|| (key.to_string(), n, above_column + 1))
+}
+
 /// The last line of the block that holds line `line`: up to the first line
 /// indented less than it, which is where a mapping missing a key ends.
 pub fn block_end(text: &str, line: usize) -> usize {
@@ -288,6 +304,13 @@ mod tests {
         let d = first_mistake("- id: a\n  quote: x\n\tkind: context\n").unwrap();
         assert_eq!(d.position, Some(Position { line: 3, column: 1 }));
         assert!(d.message.contains("tab"), "{}", d.message);
+    }
+
+    #[test]
+    fn a_key_that_slipped_out_of_the_block_above_is_noticed() {
+        let text = "- id: a\n  sources:\n    - title: T\n  publisher: P\n";
+        assert_eq!(deeper_key_above(text, 4), Some(("title".to_string(), 3, 7)));
+        assert_eq!(deeper_key_above(text, 2), None);
     }
 
     #[test]

@@ -255,7 +255,13 @@ fn diagnose(file: &SourceFile, text: &str, err: &YamlError, document: Document) 
         YamlError::SerdeUnknownField {
             field, expected, ..
         } => indentation::mistake(file, text, line, line + 1).unwrap_or_else(|| {
-            plain(format!("unknown key `{field}`"), unknown_key_help(field, expected))
+            let mut help = unknown_key_help(field, expected);
+            if let Some((key, n, column)) = indentation::deeper_key_above(text, line) {
+                help.push_str(&format!(
+                    "; if `{field}` belongs with `{key}:` on line {n}, check the indentation: indent it to column {column}, like `{key}:`"
+                ));
+            }
+            plain(format!("unknown key `{field}`"), help)
         }),
         YamlError::SerdeUnknownVariant {
             variant, expected, ..
