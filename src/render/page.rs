@@ -192,12 +192,12 @@ impl From<&SourceRef> for SourceView {
             url: s
                 .url
                 .plain_cloned()
-                .filter(|u| crate::render::html::is_safe_url(u)),
+                .filter(|u| crate::validate::links::is_safe_url(u)),
             accessed: s.accessed.plain().map(DateView::from),
             archived: s
                 .archived
                 .plain_cloned()
-                .filter(|u| crate::render::html::is_safe_url(u)),
+                .filter(|u| crate::validate::links::is_safe_url(u)),
         }
     }
 }
