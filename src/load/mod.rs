@@ -8,6 +8,8 @@ pub mod rewrite;
 pub mod yaml;
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position};
@@ -57,9 +59,14 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
     let (shared, mut diagnostics) = load_shared(content_dir)?;
     let (folders, listing) = briefing_folders(content_dir)?;
     diagnostics.extend(listing);
+    // Briefings are read and parsed in parallel; results keep the folders' order.
+    let loaded: Vec<_> = folders
+        .par_iter()
+        .map(|(name, path)| load_briefing(path, name))
+        .collect();
     let mut briefings = Vec::new();
-    for (name, path) in folders {
-        let (briefing, found) = load_briefing(&path, &name)?;
+    for result in loaded {
+        let (briefing, found) = result?;
         diagnostics.extend(found);
         briefings.extend(briefing);
     }
