@@ -4,12 +4,12 @@
 
 use briefing::load::model::NoteSpec;
 use briefing::load::yaml::{parse, Document};
-use briefing::source::SourceFile;
+use briefing::text_file::TextFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let file = SourceFile::new(std::path::Path::new("annotations.yaml"), text.to_string());
+    let file = TextFile::new(std::path::Path::new("annotations.yaml"), text.to_string());
     match parse::<Vec<NoteSpec>>(&file, 0..file.text.len(), Document::Notes) {
         Ok(notes) => {
             let expanded: usize = notes.iter().map(|n| n.quote.len() + n.note.len()).sum();

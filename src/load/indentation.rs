@@ -9,7 +9,7 @@
 //! parser has already rejected, to say where and how its indentation went wrong.
 
 use crate::diagnostic::{Diagnostic, Position};
-use crate::source::SourceFile;
+use crate::text_file::TextFile;
 
 /// A block open at some column: a list (`- `) or a mapping's keys.
 #[derive(Debug, Clone)]
@@ -75,7 +75,7 @@ fn read_line(text: &str) -> Option<Line<'_>> {
 }
 
 /// The first indentation mistake on lines `from..=to` (1-based), if any.
-pub fn mistake(file: &SourceFile, text: &str, from: usize, to: usize) -> Option<Diagnostic> {
+pub fn mistake(file: &TextFile, text: &str, from: usize, to: usize) -> Option<Diagnostic> {
     let mut stack: Vec<Level> = Vec::new();
     let mut opens = true;
     // While in a block scalar: its parent's column, then its text's indentation.
@@ -151,7 +151,7 @@ pub fn mistake(file: &SourceFile, text: &str, from: usize, to: usize) -> Option<
 }
 
 /// A key or list entry whose column is that of no block open above it.
-fn misplaced(file: &SourceFile, n: usize, line: &Line, open: &[Level]) -> Diagnostic {
+fn misplaced(file: &TextFile, n: usize, line: &Line, open: &[Level]) -> Diagnostic {
     let dash = !line.dashes.is_empty();
     let column = line.indent;
     let same_kind: Vec<&Level> = open.iter().filter(|l| l.dash == dash).collect();
@@ -213,7 +213,7 @@ fn misplaced(file: &SourceFile, n: usize, line: &Line, open: &[Level]) -> Diagno
     )
 }
 
-fn tab_mistake(file: &SourceFile, n: usize, tab: usize, open: Option<&Level>) -> Diagnostic {
+fn tab_mistake(file: &TextFile, n: usize, tab: usize, open: Option<&Level>) -> Diagnostic {
     let diagnostic = file.error_at(
         Some(Position {
             line: n,
@@ -270,7 +270,7 @@ mod tests {
     use std::path::Path;
 
     fn first_mistake(text: &str) -> Option<Diagnostic> {
-        let file = SourceFile::new(Path::new("a.yaml"), text.to_string());
+        let file = TextFile::new(Path::new("a.yaml"), text.to_string());
         mistake(&file, text, 1, usize::MAX)
     }
 

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position};
-use crate::source::{ReadFailure, SourceFile};
+use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
 use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec};
 use yaml::Document;
@@ -23,23 +23,23 @@ use yaml::Document;
 pub struct Content {
     pub site: SiteConfig,
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
-    pub briefings: Vec<BriefingSource>,
+    pub briefings: Vec<LoadedBriefing>,
 }
 
 /// A YAML file with its text, for diagnostics; the value carries its positions.
 #[derive(Debug)]
 pub struct YamlFile<T> {
-    pub file: SourceFile,
+    pub file: TextFile,
     pub value: T,
 }
 
 /// One briefing folder, read but not yet anchored.
 #[derive(Debug)]
-pub struct BriefingSource {
+pub struct LoadedBriefing {
     /// The folder name: the page's URL path.
     pub slug: String,
     pub dir: PathBuf,
-    pub article: SourceFile,
+    pub article: TextFile,
     pub front: FrontMatter,
     /// Byte offset in `article.text` where the Markdown body starts.
     pub body_start: usize,
@@ -48,7 +48,7 @@ pub struct BriefingSource {
     pub assets: Vec<PathBuf>,
 }
 
-impl BriefingSource {
+impl LoadedBriefing {
     pub fn body(&self) -> &str {
         &self.article.text[self.body_start..]
     }
@@ -155,7 +155,7 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
 pub fn load_briefing(
     dir: &Path,
     slug: &str,
-) -> Result<(Option<BriefingSource>, Vec<Diagnostic>), Error> {
+) -> Result<(Option<LoadedBriefing>, Vec<Diagnostic>), Error> {
     let mut diagnostics = Vec::new();
     let briefing = read_briefing(dir, slug, &mut diagnostics)?;
     Ok((briefing, diagnostics))
@@ -188,11 +188,8 @@ pub const RESERVED_SLUGS: &[&str] = &["glossary"];
 
 /// Reads a text file: an I/O failure stops the load, a file that is not
 /// UTF-8 becomes a diagnostic and `None`.
-fn read_source(
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Option<SourceFile>, Error> {
-    match SourceFile::read(path) {
+fn read_source(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<TextFile>, Error> {
+    match TextFile::read(path) {
         Ok(f) => Ok(Some(f)),
         Err(ReadFailure::Io(e)) => Err(e),
         Err(ReadFailure::Content(d)) => {
@@ -234,7 +231,7 @@ fn read_briefing(
     dir: &Path,
     slug: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Option<BriefingSource>, Error> {
+) -> Result<Option<LoadedBriefing>, Error> {
     let article_path = dir.join("article.md");
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
@@ -293,7 +290,7 @@ fn read_briefing(
         }
     }
     check_note_ids(&notes, diagnostics);
-    Ok(Some(BriefingSource {
+    Ok(Some(LoadedBriefing {
         slug: slug.to_string(),
         dir: dir.to_path_buf(),
         front,
@@ -369,7 +366,7 @@ pub fn split_front_matter(text: &str) -> Option<(&str, usize, usize)> {
 }
 
 fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, (&SourceFile, &NoteSpec)> = HashMap::new();
+    let mut seen: HashMap<&str, (&TextFile, &NoteSpec)> = HashMap::new();
     for f in files {
         for note in &f.value {
             if !is_valid_id(&note.id) {
@@ -402,9 +399,9 @@ fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagn
 
 /// A second use of an id, with the first one shown beside it.
 fn duplicate(
-    file: &SourceFile,
+    file: &TextFile,
     id: &yaml::At<String>,
-    first_file: &SourceFile,
+    first_file: &TextFile,
     first: &yaml::At<String>,
     what: &str,
     help: &str,

@@ -50,7 +50,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub checked: Option<At<Date>>,
     #[serde(default)]
-    pub source: Option<ArticleSource>,
+    pub source: Option<OriginalArticle>,
     /// The editor's summary points (Markdown), shown above the article.
     #[serde(default)]
     pub editor_summary: Vec<At<String>>,
@@ -62,7 +62,7 @@ pub struct FrontMatter {
 /// Where the article was first published.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArticleSource {
+pub struct OriginalArticle {
     #[serde(default)]
     pub publisher: Option<At<String>>,
     #[serde(default)]

@@ -128,11 +128,11 @@ pub fn double_quoted(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::load::yaml::{parse, Document};
-    use crate::source::SourceFile;
+    use crate::text_file::TextFile;
     use std::path::Path;
 
     fn notes(text: &str) -> YamlFile<Vec<NoteSpec>> {
-        let file = SourceFile::new(Path::new("a.yaml"), text.to_string());
+        let file = TextFile::new(Path::new("a.yaml"), text.to_string());
         let value = parse(&file, 0..text.len(), Document::Notes).unwrap();
         YamlFile { file, value }
     }

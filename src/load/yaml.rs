@@ -14,7 +14,7 @@ use serde_saphyr::{Error as YamlError, Location, MessageFormatter};
 
 use super::indentation;
 use crate::diagnostic::{Diagnostic, Position};
-use crate::source::SourceFile;
+use crate::text_file::TextFile;
 
 /// A value as written in a YAML file, with where it is written. Compares,
 /// hashes and serializes as the value alone.
@@ -222,7 +222,7 @@ fn options(len: usize) -> serde_saphyr::Options {
 /// matter, whose opening `---` line comes just before it) into `T`, turning any
 /// failure into a located diagnostic. Positions are the file's own.
 pub fn parse<T: DeserializeOwned>(
-    file: &SourceFile,
+    file: &TextFile,
     yaml: Range<usize>,
     document: Document,
 ) -> Result<T, Diagnostic> {
@@ -246,7 +246,7 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 /// A diagnostic for a parse failure, chosen by the kind of error.
-fn diagnose(file: &SourceFile, text: &str, err: &YamlError, document: Document) -> Diagnostic {
+fn diagnose(file: &TextFile, text: &str, err: &YamlError, document: Document) -> Diagnostic {
     let err = innermost(err);
     let position = err.location().as_ref().and_then(position_of);
     let line = position.map_or(1, |p| p.line);
@@ -361,7 +361,7 @@ pub(crate) const HELP: &str = "\u{1f}";
 
 /// A syntax error, named after what the parser found.
 fn syntax_error(
-    file: &SourceFile,
+    file: &TextFile,
     text: &str,
     position: Option<Position>,
     kind: &ErrorKind,
@@ -401,13 +401,13 @@ fn syntax_error(
 }
 
 /// The character at `position`, named, when it is a control character.
-fn control_character_at(file: &SourceFile, position: Position) -> Option<String> {
+fn control_character_at(file: &TextFile, position: Position) -> Option<String> {
     let c = file.line(position.line)?.chars().nth(position.column - 1)?;
     (c.is_control() && c != '\t').then(|| format!("U+{:04X}", c as u32))
 }
 
 /// The key whose value starts at `position`, as in `kind: contxt`.
-fn key_before(file: &SourceFile, position: Position) -> Option<String> {
+fn key_before(file: &TextFile, position: Position) -> Option<String> {
     let line = file.line(position.line)?;
     let before: String = line.chars().take(position.column - 1).collect();
     let key = before.trim_end().strip_suffix(':')?;
@@ -442,7 +442,7 @@ fn unknown_key_help(unknown: &str, allowed: &[&str]) -> String {
 }
 
 /// The `---` or `...` line that ends the first document, before `location`.
-fn document_separator(file: &SourceFile, text: &str, location: &Location) -> Option<Position> {
+fn document_separator(file: &TextFile, text: &str, location: &Location) -> Option<Position> {
     let before = position_of(location).map_or(usize::MAX, |p| p.line);
     let first = first_content_line(text);
     (first + 1..before.min(file.text.lines().count() + 1))
@@ -476,8 +476,8 @@ mod tests {
         quote: At<String>,
     }
 
-    fn file(text: &str) -> SourceFile {
-        SourceFile::new(Path::new("a.yaml"), text.to_string())
+    fn file(text: &str) -> TextFile {
+        TextFile::new(Path::new("a.yaml"), text.to_string())
     }
 
     fn parse_items(text: &str) -> Result<Vec<Item>, Diagnostic> {
