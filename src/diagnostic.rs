@@ -14,24 +14,33 @@ use serde::Serialize;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
+    /// The build fails.
     Error,
+    /// Printed; the build goes on.
     Warning,
 }
 
 /// A position in a text file, both 1-based; the column counts characters, as editors do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub struct Position {
+    /// 1-based.
     pub line: usize,
+    /// 1-based, in characters.
     pub column: usize,
 }
 
 /// One message about the user's input.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Diagnostic {
+    /// Whether it stops the build.
     pub severity: Severity,
+    /// The file at fault, as the user would type it.
     pub path: PathBuf,
+    /// Where in the file; `None` when the problem is the whole file.
     pub position: Option<Position>,
+    /// What is wrong, in one line.
     pub message: String,
+    /// How to fix it.
     pub help: Option<String>,
     /// The offending source line, shown under the message with a caret.
     pub snippet: Option<String>,
@@ -43,8 +52,11 @@ pub struct Diagnostic {
 /// A secondary place of a diagnostic, with what it shows there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Label {
+    /// The file this place is in (it may differ from the diagnostic's).
     pub path: PathBuf,
+    /// Where the marked text starts.
     pub position: Position,
+    /// What the place shows, written under its mark.
     pub message: String,
     /// The line at `position`, shown under it.
     pub snippet: Option<String>,
@@ -53,10 +65,12 @@ pub struct Label {
 }
 
 impl Diagnostic {
+    /// A problem that fails the build.
     pub fn error(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self::new(Severity::Error, path, message)
     }
 
+    /// A problem worth telling that does not fail the build.
     pub fn warning(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Self::new(Severity::Warning, path, message)
     }
@@ -73,16 +87,19 @@ impl Diagnostic {
         }
     }
 
+    /// Places the diagnostic in its file.
     pub fn at(mut self, position: Option<Position>) -> Self {
         self.position = position;
         self
     }
 
+    /// Says how to fix the problem.
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
     }
 
+    /// Keeps the offending line, so rendering needs no file access.
     pub fn with_snippet(mut self, line: Option<&str>) -> Self {
         self.snippet = line.map(|l| l.trim_end_matches(['\r', '\n']).to_string());
         self
@@ -118,6 +135,7 @@ impl Diagnostic {
         self
     }
 
+    /// Errors fail the build; warnings do not.
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -39,14 +39,18 @@ pub struct Report<'a> {
     pub version: u32,
     /// True when there is no error (warnings allowed): the site builds.
     pub ok: bool,
+    /// How many diagnostics are errors.
     pub errors: usize,
+    /// How many are warnings.
     pub warnings: usize,
+    /// Every diagnostic, in the order given.
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
 /// One diagnostic, flat, as editors and CI annotations want it.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
+    /// `error` or `warning`.
     pub severity: Severity,
     /// The path as the user would type it, relative to where briefing ran.
     pub file: String,
@@ -54,7 +58,9 @@ pub struct JsonDiagnostic<'a> {
     pub line: Option<usize>,
     /// 1-based, in characters.
     pub column: Option<usize>,
+    /// What is wrong.
     pub message: &'a str,
+    /// How to fix it.
     pub help: Option<&'a str>,
     /// The offending line of the file.
     pub snippet: Option<&'a str>,
@@ -66,11 +72,13 @@ pub struct JsonDiagnostic<'a> {
 /// A secondary place of a diagnostic.
 #[derive(Debug, Serialize)]
 pub struct JsonLabel<'a> {
+    /// The path as the user would type it.
     pub file: String,
     /// 1-based.
     pub line: usize,
     /// 1-based, in characters.
     pub column: usize,
+    /// What the place shows.
     pub message: &'a str,
 }
 

@@ -21,15 +21,20 @@ use yaml::Document;
 /// Everything read from a project's `content/`.
 #[derive(Debug)]
 pub struct Content {
+    /// `site.yaml`, or the defaults when there is none.
     pub site: SiteConfig,
+    /// `glossary.yaml`, when there is one and it could be read.
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+    /// The briefing folders that could be read, in folder-name order.
     pub briefings: Vec<LoadedBriefing>,
 }
 
 /// A YAML file with its text, for diagnostics; the value carries its positions.
 #[derive(Debug)]
 pub struct YamlFile<T> {
+    /// The file as read, for snippets and rewriting.
     pub file: TextFile,
+    /// What the file holds, each part with its position.
     pub value: T,
 }
 
@@ -38,17 +43,22 @@ pub struct YamlFile<T> {
 pub struct LoadedBriefing {
     /// The folder name: the page's URL path.
     pub slug: String,
+    /// The folder, for assets and notes files.
     pub dir: PathBuf,
+    /// `article.md`, whole: diagnostics quote its lines.
     pub article: TextFile,
+    /// The article's front matter.
     pub front: FrontMatter,
     /// Byte offset in `article.text` where the Markdown body starts.
     pub body_start: usize,
+    /// `annotations.yaml` first, then the other `*.annotations.yaml` by name.
     pub notes: Vec<YamlFile<Vec<NoteSpec>>>,
     /// Other files in the folder (images …), copied beside the page.
     pub assets: Vec<PathBuf>,
 }
 
 impl LoadedBriefing {
+    /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
         &self.article.text[self.body_start..]
     }
@@ -83,7 +93,9 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
 /// The files every briefing depends on: `site.yaml` and `glossary.yaml`.
 #[derive(Debug)]
 pub struct Shared {
+    /// `site.yaml`, or the defaults.
     pub site: SiteConfig,
+    /// `glossary.yaml`, when there is one and it could be read.
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
 }
 

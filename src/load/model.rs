@@ -13,10 +13,13 @@ use super::yaml::{At, HELP};
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
+    /// Shown on every page and in the index.
     pub title: String,
     #[serde(default = "default_language")]
+    /// The pages' `lang`: a BCP 47 tag such as `en`.
     pub language: String,
     #[serde(default)]
+    /// The index page's description.
     pub description: Option<String>,
 }
 
@@ -50,6 +53,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub checked: Option<At<Date>>,
     #[serde(default)]
+    /// The original article; what is not known is shown as such.
     pub source: Option<OriginalArticle>,
     /// The editor's summary points (Markdown), shown above the article.
     #[serde(default)]
@@ -64,14 +68,19 @@ pub struct FrontMatter {
 #[serde(deny_unknown_fields)]
 pub struct OriginalArticle {
     #[serde(default)]
+    /// Who published the original.
     pub publisher: Option<At<String>>,
     #[serde(default)]
+    /// The original's headline, when it differs from `title`.
     pub title: Option<At<String>>,
     #[serde(default)]
+    /// Where the original is; checked to be a web address.
     pub url: Option<At<String>>,
     #[serde(default)]
+    /// When the original was published.
     pub published: Option<At<Date>>,
     #[serde(default)]
+    /// Who wrote the original.
     pub author: Option<At<String>>,
 }
 
@@ -79,22 +88,31 @@ pub struct OriginalArticle {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteSpec {
+    /// Unique in the briefing; becomes the note's URL fragment.
     pub id: At<String>,
+    /// The phrase of the article the note explains, as the reader sees it.
     pub quote: At<String>,
     #[serde(default)]
+    /// Text just before the quote, to pick one of several matches.
     pub prefix: Option<At<String>>,
     #[serde(default)]
+    /// Text just after the quote, to pick one of several matches.
     pub suffix: Option<At<String>>,
     /// 1-based: pick the n-th of several matches.
     #[serde(default)]
     pub occurrence: Option<At<Occurrence>>,
+    /// What the note does for the reader.
     pub kind: At<NoteKind>,
+    /// Markdown.
     pub note: At<String>,
     #[serde(default)]
+    /// The sources behind the note.
     pub sources: Vec<SourceRef>,
     #[serde(default)]
+    /// Free labels, kept in the Web Annotation export.
     pub tags: Vec<At<String>>,
     #[serde(default)]
+    /// Who wrote the note (kept from imports).
     pub author: Option<At<String>>,
     /// When the note was written (kept from imports).
     #[serde(default)]
@@ -119,6 +137,7 @@ pub enum NoteKind {
 }
 
 impl NoteKind {
+    /// The kind as a reader sees it, in the note's heading.
     pub fn label(self) -> &'static str {
         match self {
             NoteKind::Context => "Context",
@@ -129,6 +148,7 @@ impl NoteKind {
         }
     }
 
+    /// The kind as written in YAML, and in CSS classes.
     pub fn name(self) -> &'static str {
         match self {
             NoteKind::Context => "context",
@@ -144,12 +164,16 @@ impl NoteKind {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
+    /// The title as the source gives it; required, so that a link always has text.
     pub title: At<String>,
     #[serde(default)]
+    /// Who published it.
     pub publisher: Option<At<String>>,
     #[serde(default)]
+    /// When it was published, as precisely as known.
     pub date: Option<At<Date>>,
     #[serde(default)]
+    /// Where to read it; checked to be a web address.
     pub url: Option<At<String>>,
     /// When an editor last checked that `url` still says what the note relies on:
     /// a web page can change after its `date`, so readers need both.
@@ -164,16 +188,23 @@ pub struct SourceRef {
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermSpec {
+    /// Unique in the glossary; names the term's URL fragment.
     pub id: At<String>,
+    /// The term as linked in articles, whatever its case.
     pub term: At<String>,
     #[serde(default)]
+    /// A short form, linked only in this exact case.
     pub abbr: Option<At<String>>,
     #[serde(default)]
+    /// Other forms of the term, linked whatever their case.
     pub aliases: Vec<At<String>>,
+    /// Markdown.
     pub definition: At<String>,
     #[serde(default)]
+    /// Ids of related terms in this glossary.
     pub see_also: Vec<At<String>>,
     #[serde(default)]
+    /// Where the definition comes from.
     pub sources: Vec<SourceRef>,
 }
 
@@ -224,8 +255,11 @@ impl<'de> Deserialize<'de> for Occurrence {
 /// A calendar date as precise as the source gives it: a year, a month or a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// Four digits.
     pub year: u16,
+    /// 1 to 12, when known.
     pub month: Option<u8>,
+    /// A day that exists in the month, when known.
     pub day: Option<u8>,
 }
 

@@ -20,6 +20,7 @@ use crate::text_file::TextFile;
 /// hashes and serializes as the value alone.
 #[derive(Debug, Clone, Default)]
 pub struct At<T> {
+    /// The value itself; `At` dereferences to it.
     pub value: T,
     span: Span,
 }
@@ -55,6 +56,7 @@ impl<T> At<T> {
 }
 
 impl At<String> {
+    /// The text, for APIs that take `&str`.
     pub fn as_str(&self) -> &str {
         &self.value
     }
@@ -153,9 +155,13 @@ fn position_of(location: &Location) -> Option<Position> {
 /// belongs in the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Document {
+    /// `site.yaml`.
     Site,
+    /// `glossary.yaml`.
     Glossary,
+    /// `annotations.yaml` and `*.annotations.yaml`.
     Notes,
+    /// The YAML between an article's `---` lines.
     FrontMatter,
 }
 
