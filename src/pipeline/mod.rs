@@ -82,11 +82,11 @@ fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
     let forms: Vec<&str> = changed
         .iter()
         .flat_map(|t| std::iter::once(&t.term).chain(&t.abbr).chain(&t.aliases))
-        .map(String::as_str)
+        .map(|form| form.as_str())
         .filter(|f| !f.trim().is_empty())
         .collect();
     GlossaryChanges {
-        ids: changed.iter().map(|t| t.id.clone()).collect(),
+        ids: changed.iter().map(|t| t.id.to_string()).collect(),
         forms: aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&forms)
@@ -437,7 +437,7 @@ impl Incremental {
             if let Some(page) = &mut r.page {
                 site.notes += page.notes;
                 for id in &page.terms_used {
-                    if let Some(t) = terms.iter().position(|t| &t.id == id) {
+                    if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
                         used_in.entry(t).or_default().push(LinkView {
                             href: format!("../{}/index.html#use-{id}", page.slug),
                             label: page.entry.title.clone(),
