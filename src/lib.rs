@@ -24,20 +24,15 @@
 
 pub mod anchor;
 pub mod article;
-// The YAML rework of issue 12 (part B) documents these three; until it lands,
-// their public items go without doc comments.
-#[allow(missing_docs)]
 pub mod diagnostic;
 pub mod fix;
 pub mod init;
 pub mod interop;
-#[allow(missing_docs)]
 pub mod load;
 pub mod output;
 pub mod pipeline;
 pub mod publish;
 pub mod render;
-#[allow(missing_docs)]
 pub mod report;
 pub mod scaffold;
 pub mod serve;

@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::anchor::{NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
+use crate::load::yaml::At;
 use crate::load::LoadedBriefing;
 use crate::render::html::escape;
 use crate::validate::links::is_safe_url;
@@ -41,7 +42,7 @@ pub struct ExportNote<'a> {
     pub html: &'a str,
     pub place: Place,
     pub sources: &'a [SourceRef],
-    pub tags: &'a [String],
+    pub tags: &'a [At<String>],
     pub author: Option<&'a str>,
     pub date: Option<Date>,
 }
@@ -104,8 +105,8 @@ pub fn briefing_annotations(
                 },
                 sources: p.sources,
                 tags: spec.map(|s| s.tags.as_slice()).unwrap_or_default(),
-                author: spec.and_then(|s| s.author.as_deref()),
-                date: spec.and_then(|s| s.date),
+                author: spec.and_then(|s| s.author.as_ref()).map(At::as_str),
+                date: spec.and_then(|s| s.date.as_ref()).map(|d| d.value),
             }
         })
         .collect();
@@ -116,7 +117,8 @@ pub fn briefing_annotations(
             .front
             .source
             .as_ref()
-            .and_then(|s| s.url.as_deref())
+            .and_then(|s| s.url.as_ref())
+            .map(At::as_str)
             .filter(|u| is_safe_url(u)),
         page_url,
     };
@@ -290,7 +292,7 @@ fn annotation<'a>(
         language: Some(context.language),
         purpose: motivation(note.kind),
     }];
-    for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(String::as_str)) {
+    for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(At::as_str)) {
         body.push(Body::TextualBody {
             value: tag.to_string(),
             format: None,

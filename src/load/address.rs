@@ -53,6 +53,7 @@ impl BaseUrl {
         self.0.path()
     }
 
+    /// The whole address, ending in `/`, as written into feeds and tags.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
@@ -73,7 +74,8 @@ impl std::str::FromStr for BaseUrl {
 
 /// Reads a string and checks it in the visitor, so that the YAML parser
 /// reports a rejected value at the value's own line and column.
-struct Checked<T>(fn(&str) -> Result<T, String>, &'static str);
+/// The third field is the help shown under the error.
+struct Checked<T>(fn(&str) -> Result<T, String>, &'static str, &'static str);
 
 impl<T> serde::de::Visitor<'_> for Checked<T> {
     type Value = T;
@@ -81,7 +83,8 @@ impl<T> serde::de::Visitor<'_> for Checked<T> {
         f.write_str(self.1)
     }
     fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<T, E> {
-        (self.0)(v).map_err(E::custom)
+        (self.0)(v)
+            .map_err(|message| E::custom(format!("{message}{}{}", super::yaml::HELP, self.2)))
     }
 }
 
@@ -90,6 +93,7 @@ impl<'de> Deserialize<'de> for BaseUrl {
         deserializer.deserialize_str(Checked(
             BaseUrl::parse,
             "the site's address, e.g. https://example.org/briefings/",
+            "write the site's full address, e.g. https://example.org/briefings/",
         ))
     }
 }
@@ -109,6 +113,8 @@ pub struct ImageFile(String);
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 
 impl ImageFile {
+    /// Accepts a plain file name of a format link previews show; the error
+    /// says which rule the name breaks.
     pub fn parse(name: &str) -> Result<ImageFile, String> {
         let plain = !name.is_empty()
             && !name.starts_with('.')
@@ -129,6 +135,7 @@ impl ImageFile {
         Ok(ImageFile(name.to_string()))
     }
 
+    /// The file name, as found beside `site.yaml` and copied to the site root.
     pub fn name(&self) -> &str {
         &self.0
     }
@@ -139,6 +146,7 @@ impl<'de> Deserialize<'de> for ImageFile {
         deserializer.deserialize_str(Checked(
             ImageFile::parse,
             "an image file name, e.g. share.png",
+            "name a PNG, JPEG, GIF or WebP file in content/, beside site.yaml, e.g. share.png",
         ))
     }
 }

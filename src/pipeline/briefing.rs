@@ -144,13 +144,13 @@ fn render_briefing(
     used.sort_unstable();
     BuiltPage {
         slug: src.slug.clone(),
-        sort_key: (src.front.date, src.slug.clone()),
+        sort_key: (src.front.date.as_ref().map(|d| d.value), src.slug.clone()),
         entry: views::index_entry(src, notes.len()),
         notes: notes.len(),
-        terms_used: used.iter().map(|&t| site.terms[t].id.clone()).collect(),
+        terms_used: used.iter().map(|&t| site.terms[t].id.to_string()).collect(),
         see_also: used
             .iter()
-            .flat_map(|&t| site.terms[t].see_also.iter().cloned())
+            .flat_map(|&t| site.terms[t].see_also.iter().map(|id| id.to_string()))
             .collect(),
         text: article.text(),
         files,

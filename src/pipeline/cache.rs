@@ -24,7 +24,7 @@ use sha2::{Digest, Sha256};
 
 use super::briefing::{BriefingResult, BuiltPage};
 use super::{glossary_changes, GlossaryChanges, TermPrint};
-use crate::diagnostic::{Diagnostic, Position, Severity};
+use crate::diagnostic::Diagnostic;
 use crate::load::model::Date;
 use crate::publish::BriefingFacts;
 use crate::render::page::{DateView, IndexEntry};
@@ -292,18 +292,8 @@ struct Header {
 /// order and with the lengths listed here.
 #[derive(Serialize, Deserialize)]
 struct CachedResult {
-    diagnostics: Vec<CachedDiagnostic>,
+    diagnostics: Vec<Diagnostic>,
     page: Option<CachedPage>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct CachedDiagnostic {
-    error: bool,
-    path: PathBuf,
-    position: Option<(usize, usize)>,
-    message: String,
-    help: Option<String>,
-    snippet: Option<String>,
 }
 
 type CachedDate = Option<(u16, Option<u8>, Option<u8>)>;
@@ -352,7 +342,7 @@ fn date_in(d: CachedDate) -> Option<Date> {
 impl CachedResult {
     fn of(r: &BriefingResult) -> CachedResult {
         CachedResult {
-            diagnostics: r.diagnostics.iter().map(CachedDiagnostic::of).collect(),
+            diagnostics: r.diagnostics.clone(),
             page: r.page.as_ref().map(CachedPage::of),
         }
     }
@@ -360,47 +350,13 @@ impl CachedResult {
     /// The result back, with its files cut from `blobs`; `None` if the lengths
     /// do not add up.
     fn into_result(self, blobs: &[u8]) -> Option<BriefingResult> {
-        let diagnostics = self
-            .diagnostics
-            .into_iter()
-            .map(CachedDiagnostic::into_diagnostic)
-            .collect();
+        let diagnostics = self.diagnostics;
         let page = match self.page {
             Some(p) => Some(p.into_page(blobs)?),
             None if blobs.is_empty() => None,
             None => return None,
         };
         Some(BriefingResult { page, diagnostics })
-    }
-}
-
-impl CachedDiagnostic {
-    fn of(d: &Diagnostic) -> CachedDiagnostic {
-        CachedDiagnostic {
-            error: d.is_error(),
-            path: d.path.clone(),
-            position: d.position.map(|p| (p.line, p.column)),
-            message: d.message.clone(),
-            help: d.help.clone(),
-            snippet: d.snippet.clone(),
-        }
-    }
-
-    fn into_diagnostic(self) -> Diagnostic {
-        Diagnostic {
-            severity: if self.error {
-                Severity::Error
-            } else {
-                Severity::Warning
-            },
-            path: self.path,
-            position: self
-                .position
-                .map(|(line, column)| Position { line, column }),
-            message: self.message,
-            help: self.help,
-            snippet: self.snippet,
-        }
     }
 }
 

@@ -19,7 +19,8 @@ use rayon::prelude::*;
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::address::BaseUrl;
-use crate::load::model::TermSpec;
+use crate::load::model::{SourceRef, TermSpec};
+use crate::load::yaml::At;
 use crate::load::{self, YamlFile};
 use crate::output::{self, CancelToken, SiteFiles, Stager};
 use crate::publish::{self, PageKind};
@@ -87,15 +88,67 @@ pub(crate) fn term_prints(terms: &[TermSpec]) -> Vec<TermPrint> {
     terms
         .iter()
         .map(|t| TermPrint {
-            id: t.id.clone(),
-            print: cache::hex_digest(format!("{t:?}").as_bytes()),
+            id: t.id.value.clone(),
+            print: cache::hex_digest(term_values(t).as_bytes()),
             forms: std::iter::once(&t.term)
                 .chain(&t.abbr)
                 .chain(&t.aliases)
-                .cloned()
+                .map(|form| form.value.clone())
                 .collect(),
         })
         .collect()
+}
+
+/// Everything a glossary entry says, without where it says it: moving a term
+/// down the file changes no page. Every field is named, so that a new one
+/// cannot be left out.
+fn term_values(t: &TermSpec) -> String {
+    let TermSpec {
+        id,
+        term,
+        abbr,
+        aliases,
+        definition,
+        see_also,
+        sources,
+    } = t;
+    let values = |list: &[At<String>]| list.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
+    let sources: Vec<_> = sources
+        .iter()
+        .map(|s| {
+            let SourceRef {
+                title,
+                publisher,
+                date,
+                url,
+                accessed,
+                archived,
+            } = s;
+            format!(
+                "{:?}",
+                (
+                    &title.value,
+                    publisher.as_ref().map(|v| &v.value),
+                    date.as_ref().map(|v| v.value),
+                    url.as_ref().map(|v| &v.value),
+                    accessed.as_ref().map(|v| v.value),
+                    archived.as_ref().map(|v| &v.value),
+                )
+            )
+        })
+        .collect();
+    format!(
+        "{:?}",
+        (
+            &id.value,
+            &term.value,
+            abbr.as_ref().map(|v| &v.value),
+            values(aliases),
+            &definition.value,
+            values(see_also),
+            sources,
+        )
+    )
 }
 
 /// What a glossary edit changed: the ids of terms added, removed or edited, the
@@ -121,7 +174,7 @@ fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
         .filter(|f| !f.trim().is_empty())
         .collect();
     GlossaryChanges {
-        ids: changed.iter().map(|t| t.id.clone()).collect(),
+        ids: changed.iter().map(|t| t.id.to_string()).collect(),
         forms: aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&forms)
@@ -545,7 +598,7 @@ impl Incremental {
             if let Some(page) = &mut r.page {
                 site.notes += page.notes;
                 for id in &page.terms_used {
-                    if let Some(t) = terms.iter().position(|t| &t.id == id) {
+                    if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
                         used_in.entry(t).or_default().push(LinkView {
                             href: format!("../{}/index.html#use-{id}", page.slug),
                             label: page.entry.title.clone(),

@@ -18,6 +18,7 @@ use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::load::address::BaseUrl;
 use crate::load::model::{Date, NoteKind, OriginalArticle};
+use crate::load::yaml::{text, Plain};
 use crate::load::LoadedBriefing;
 use crate::render::page::{PageMeta, SiteView};
 
@@ -38,11 +39,11 @@ impl BriefingFacts {
     pub fn of(src: &LoadedBriefing, notes: usize) -> BriefingFacts {
         BriefingFacts {
             slug: src.slug.clone(),
-            title: src.front.title.clone(),
-            summary: src.front.summary.clone(),
+            title: src.front.title.value.clone(),
+            summary: src.front.summary.plain_cloned(),
             notes,
-            date: src.front.date,
-            checked: src.front.checked,
+            date: src.front.date.plain_cloned(),
+            checked: src.front.checked.plain_cloned(),
         }
     }
 
@@ -171,33 +172,25 @@ pub(crate) fn briefing_json_ld(
         "url": base.as_str(),
     });
     let original = original.cloned().unwrap_or_default();
-    let url = original
-        .url
-        .as_deref()
-        .filter(|u| crate::validate::links::is_safe_url(u));
+    let url = text(&original.url).filter(|u| crate::validate::links::is_safe_url(u));
     let original_id = url.map_or_else(|| format!("{page}#original"), str::to_string);
     let mut based_on = object(json!({
         "@type": "NewsArticle",
         "@id": original_id,
-        "headline": original.title.as_deref().unwrap_or(&facts.title),
+        "headline": text(&original.title).unwrap_or(&facts.title),
     }));
     put(&mut based_on, "url", url.map(str::to_string));
     put(
         &mut based_on,
         "datePublished",
-        original.published.map(|d| xml::day(&d)),
+        original.published.plain().map(xml::day),
     );
-    put_named(
-        &mut based_on,
-        "author",
-        "Person",
-        original.author.as_deref(),
-    );
+    put_named(&mut based_on, "author", "Person", text(&original.author));
     put_named(
         &mut based_on,
         "publisher",
         "Organization",
-        original.publisher.as_deref(),
+        text(&original.publisher),
     );
     let based_on = Value::Object(based_on);
 
@@ -240,12 +233,12 @@ pub(crate) fn briefing_json_ld(
             &mut claim,
             "author",
             "Organization",
-            original.publisher.as_deref(),
+            text(&original.publisher),
         );
         put(
             &mut claim,
             "datePublished",
-            original.published.map(|d| xml::day(&d)),
+            original.published.plain().map(xml::day),
         );
         let mut review = object(json!({
             "@type": "ClaimReview",

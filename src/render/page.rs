@@ -9,6 +9,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{Date, SourceRef};
+use crate::load::yaml::Plain;
 
 /// A template or asset: its name and built-in text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -188,17 +189,17 @@ pub struct SourceView {
 impl From<&SourceRef> for SourceView {
     fn from(s: &SourceRef) -> Self {
         SourceView {
-            title: s.title.clone(),
-            publisher: s.publisher.clone(),
-            date: s.date.as_ref().map(DateView::from),
+            title: s.title.to_string(),
+            publisher: s.publisher.plain_cloned(),
+            date: s.date.plain().map(DateView::from),
             url: s
                 .url
-                .clone()
+                .plain_cloned()
                 .filter(|u| crate::validate::links::is_safe_url(u)),
-            accessed: s.accessed.as_ref().map(DateView::from),
+            accessed: s.accessed.plain().map(DateView::from),
             archived: s
                 .archived
-                .clone()
+                .plain_cloned()
                 .filter(|u| crate::validate::links::is_safe_url(u)),
         }
     }

@@ -97,7 +97,11 @@ impl Project {
     /// Briefing `n` uses Alpha always, Beta in every other briefing, Gamma in every third.
     fn write_briefing(&self, n: usize, note: &str) {
         let beta = if n % 2 == 0 { " Beta was there." } else { "" };
-        let gamma = if n % 3 == 0 { " The Gamma Network grew." } else { "" };
+        let gamma = if n % 3 == 0 {
+            " The Gamma Network grew."
+        } else {
+            ""
+        };
         self.write(
             &format!("content/b{n}/article.md"),
             &format!(
@@ -278,10 +282,20 @@ fn assert_warm_equals_cold(project: &Project, warm: &Path, step: &str) -> Outcom
     let cold_dir = tempfile::tempdir().unwrap();
     let cold = cold_dir.path().join("out");
     let without = build(project.root(), &cold, None);
-    assert_eq!(with_cache.diagnostics, without.diagnostics, "{step}: diagnostics");
-    assert_eq!(with_cache.site.is_some(), without.site.is_some(), "{step}: success");
+    assert_eq!(
+        with_cache.diagnostics, without.diagnostics,
+        "{step}: diagnostics"
+    );
+    assert_eq!(
+        with_cache.site.is_some(),
+        without.site.is_some(),
+        "{step}: success"
+    );
     if with_cache.site.is_some() {
-        assert!(snapshot_tree(warm) == snapshot_tree(&cold), "{step}: output differs");
+        assert!(
+            snapshot_tree(warm) == snapshot_tree(&cold),
+            "{step}: output differs"
+        );
     }
     with_cache
 }
@@ -309,23 +323,41 @@ fn only_changed_briefings_are_rendered_again() {
         let site = o.site.as_ref().expect("the build succeeds");
         (site.rendered, site.reused)
     };
-    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "cold")), (6, 0));
-    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "warm")), (0, 6));
+    assert_eq!(
+        counts(&assert_warm_equals_cold(&project, &out, "cold")),
+        (6, 0)
+    );
+    assert_eq!(
+        counts(&assert_warm_equals_cold(&project, &out, "warm")),
+        (0, 6)
+    );
 
     project.apply(&Edit::Note(1, "Edited.".into()));
-    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "note")), (1, 5));
+    assert_eq!(
+        counts(&assert_warm_equals_cold(&project, &out, "note")),
+        (1, 5)
+    );
 
     // Briefings 0 and 3 use Gamma Network, and none of the others' text holds it.
     project.apply(&Edit::Definition(2, "A changed network.".into()));
-    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "glossary")), (2, 4));
+    assert_eq!(
+        counts(&assert_warm_equals_cold(&project, &out, "glossary")),
+        (2, 4)
+    );
 
     // A term's see-also is shown on the pages that use it: Alpha (on every page)
     // names Beta, so editing Beta touches every page.
     project.apply(&Edit::Definition(1, "A changed thing.".into()));
-    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "see-also")), (6, 0));
+    assert_eq!(
+        counts(&assert_warm_equals_cold(&project, &out, "see-also")),
+        (6, 0)
+    );
 
     project.apply(&Edit::Style("new rule".into()));
-    assert_eq!(counts(&assert_warm_equals_cold(&project, &out, "template")), (6, 0));
+    assert_eq!(
+        counts(&assert_warm_equals_cold(&project, &out, "template")),
+        (6, 0)
+    );
 }
 
 #[test]
@@ -333,7 +365,10 @@ fn warnings_are_reported_on_a_warm_build_and_no_cache_writes_none() {
     let mut project = Project::new(2);
     project.apply(&Edit::StrayFile(0));
     let root = project.root();
-    for summary in ["2 rendered, 0 from the cache", "0 rendered, 2 from the cache"] {
+    for summary in [
+        "2 rendered, 0 from the cache",
+        "0 rendered, 2 from the cache",
+    ] {
         briefing()
             .args(["build", "--root"])
             .arg(root)

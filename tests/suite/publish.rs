@@ -570,7 +570,7 @@ fn site_settings_for_publishing_are_checked_where_they_are_written() {
         (
             "title: T\nbase_ur: https://example.org/\n",
             [
-                "content/site.yaml:2:1: error: unknown field `base_ur`",
+                "content/site.yaml:2:1: error: unknown key `base_ur`",
                 "did you mean `base_url`?",
             ],
         ),
@@ -697,11 +697,11 @@ fn init_starts_a_project_that_builds_and_never_overwrites() {
         assert!(site.join(file).is_file(), "{file}");
     }
     // The deploy recipes publish public/, which .gitignore keeps.
-    let workflow: serde_yaml_ng::Value = serde_yaml_ng::from_str(
+    let workflow: serde_json::Value = serde_saphyr::from_str(
         &std::fs::read_to_string(site.join(".github/workflows/pages.yml")).unwrap(),
     )
     .unwrap();
-    let steps = workflow["jobs"]["deploy"]["steps"].as_sequence().unwrap();
+    let steps = workflow["jobs"]["deploy"]["steps"].as_array().unwrap();
     let upload = steps
         .iter()
         .find(|s| {
