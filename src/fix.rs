@@ -291,7 +291,7 @@ fn pick_by_context<'a>(
 
 /// How well the text around a phrase matches the note's prefix and suffix (0 to 1).
 fn context_similarity(article: &ParsedArticle, note: &NoteSpec, found: &PhraseMatch) -> f64 {
-    let text = &article.blocks[found.block].folded.text;
+    let text = &article.blocks[found.block].folded().text;
     let mut scores = Vec::new();
     if let Some(prefix) = &note.prefix {
         let prefix = fold(prefix);

@@ -175,7 +175,7 @@ fn find_occurrences(article: &ParsedArticle, patterns: &[&str]) -> Vec<(usize, V
         .build(patterns)
         .expect("quote automaton within size limits");
     for (b, block) in article.blocks.iter().enumerate() {
-        for m in matcher.find_overlapping_iter(&block.folded.text) {
+        for m in matcher.find_overlapping_iter(&block.folded().text) {
             let entry = &mut found[m.pattern().as_usize()];
             entry.0 += 1;
             if entry.1.len() < MAX_OCCURRENCES {
@@ -207,7 +207,7 @@ fn resolve(
     let prefix = quote.prefix.map(fold);
     let suffix = quote.suffix.map(fold);
     let fits = |(b, r): &&Place| {
-        let text = &article.blocks[*b].folded.text;
+        let text = &article.blocks[*b].folded().text;
         prefix
             .as_deref()
             .is_none_or(|p| text[..r.start].ends_with(p))
@@ -243,7 +243,7 @@ fn resolve(
         }
     };
     let b = &article.blocks[block];
-    let original = b.folded.to_original(&b.text, range);
+    let original = b.folded().to_original(&b.text, range);
     // Line breaks and doubled spaces are layout, not typography: only a difference
     // in the characters themselves makes a match "folded only".
     let folded_only =
@@ -262,7 +262,7 @@ pub fn collapse_whitespace(text: &str) -> String {
 
 /// Lists the places of an ambiguous quote, each with the shortest context that picks it.
 fn candidates(article: &ParsedArticle, places: &[Place]) -> Vec<Candidate> {
-    let text = |b: usize| article.blocks[b].folded.text.as_str();
+    let text = |b: usize| article.blocks[b].folded().text.as_str();
     places
         .iter()
         .take(10)
@@ -293,7 +293,7 @@ fn candidates(article: &ParsedArticle, places: &[Place]) -> Vec<Candidate> {
                         .map(|s| Context::Suffix(s.clone()))
                 });
             let original = article.blocks[*b]
-                .folded
+                .folded()
                 .to_original(&article.blocks[*b].text, r.clone());
             Candidate {
                 block: *b,
@@ -337,7 +337,7 @@ fn not_found(article: &ParsedArticle, needle: &str) -> AnchorError {
     let joined: String = article
         .blocks
         .iter()
-        .map(|b| b.folded.text.as_str())
+        .map(|b| b.folded().text.as_str())
         .collect::<Vec<_>>()
         .join(" ");
     if joined.contains(needle) {

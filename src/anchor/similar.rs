@@ -25,7 +25,7 @@ pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestio
     let total_words: usize = article
         .blocks
         .iter()
-        .map(|b| b.folded.text.split(' ').count())
+        .map(|b| b.folded().text.split(' ').count())
         .sum();
     if total_words
         .saturating_mul(needle.len())
@@ -37,7 +37,7 @@ pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestio
     }
     let mut best: Option<(f64, usize, Range<usize>)> = None;
     for (b, block) in article.blocks.iter().enumerate() {
-        let text = &block.folded.text;
+        let text = &block.folded().text;
         let spans: Vec<Range<usize>> = word_spans(text);
         for size in [words.saturating_sub(1).max(1), words, words + 1] {
             for window in spans.windows(size.min(spans.len()).max(1)) {
@@ -54,7 +54,7 @@ pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestio
         return None;
     }
     let b = &article.blocks[block];
-    let original = b.folded.to_original(&b.text, range);
+    let original = b.folded().to_original(&b.text, range);
     Some(Suggestion {
         block,
         text: b.text[original.clone()].to_string(),
@@ -119,7 +119,7 @@ pub fn phrases_like(
     let total_words: usize = article
         .blocks
         .iter()
-        .map(|b| b.folded.text.split(' ').count())
+        .map(|b| b.folded().text.split(' ').count())
         .sum();
     let per_window = m.saturating_mul(longest);
     let windows_per_start = longest.saturating_sub(shortest) / 2 + 2;
@@ -132,7 +132,7 @@ pub fn phrases_like(
     }
     let mut found = Vec::new();
     for (b, block) in article.blocks.iter().enumerate() {
-        let text = &block.folded.text;
+        let text = &block.folded().text;
         let words = word_spans(text);
         for (i, first) in words.iter().enumerate() {
             for last in &words[i..] {
@@ -144,7 +144,7 @@ pub fn phrases_like(
                     }
                     let similarity = similarity(needle, phrase);
                     if similarity >= min_similarity {
-                        let original = block.folded.to_original(&block.text, range.clone());
+                        let original = block.folded().to_original(&block.text, range.clone());
                         found.push(PhraseMatch {
                             block: b,
                             text: block.text[original.clone()].to_string(),

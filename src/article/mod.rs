@@ -36,10 +36,18 @@ pub struct Block {
     pub kind: BlockKind,
     /// The text a reader sees: what quotes are matched against.
     pub text: String,
-    /// `text` through the typographic fold, with a way back to `text`'s offsets.
-    pub folded: Folded,
+    /// `text` through the typographic fold, made on first use: only note quotes
+    /// are matched through it, so a briefing without notes never pays for it.
+    folded: std::sync::OnceLock<Folded>,
     /// The text events the block's text came from, in order.
     pub runs: Vec<Run>,
+}
+
+impl Block {
+    /// `text` through the typographic fold, with a way back to `text`'s offsets.
+    pub fn folded(&self) -> &Folded {
+        self.folded.get_or_init(|| Folded::new(&self.text))
+    }
 }
 
 /// One text event inside a block: the only places a mark or a link can be put.
@@ -208,9 +216,6 @@ impl<'a> ParsedArticle<'a> {
                 other => article.events.push(other),
             }
         }
-        for block in &mut article.blocks {
-            block.folded = Folded::new(&block.text);
-        }
         article
     }
 
@@ -227,7 +232,7 @@ impl<'a> ParsedArticle<'a> {
             self.blocks.push(Block {
                 kind,
                 text: String::new(),
-                folded: Folded::default(),
+                folded: std::sync::OnceLock::new(),
                 runs: Vec::new(),
             });
             Open::Block(self.blocks.len() - 1)

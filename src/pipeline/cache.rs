@@ -57,6 +57,8 @@ pub(super) struct BuildCache {
     changes: Mutex<HashMap<String, Option<GlossaryChanges>>>,
     /// Briefings taken from the cache.
     pub hits: AtomicU64,
+    /// The glossary snapshots that the entries read or written refer to.
+    glossaries_used: Mutex<BTreeSet<String>>,
 }
 
 impl BuildCache {
@@ -72,6 +74,7 @@ impl BuildCache {
             glossary,
             changes: Mutex::new(HashMap::new()),
             hits: AtomicU64::new(0),
+            glossaries_used: Mutex::default(),
         };
         let _ = write_atomic(&cache.glossary_path(&cache.glossary), &text);
         cache
@@ -108,6 +111,10 @@ impl BuildCache {
             return None;
         }
         self.hits.fetch_add(1, Ordering::Relaxed);
+        self.glossaries_used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(header.glossary);
         Some(result)
     }
 
@@ -156,18 +163,20 @@ impl BuildCache {
     }
 
     /// Deletes the entries of briefings that no longer exist and the glossary
-    /// snapshots no entry refers to.
+    /// snapshots that no entry this build read or wrote refers to (an entry
+    /// left referring to a deleted one is a miss next time, never wrong).
     pub fn prune(&self, present: &BTreeSet<&str>) {
-        let mut referenced = BTreeSet::from([self.glossary.clone()]);
         for (path, stem) in files_with_suffix(&self.dir.join("briefings"), ".entry") {
             if !present.contains(stem.as_str()) {
                 let _ = std::fs::remove_file(&path);
-            } else if let Some(g) = std::fs::read(&path).ok().and_then(|b| glossary_of(&b)) {
-                referenced.insert(g);
             }
         }
+        let used = self
+            .glossaries_used
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         for (path, stem) in files_with_suffix(&self.dir.join("glossary"), ".json") {
-            if !referenced.contains(&stem) {
+            if stem != self.glossary && !used.contains(&stem) {
                 let _ = std::fs::remove_file(&path);
             }
         }
@@ -273,11 +282,6 @@ fn split_entry(bytes: &[u8]) -> Option<(Header, &[u8])> {
     let len = usize::try_from(u64::from_le_bytes(rest.get(..8)?.try_into().ok()?)).ok()?;
     let header = serde_json::from_slice(rest.get(8..8 + len)?).ok()?;
     Some((header, rest.get(8 + len..)?))
-}
-
-/// The glossary hash an entry was stored with, for pruning.
-fn glossary_of(bytes: &[u8]) -> Option<String> {
-    split_entry(bytes).map(|(h, _)| h.glossary)
 }
 
 #[derive(Serialize, Deserialize)]
