@@ -96,8 +96,8 @@ impl Project {
 
     /// Briefing `n` uses Alpha always, Beta in every other briefing, Gamma in every third.
     fn write_briefing(&self, n: usize, note: &str) {
-        let beta = if n % 2 == 0 { " Beta was there." } else { "" };
-        let gamma = if n % 3 == 0 {
+        let beta = if n.is_multiple_of(2) { " Beta was there." } else { "" };
+        let gamma = if n.is_multiple_of(3) {
             " The Gamma Network grew."
         } else {
             ""
