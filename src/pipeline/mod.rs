@@ -81,6 +81,8 @@ pub(crate) struct TermPrint {
     id: String,
     print: String,
     forms: Vec<String>,
+    /// The name a see-also link to the term shows.
+    label: String,
 }
 
 /// The prints of a glossary, in glossary order.
@@ -95,6 +97,7 @@ pub(crate) fn term_prints(terms: &[TermSpec]) -> Vec<TermPrint> {
                 .chain(&t.aliases)
                 .map(|form| form.value.clone())
                 .collect(),
+            label: t.term.value.clone(),
         })
         .collect()
 }
@@ -151,11 +154,13 @@ fn term_values(t: &TermSpec) -> String {
     )
 }
 
-/// What a glossary edit changed: the ids of terms added, removed or edited, the
+/// What a glossary edit changed: the ids of terms added, removed or edited, of
+/// those added, removed or renamed (what a see-also link to them shows), the
 /// forms (term, abbreviation, aliases) under which they appear, old or new, and
 /// where each term now stands in the glossary.
 struct GlossaryChanges {
     ids: BTreeSet<String>,
+    renamed: BTreeSet<String>,
     forms: Option<aho_corasick::AhoCorasick>,
     order: std::collections::HashMap<String, usize>,
 }
@@ -173,8 +178,17 @@ fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
         .map(String::as_str)
         .filter(|f| !f.trim().is_empty())
         .collect();
+    let named = |list: &[TermPrint]| -> BTreeSet<(String, String)> {
+        list.iter()
+            .map(|t| (t.id.clone(), t.label.clone()))
+            .collect()
+    };
     GlossaryChanges {
-        ids: changed.iter().map(|t| t.id.to_string()).collect(),
+        ids: changed.iter().map(|t| t.id.clone()).collect(),
+        renamed: named(old)
+            .symmetric_difference(&named(new))
+            .map(|(id, _)| id.clone())
+            .collect(),
         forms: aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&forms)
@@ -190,18 +204,19 @@ fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
 
 impl GlossaryChanges {
     /// A page is affected if it links a changed term, links a term whose
-    /// see-also names a changed one, has text in which a changed form appears
-    /// (which may now be linked, or no longer), or lists its terms in an order
-    /// the glossary no longer has. Over-approximate, never under.
+    /// see-also names a term added, removed or renamed (the link shows the
+    /// name only), has text in which a changed form appears (which may now be
+    /// linked, or no longer), or lists its terms in an order the glossary no
+    /// longer has. Over-approximate, never under.
     fn affects(&self, page: &BuiltPage) -> bool {
         page.terms_used.iter().any(|id| self.ids.contains(id))
             || self.forms.as_ref().is_some_and(|f| f.is_match(&page.text))
-            || !self.ids.is_empty() && self.see_also_touched(page)
+            || self.see_also_touched(page)
             || !self.keeps_order(page)
     }
 
     fn see_also_touched(&self, page: &BuiltPage) -> bool {
-        page.see_also.iter().any(|id| self.ids.contains(id))
+        page.see_also.iter().any(|id| self.renamed.contains(id))
     }
 
     /// Whether the page's terms, listed in the old glossary's order, are still

@@ -96,7 +96,11 @@ impl Project {
 
     /// Briefing `n` uses Alpha always, Beta in every other briefing, Gamma in every third.
     fn write_briefing(&self, n: usize, note: &str) {
-        let beta = if n.is_multiple_of(2) { " Beta was there." } else { "" };
+        let beta = if n.is_multiple_of(2) {
+            " Beta was there."
+        } else {
+            ""
+        };
         let gamma = if n.is_multiple_of(3) {
             " The Gamma Network grew."
         } else {
@@ -168,6 +172,11 @@ impl Project {
                 self.terms[t].alias = *alias;
                 self.write_glossary();
             }
+            Edit::Rename(t, name) => {
+                let t = t % self.terms.len();
+                self.terms[t].term = name;
+                self.write_glossary();
+            }
             Edit::ReorderGlossary => {
                 self.terms.rotate_left(1);
                 self.write_glossary();
@@ -236,6 +245,7 @@ enum Edit {
     StrayFile(usize),
     Definition(usize, String),
     Alias(usize, Option<&'static str>),
+    Rename(usize, &'static str),
     ReorderGlossary,
     Style(String),
     SiteTitle(String),
@@ -259,6 +269,11 @@ fn edit() -> impl Strategy<Value = Edit> {
             prop::sample::select(vec![None, Some("widgets"), Some("second paragraph")])
         )
             .prop_map(|(i, a)| Edit::Alias(i, a)),
+        (
+            0..3usize,
+            prop::sample::select(vec!["Beta", "Beta Board", "Gamma Network", "Delta"])
+        )
+            .prop_map(|(i, name)| Edit::Rename(i, name)),
         Just(Edit::ReorderGlossary),
         text.prop_map(Edit::Style),
         text.prop_map(Edit::SiteTitle),
@@ -345,11 +360,17 @@ fn only_changed_briefings_are_rendered_again() {
         (2, 4)
     );
 
-    // A term's see-also is shown on the pages that use it: Alpha (on every page)
-    // names Beta, so editing Beta touches every page.
+    // Alpha (on every page) names Beta in its see-also, which shows Beta's name
+    // only: a new definition of Beta re-renders the pages that use Beta (0, 2, 4),
+    // a new name every page.
     project.apply(&Edit::Definition(1, "A changed thing.".into()));
     assert_eq!(
-        counts(&assert_warm_equals_cold(&project, &out, "see-also")),
+        counts(&assert_warm_equals_cold(&project, &out, "definition")),
+        (3, 3)
+    );
+    project.apply(&Edit::Rename(1, "Beta Board"));
+    assert_eq!(
+        counts(&assert_warm_equals_cold(&project, &out, "rename")),
         (6, 0)
     );
 
