@@ -94,9 +94,10 @@ pub struct FixReport {
 }
 
 impl FixReport {
-    /// True when every note anchors (or will, once the proposals are applied).
+    /// True when every note anchors now: nothing lost, nothing unreadable, and
+    /// no proposal left to apply (a dry run with proposals is not fine yet).
     pub fn all_fine(&self) -> bool {
-        self.lost.is_empty() && self.errors.is_empty()
+        self.lost.is_empty() && self.errors.is_empty() && (self.applied || self.proposals.is_empty())
     }
 
     /// The report as the user reads it; with `color`, in ANSI colours.

@@ -80,7 +80,7 @@ enum Command {
     },
     /// Re-anchor notes whose quotes no longer match after the article was replaced by a newer version.
     #[command(
-        after_help = "Without --apply, only shows each proposed new quote (old → new, with similarity).\nWith --apply, rewrites just those `quote:` values; comments, order and formatting stay.\nNotes that cannot be re-anchored with confidence are listed as lost and left as they are.\nExit codes: 0 every note anchors, 1 some notes are lost, 2 usage or I/O errors.\n\nExamples:\n  briefing fix\n  briefing fix --apply\n  briefing fix --min-similarity 0.9"
+        after_help = "Without --apply, only shows each proposed new quote (old → new, with similarity).\nWith --apply, rewrites just those `quote:` values; comments, order and formatting stay.\nNotes that cannot be re-anchored with confidence are listed as lost and left as they are.\nExit codes: 0 every note anchors (after --apply, if given), 1 some quotes do not match:\nproposals not yet applied, or notes lost, 2 usage or I/O errors.\n\nExamples:\n  briefing fix\n  briefing fix --apply\n  briefing fix --min-similarity 0.9"
     )]
     Fix {
         #[arg(long, default_value = ".")]
