@@ -107,7 +107,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportFrom {
-    /// Import a Hypothesis export (API search response or list of annotations) into a briefing.
+    /// Import a Hypothesis export (API search response, client export file, or list of annotations) into a briefing.
     #[command(
         after_help = "Examples:\n  briefing import hypothesis export.json --briefing digital-silk-road-forum"
     )]

@@ -44,3 +44,29 @@ fn fix_dry_run_with_proposals_exits_one_and_apply_exits_zero() {
             "0 every note anchors (after --apply, if given), 1 some quotes do not match:\nproposals not yet applied",
         ));
 }
+
+/// Item 10: the three shapes a Hypothesis export comes in import alike.
+#[test]
+fn hypothesis_api_client_and_list_exports_import_alike() {
+    let mut written = Vec::new();
+    for shape in ["export.json", "client-export.json", "list.json"] {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture("valid/basic"), dir.path());
+        briefing()
+            .current_dir(dir.path())
+            .args(["import", "hypothesis"])
+            .arg(fixture(&format!("hypothesis/{shape}")))
+            .args(["--briefing", "forum"])
+            .assert()
+            .code(1)
+            .stdout(predicate::str::contains(
+                "Wrote 2 notes to content/forum/hypothesis.annotations.yaml",
+            ));
+        written.push(
+            std::fs::read_to_string(dir.path().join("content/forum/hypothesis.annotations.yaml"))
+                .unwrap(),
+        );
+    }
+    assert_eq!(written[0], written[1]);
+    assert_eq!(written[0], written[2]);
+}

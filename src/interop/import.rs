@@ -1,6 +1,7 @@
 //! Hypothesis import: `briefing import hypothesis EXPORT.json --briefing SLUG`.
 //!
-//! Reads the API's search response (`{"total": …, "rows": […]}`) or a plain array
+//! Reads the API's search response (`{"total": …, "rows": […]}`), the client's
+//! own export file (`{"export_date": …, "annotations": […]}`) or a plain array
 //! of annotations, anchors each annotation's `TextQuoteSelector` in the
 //! briefing's article with the same anchorer the build uses, and writes the ones
 //! that anchor exactly to `content/SLUG/hypothesis.annotations.yaml`. Quotes that
@@ -23,6 +24,9 @@ pub const FILE_NAME: &str = "hypothesis.annotations.yaml";
 #[serde(untagged)]
 enum Export {
     Search { rows: Vec<Annotation> },
+    /// What the Hypothesis client's "Export" writes; its other keys
+    /// (`export_date`, `export_userid`, `client_version`) are not needed.
+    ClientExport { annotations: Vec<Annotation> },
     List(Vec<Annotation>),
 }
 
@@ -118,10 +122,12 @@ pub fn import_hypothesis(
     }
     let text = std::fs::read_to_string(export).map_err(|e| Error::io(export, e))?;
     let annotations = match serde_json::from_str::<Export>(&text) {
-        Ok(Export::Search { rows }) | Ok(Export::List(rows)) => rows,
+        Ok(Export::Search { rows })
+        | Ok(Export::ClientExport { annotations: rows })
+        | Ok(Export::List(rows)) => rows,
         Err(e) => {
             return Err(Error::Usage(format!(
-                "{}:{}:{}: not a Hypothesis export ({e}); expected {{\"rows\": [...]}} or a list of annotations",
+                "{}:{}:{}: not a Hypothesis export ({e}); expected the API's {{\"rows\": [...]}}, the client's export {{\"annotations\": [...]}} or a list of annotations",
                 crate::diagnostic::display_path(export),
                 e.line(),
                 e.column()
