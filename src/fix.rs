@@ -97,7 +97,9 @@ impl FixReport {
     /// True when every note anchors now: nothing lost, nothing unreadable, and
     /// no proposal left to apply (a dry run with proposals is not fine yet).
     pub fn all_fine(&self) -> bool {
-        self.lost.is_empty() && self.errors.is_empty() && (self.applied || self.proposals.is_empty())
+        self.lost.is_empty()
+            && self.errors.is_empty()
+            && (self.applied || self.proposals.is_empty())
     }
 
     /// The report as the user reads it; with `color`, in ANSI colours.

@@ -9,7 +9,7 @@
 //! Around it, the editing loop: [`serve`] keeps a [`build::Incremental`] build
 //! in memory and serves it with live reload, [`report`] prints diagnostics for
 //! people or as JSON, [`fix`] re-anchors notes after the article changed, and
-//! [`scaffold`] starts a new briefing.
+//! [`scaffold`] starts a new briefing, from an article saved as text with [`intake`].
 
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.
@@ -19,6 +19,7 @@ pub mod anchor;
 pub mod build;
 pub mod diagnostic;
 pub mod fix;
+pub mod intake;
 pub mod interop;
 pub mod load;
 pub mod output;

@@ -93,10 +93,15 @@ enum Command {
         min_similarity: f64,
     },
     /// Start a new briefing: content/SLUG/ with article.md and annotations.yaml to fill in.
-    #[command(after_help = "Examples:\n  briefing new city-council-vote")]
+    #[command(
+        after_help = "With --from, article.md is made from an article saved as text. Header lines at its top\n(`Title:`, `Source URL:`, `Date:`, `Publisher:`, `Author:`) fill the front matter; without\n`Title:`, a first line standing alone is taken as the headline. A plain-text file is escaped\nso that it renders exactly as it reads; a .md or .markdown file is kept as Markdown.\n\nExamples:\n  briefing new city-council-vote\n  briefing new harbour-plan --from ~/Downloads/harbour-plan.txt"
+    )]
     New {
         /// The folder name, which becomes the page's URL: lowercase letters, digits, hyphens.
         slug: String,
+        /// An article saved as text (or Markdown) to make article.md from.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -165,7 +170,7 @@ fn main() -> ExitCode {
             },
             color,
         ),
-        Command::New { slug, root } => run_new(&root, &slug),
+        Command::New { slug, from, root } => run_new(&root, &slug, from.as_deref()),
         Command::Import(ImportFrom::Hypothesis {
             export,
             briefing,
@@ -329,15 +334,24 @@ fn run_fix(root: &Path, options: &FixOptions, color: bool) -> Result<ExitCode, E
     })
 }
 
-fn run_new(root: &Path, slug: &str) -> Result<ExitCode, Error> {
-    let made = scaffold::new_briefing(root, slug)?;
+fn run_new(root: &Path, slug: &str, from: Option<&Path>) -> Result<ExitCode, Error> {
+    let (made, todo) = scaffold::new_briefing_from(root, slug, from)?;
     for file in &made.files {
         println!("created {}", display_path(file));
     }
-    println!(
-        "Paste the article into {}, fill in its front matter, then add notes; `briefing serve` shows the page as you go.",
-        display_path(&made.dir.join("article.md"))
-    );
+    for line in &todo {
+        println!("note: {line}");
+    }
+    let article = display_path(&made.dir.join("article.md"));
+    if from.is_some() {
+        println!(
+            "Check the front matter of {article}, then add notes; `briefing check` finds mistakes, `briefing serve` shows the page as you go."
+        );
+    } else {
+        println!(
+            "Paste the article into {article}, fill in its front matter, then add notes; `briefing serve` shows the page as you go."
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

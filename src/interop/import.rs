@@ -23,10 +23,14 @@ pub const FILE_NAME: &str = "hypothesis.annotations.yaml";
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum Export {
-    Search { rows: Vec<Annotation> },
+    Search {
+        rows: Vec<Annotation>,
+    },
     /// What the Hypothesis client's "Export" writes; its other keys
     /// (`export_date`, `export_userid`, `client_version`) are not needed.
-    ClientExport { annotations: Vec<Annotation> },
+    ClientExport {
+        annotations: Vec<Annotation>,
+    },
     List(Vec<Annotation>),
 }
 
