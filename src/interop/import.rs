@@ -28,7 +28,7 @@ enum Export {
     },
     /// What the Hypothesis client's "Export" writes; its other keys
     /// (`export_date`, `export_userid`, `client_version`) are not needed.
-    ClientExport {
+    Client {
         annotations: Vec<Annotation>,
     },
     List(Vec<Annotation>),
@@ -127,7 +127,7 @@ pub fn import_hypothesis(
     let text = std::fs::read_to_string(export).map_err(|e| Error::io(export, e))?;
     let annotations = match serde_json::from_str::<Export>(&text) {
         Ok(Export::Search { rows })
-        | Ok(Export::ClientExport { annotations: rows })
+        | Ok(Export::Client { annotations: rows })
         | Ok(Export::List(rows)) => rows,
         Err(e) => {
             return Err(Error::Usage(format!(
