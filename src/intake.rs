@@ -226,7 +226,7 @@ fn escape_line(line: &str, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::anchor::article::markdown_options;
+    use crate::article::markdown_options;
     use proptest::prelude::*;
     use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 

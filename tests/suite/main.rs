@@ -7,6 +7,7 @@ mod common;
 mod bad_input;
 mod check;
 mod cli;
+mod editor;
 mod fix;
 mod fixtures;
 mod incremental;

@@ -1,10 +1,8 @@
 //! What a new editor meets making a briefing from an unseen article (issue 14):
 //! each test names the item of the issue it covers.
 
-mod common;
-
+use crate::common::*;
 use assert_cmd::Command;
-use common::*;
 use predicates::prelude::*;
 
 fn briefing() -> Command {
@@ -97,7 +95,7 @@ fn new_from_a_saved_text_renders_exactly_as_it_reads() {
             "{line:?} not in:\n{article}"
         );
     }
-    let site = briefing::build::build_site(dir.path()).unwrap();
+    let site = briefing::pipeline::build_site(dir.path()).unwrap();
     let site = site.site.expect("the new briefing builds");
     let page = String::from_utf8(site.files["ferry/index.html"].clone()).unwrap();
     let start = page.find("<div class=\"article-body\">").unwrap();
