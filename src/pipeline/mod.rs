@@ -425,7 +425,10 @@ impl Incremental {
                 site.briefings += 1;
             }
         }
-        if let Some(g) = &shared.glossary {
+        // A briefing that failed has no page, so the terms it uses would look
+        // unused: the warning is only true when every briefing was built.
+        let all_built = self.briefings.values().all(|r| r.page.is_some());
+        if let Some(g) = shared.glossary.as_ref().filter(|_| all_built) {
             diagnostics.extend(validate::unused_terms(
                 g,
                 &used_in.keys().copied().collect(),
