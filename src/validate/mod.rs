@@ -10,8 +10,10 @@
 
 pub mod links;
 mod quotes;
+mod targets;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use crate::anchor::{AnchoredBriefing, NotePlace, PlacedNote};
 use crate::article::{self, ParsedArticle};
@@ -21,6 +23,7 @@ use crate::load::yaml::{Spans, Step};
 use crate::load::{BriefingSource, YamlFile};
 use crate::source::SourceFile;
 use links::{is_safe_url, url_scheme, LinkProblem};
+use targets::Base;
 
 /// Every check of one briefing: its links, its notes' sources and links, how
 /// each quote anchored, and its footnotes.
@@ -52,7 +55,13 @@ pub fn briefing(
                     ),
             );
         }
-        markdown_links(&note.note, "a note", file, || at("note"), &mut diagnostics);
+        markdown_links(
+            &note.note,
+            ("a note", Base::Briefing(&src.slug)),
+            file,
+            || at("note"),
+            &mut diagnostics,
+        );
     }
     for u in &anchored.unanchored {
         diagnostics.push(quotes::unanchored(src, article, u));
@@ -73,7 +82,7 @@ pub fn glossary(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
         let at = || g.spans.value(&[Step::Index(i), Step::Key("definition")]);
         markdown_links(
             &t.definition,
-            "a glossary definition",
+            ("a glossary definition", Base::Glossary),
             &g.file,
             at,
             &mut diagnostics,
@@ -113,12 +122,23 @@ pub fn unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeSet<usize>) -> Vec<
 /// Links and images of the article itself: safe schemes, nothing from the network.
 fn article_links(src: &BriefingSource, article: &ParsedArticle, diagnostics: &mut Vec<Diagnostic>) {
     for d in &article.destinations {
+        let at = Some(src.article.position(src.body_start + d.source));
         if let Some(problem) = LinkProblem::of(&d.url, d.image) {
-            let at = Some(src.article.position(src.body_start + d.source));
             diagnostics.push(
                 src.article
                     .error_at(at, problem.message(&d.url, "the article"))
                     .with_help(problem.help()),
+            );
+        } else if let Some(missing) = targets::check(
+            content_dir(&src.article.path),
+            Base::Briefing(&src.slug),
+            &d.url,
+            d.image,
+        ) {
+            diagnostics.push(
+                src.article
+                    .error_at(at, missing.message(&d.url, d.image, "the article"))
+                    .with_help(missing.help(d.image)),
             );
         }
     }
@@ -130,7 +150,13 @@ fn editor_summary_links(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>)
             src.front_spans
                 .value(&[Step::Key("editor_summary"), Step::Index(i)])
         };
-        markdown_links(point, "the editor's summary", &src.article, at, diagnostics);
+        markdown_links(
+            point,
+            ("the editor's summary", Base::Briefing(&src.slug)),
+            &src.article,
+            at,
+            diagnostics,
+        );
     }
 }
 
@@ -210,7 +236,7 @@ fn sources(
 /// Links and images in a note: only safe schemes, and nothing from the network.
 fn markdown_links(
     markdown: &str,
-    place: &str,
+    (place, base): (&str, Base),
     file: &SourceFile,
     at: impl Fn() -> Option<Position>,
     diagnostics: &mut Vec<Diagnostic>,
@@ -221,7 +247,23 @@ fn markdown_links(
                 file.error_at(at(), problem.message(&d.url, place))
                     .with_help(problem.help()),
             );
+        } else if let Some(missing) = targets::check(content_dir(&file.path), base, &d.url, d.image)
+        {
+            diagnostics.push(
+                file.error_at(at(), missing.message(&d.url, d.image, place))
+                    .with_help(missing.help(d.image)),
+            );
         }
+    }
+}
+
+/// The content folder a briefing's or the glossary's file sits in.
+fn content_dir(file: &Path) -> &Path {
+    let parent = file.parent().unwrap_or(Path::new("."));
+    if file.file_name().is_some_and(|n| n == "glossary.yaml") {
+        parent
+    } else {
+        parent.parent().unwrap_or(Path::new("."))
     }
 }
 
