@@ -22,6 +22,7 @@ pub mod diagnostic;
 pub mod fix;
 pub mod intake;
 pub mod interop;
+pub mod link_check;
 pub mod load;
 pub mod output;
 pub mod pipeline;

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use briefing::diagnostic::{display_path, Diagnostic};
 use briefing::fix::{self, FixOptions};
+use briefing::link_check::{self, LinkOptions};
 use briefing::output::CancelToken;
 use briefing::pipeline::{self, Outcome};
 use briefing::report::Report;
@@ -49,7 +50,7 @@ enum Command {
     },
     /// Run the whole build in memory and report every error and warning; write nothing.
     #[command(
-        after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O errors.\n\nExamples:\n  briefing check\n  briefing check --root my-site --format json"
+        after_help = "With --links, every web address is requested (HEAD, then GET; 8 at a time); broken and\nunreachable links are errors, redirects warnings. Working addresses are kept for a week in\n.briefing-cache/links.json beside content/, the only file check writes.\n\nExit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O errors.\n\nExamples:\n  briefing check\n  briefing check --root my-site --format json\n  briefing check --links"
     )]
     Check {
         #[arg(long, default_value = ".")]
@@ -58,6 +59,13 @@ enum Command {
         /// NO_COLOR); `json`: one JSON document on stdout, for editors and CI.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also request every web address the site links, and report the broken and
+        /// redirected ones (working ones are remembered in .briefing-cache/links.json for a week).
+        #[arg(long)]
+        links: bool,
+        /// With --links: the longest one request may take, in seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        link_timeout: f64,
     },
     /// Build the site in memory, serve it, and rebuild and reload open pages on every save.
     #[command(
@@ -144,7 +152,17 @@ fn main() -> ExitCode {
             let output = output.unwrap_or_else(|| pipeline::default_output(&root));
             run_build(&root, &output, quiet, color)
         }
-        Command::Check { root, format } => run_check(&root, format, color),
+        Command::Check {
+            root,
+            format,
+            links,
+            link_timeout,
+        } => {
+            let links = links.then(|| LinkOptions {
+                timeout: Duration::from_secs_f64(link_timeout.clamp(0.1, 600.0)),
+            });
+            run_check(&root, format, links.as_ref(), color)
+        }
         Command::Serve {
             root,
             port,
@@ -241,28 +259,52 @@ enum Format {
     Json,
 }
 
-fn run_check(root: &Path, format: Format, color: bool) -> Result<ExitCode, Error> {
-    let outcome = pipeline::build_site(root)?;
+fn run_check(
+    root: &Path,
+    format: Format,
+    links: Option<&LinkOptions>,
+    color: bool,
+) -> Result<ExitCode, Error> {
+    let mut outcome = pipeline::build_site(root)?;
+    let link_report = match links {
+        Some(options) => Some(link_check::check_links(root, options)?),
+        None => None,
+    };
+    let mut failed = outcome.site.is_none();
+    if let Some(report) = &link_report {
+        failed |= report.diagnostics.iter().any(Diagnostic::is_error);
+        outcome
+            .diagnostics
+            .extend(report.diagnostics.iter().cloned());
+        briefing::diagnostic::sort(&mut outcome.diagnostics);
+    }
+    let code = if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
     if let Format::Json = format {
         print!("{}", Report::new(&outcome.diagnostics).to_json());
-        return Ok(if outcome.site.is_some() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(code);
     }
     print_diagnostics(&outcome, color);
-    if outcome.site.is_none() {
-        eprintln!("check failed: {}", failure_summary(&outcome));
-        return Ok(ExitCode::from(1));
+    if let Some(report) = &link_report {
+        if let Some(problem) = &report.cache_problem {
+            eprintln!("warning: {problem}");
+        }
+        eprintln!("{}", report.summary());
     }
-    let warnings: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
-    eprintln!(
-        "check passed: {} warning{}",
-        warnings.len(),
-        if warnings.len() == 1 { "" } else { "s" }
-    );
-    Ok(ExitCode::SUCCESS)
+    if failed {
+        eprintln!("check failed: {}", failure_summary(&outcome));
+    } else {
+        let warnings = outcome.diagnostics.len();
+        eprintln!(
+            "check passed: {} warning{}",
+            warnings,
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    Ok(code)
 }
 
 fn run_import(root: &Path, export: &Path, slug: &str, force: bool) -> Result<ExitCode, Error> {

@@ -136,3 +136,183 @@ fn new_from_a_saved_text_renders_exactly_as_it_reads() {
         .stderr(predicate::str::contains("missing.txt"));
     assert!(!dir.path().join("content/other").exists());
 }
+
+/// A local web server for `check --links`: 200, 301, 404, a server that refuses
+/// HEAD, a slow answer and a connection closed without an answer. It counts the
+/// requests it gets and stops when dropped.
+struct LinkServer {
+    port: u16,
+    requests: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+    stop: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl LinkServer {
+    fn start() -> LinkServer {
+        use std::io::{Read, Write};
+        use std::sync::atomic::Ordering;
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        listener.set_nonblocking(true).unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let requests = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let (count, halt) = (requests.clone(), stop.clone());
+        let thread = std::thread::spawn(move || {
+            while !halt.load(Ordering::Relaxed) {
+                let Ok((mut stream, _)) = listener.accept() else {
+                    std::thread::sleep(std::time::Duration::from_millis(5));
+                    continue;
+                };
+                count.fetch_add(1, Ordering::Relaxed);
+                std::thread::spawn(move || {
+                    stream.set_nonblocking(false).unwrap();
+                    let mut buf = [0u8; 2048];
+                    let n = stream.read(&mut buf).unwrap_or(0);
+                    let head = String::from_utf8_lossy(&buf[..n]).to_string();
+                    let mut words = head.split_whitespace();
+                    let (method, path) = (words.next().unwrap_or(""), words.next().unwrap_or(""));
+                    let status = match (method, path) {
+                        (_, "/ok") => "200 OK",
+                        (_, "/moved") => "301 Moved Permanently\r\nLocation: /ok",
+                        (_, "/gone") => "404 Not Found",
+                        ("HEAD", "/no-head") => "405 Method Not Allowed",
+                        (_, "/no-head") => "200 OK",
+                        (_, "/slow") => {
+                            std::thread::sleep(std::time::Duration::from_secs(3));
+                            "200 OK"
+                        }
+                        _ => return, // "/reset": closed without an answer
+                    };
+                    let _ = write!(
+                        stream,
+                        "HTTP/1.1 {status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+                    );
+                });
+            }
+        });
+        LinkServer {
+            port,
+            requests,
+            stop,
+            thread: Some(thread),
+        }
+    }
+
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    fn requests(&self) -> usize {
+        self.requests.load(std::sync::atomic::Ordering::Relaxed)
+    }
+}
+
+impl Drop for LinkServer {
+    fn drop(&mut self) {
+        self.stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// Item 6: `check --links` requests every web address once, follows redirects,
+/// falls back to GET, times out, keeps a cache; plain `check` makes no request.
+#[test]
+fn check_links_reports_broken_redirected_and_unreachable_addresses() {
+    let server = LinkServer::start();
+    let dir = tempfile::tempdir().unwrap();
+    let content = dir.path().join("content");
+    std::fs::create_dir_all(content.join("harbour")).unwrap();
+    std::fs::write(content.join("site.yaml"), "title: Links\n").unwrap();
+    std::fs::write(
+        content.join("harbour/article.md"),
+        format!(
+            "---\ntitle: \"Harbour wall repaired\"\ndate: 2025-03-04\nsource:\n  url: {}\n---\nThe harbour wall was [repaired]({}).\n",
+            server.url("/moved"),
+            server.url("/ok#section")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("harbour/annotations.yaml"),
+        format!(
+            "- id: wall\n  quote: \"harbour wall\"\n  kind: context\n  note: \"See [the plan]({}).\"\n  sources:\n    - title: Minutes\n      date: 2025\n      url: {}\n    - title: Budget\n      date: 2025\n      url: {}\n",
+            server.url("/reset"),
+            server.url("/gone"),
+            server.url("/no-head")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        content.join("glossary.yaml"),
+        format!(
+            "- id: wall\n  term: harbour wall\n  definition: The breakwater.\n  sources:\n    - title: Survey\n      date: 2020\n      url: \"{}\"\n",
+            server.url("/slow")
+        ),
+    )
+    .unwrap();
+
+    briefing()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .success();
+    assert_eq!(
+        server.requests(),
+        0,
+        "plain check never touches the network"
+    );
+
+    let out = briefing()
+        .current_dir(dir.path())
+        .args(["check", "--links", "--link-timeout", "1"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stderr
+        .clone();
+    let out = String::from_utf8(out).unwrap();
+    for expected in [
+        format!("content/harbour/annotations.yaml:8:12: error: link `{}` is broken: the server answers 404", server.url("/gone")),
+        format!("content/harbour/article.md:5:8: warning: link `{}` redirects to `{}`", server.url("/moved"), server.url("/ok")),
+        format!("content/glossary.yaml:7:12: error: link `{}` could not be reached: no answer within 1 s", server.url("/slow")),
+        format!("content/harbour/annotations.yaml:4:9: error: link `{}` could not be reached", server.url("/reset")),
+        "links: 6 addresses checked (0 from the cache): 1 broken, 1 redirected, 2 unreachable".to_string(),
+    ] {
+        assert!(out.contains(&expected), "{expected:?} not in:\n{out}");
+    }
+    for working in ["/no-head", "/ok"] {
+        let link = format!("link `{}`", server.url(working));
+        assert!(
+            !out.contains(&link),
+            "{working} works (GET after a refused HEAD): {out}"
+        );
+    }
+
+    // A rerun asks again only for what did not work.
+    let cache = dir.path().join(".briefing-cache/links.json");
+    assert!(std::fs::read_to_string(&cache)
+        .unwrap()
+        .contains("\"tool\""));
+    briefing()
+        .current_dir(dir.path())
+        .args(["check", "--links", "--link-timeout", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "links: 6 addresses checked (3 from the cache)",
+        ));
+
+    // A file of that name that is not the cache is never overwritten.
+    std::fs::write(&cache, "my notes").unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .args(["check", "--links", "--link-timeout", "1"])
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "is not a cache written by briefing",
+        ));
+    assert_eq!(std::fs::read_to_string(&cache).unwrap(), "my notes");
+}
