@@ -9,6 +9,7 @@
 //! ids being valid and unique.
 
 pub mod links;
+mod pasted;
 mod quotes;
 mod targets;
 
@@ -32,7 +33,7 @@ pub fn briefing(
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = pasted::accidental_markup(&src.article, src.body_start);
     article_links(src, article, &mut diagnostics);
     front_matter_url(src, &mut diagnostics);
     editor_summary_links(src, &mut diagnostics);

@@ -316,3 +316,26 @@ fn check_links_reports_broken_redirected_and_unreachable_addresses() {
         ));
     assert_eq!(std::fs::read_to_string(&cache).unwrap(), "my notes");
 }
+
+/// Item 2: a statement pasted with a trailing `###` passes `check`, but with a
+/// warning at the line that says how to keep the text.
+#[test]
+fn pasted_markup_is_a_warning_with_its_escape() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let article = dir.path().join("content/forum/article.md");
+    let text = std::fs::read_to_string(&article).unwrap() + "\n###\n";
+    let line = text.lines().count();
+    std::fs::write(&article, text).unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(format!(
+            "content/forum/article.md:{line}:1: warning: `###` makes an empty heading"
+        )))
+        .stderr(predicate::str::contains(
+            "help: if the `###` is part of the text, write it as `\\###`; otherwise remove the line",
+        ));
+}
