@@ -249,16 +249,20 @@ mod tests {
         Ok(paragraphs)
     }
 
+    /// The text's paragraphs: runs of lines between blank ones, each line trimmed.
     fn paragraphs_of(text: &str) -> Vec<String> {
-        text.split("\n\n")
-            .map(|p| {
-                p.lines()
-                    .map(str::trim)
-                    .filter(|l| !l.is_empty())
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            })
+        let mut paragraphs = vec![Vec::new()];
+        for line in text.lines().map(str::trim) {
+            match paragraphs.last_mut() {
+                Some(p) if line.is_empty() && !p.is_empty() => paragraphs.push(Vec::new()),
+                Some(p) if !line.is_empty() => p.push(line),
+                _ => {}
+            }
+        }
+        paragraphs
+            .into_iter()
             .filter(|p| !p.is_empty())
+            .map(|p| p.join("\n"))
             .collect()
     }
 

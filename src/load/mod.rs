@@ -95,7 +95,10 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
         "the site settings (title, language)",
         &mut diagnostics,
     )? {
-        Some(f) => f.value,
+        Some(f) => {
+            diagnostics.extend(crate::validate::fields::site_language(&f));
+            f.value
+        }
         None => SiteConfig::default(),
     };
     let glossary = read_yaml::<Vec<TermSpec>>(

@@ -427,8 +427,19 @@ impl Incremental {
         }
         // A briefing that failed has no page, so the terms it uses would look
         // unused: the warning is only true when every briefing was built.
+        // Nor after an error in the glossary, whose term may be the one at fault.
         let all_built = self.briefings.values().all(|r| r.page.is_some());
-        if let Some(g) = shared.glossary.as_ref().filter(|_| all_built) {
+        let glossary_ok = |g: &&YamlFile<Vec<TermSpec>>| {
+            !shared
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.path == g.file.path)
+        };
+        if let Some(g) = shared
+            .glossary
+            .as_ref()
+            .filter(|g| all_built && glossary_ok(g))
+        {
             diagnostics.extend(validate::unused_terms(
                 g,
                 &used_in.keys().copied().collect(),

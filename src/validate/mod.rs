@@ -8,6 +8,7 @@
 //! (`load::check_note_ids`, `load::check_glossary`), since later stages rely on
 //! ids being valid and unique.
 
+pub mod fields;
 pub mod links;
 mod pasted;
 mod quotes;
@@ -23,7 +24,7 @@ use crate::load::model::{SourceRef, TermSpec};
 use crate::load::yaml::{Spans, Step};
 use crate::load::{BriefingSource, YamlFile};
 use crate::source::SourceFile;
-use links::{is_safe_url, url_scheme, LinkProblem};
+use links::{is_safe_url, lacks_host, url_scheme, LinkProblem};
 use targets::Base;
 
 /// Every check of one briefing: its links, its notes' sources and links, how
@@ -34,6 +35,7 @@ pub fn briefing(
     anchored: &AnchoredBriefing,
 ) -> Vec<Diagnostic> {
     let mut diagnostics = pasted::accidental_markup(&src.article, src.body_start);
+    diagnostics.extend(fields::front_matter(src));
     article_links(src, article, &mut diagnostics);
     front_matter_url(src, &mut diagnostics);
     editor_summary_links(src, &mut diagnostics);
@@ -78,7 +80,7 @@ pub fn briefing(
 
 /// Definitions and sources of the glossary, under the same rules as notes.
 pub fn glossary(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = fields::glossary_fields(g);
     for (i, t) in g.value.iter().enumerate() {
         let at = || g.spans.value(&[Step::Index(i), Step::Key("definition")]);
         markdown_links(
@@ -164,13 +166,20 @@ fn editor_summary_links(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>)
 /// The original's address, which the page links: it must be a web address.
 fn front_matter_url(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
-        if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+        if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) || lacks_host(url) {
             let at = src
                 .front_spans
                 .value(&[Step::Key("source"), Step::Key("url")]);
             diagnostics.push(
                 src.article
-                    .error_at(at, format!("the original's URL `{url}` is not an http(s) address"))
+                    .error_at(
+                        at,
+                        if lacks_host(url) {
+                            format!("the original's URL `{url}` names no site")
+                        } else {
+                            format!("the original's URL `{url}` is not an http(s) address")
+                        },
+                    )
                     .with_help("give the full address starting with https://, or leave `url` out if it is not known"),
             );
         }
@@ -196,6 +205,10 @@ fn sources(
                 file.error_at(at(), format!("source URL `{url}` is not allowed"))
                     .with_help("source links must be http(s) addresses"),
             ),
+            Some(url) if lacks_host(url) => diagnostics.push(
+                file.error_at(at(), format!("source URL `{url}` names no site"))
+                    .with_help(links::NO_HOST_HELP),
+            ),
             Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
                 diagnostics.push(
                     file.warning_at(
@@ -212,7 +225,7 @@ fn sources(
             ),
         }
         if let Some(url) = &s.archived {
-            if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+            if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) || lacks_host(url) {
                 diagnostics.push(
                     file.error_at(at(), format!("archived copy `{url}` is not an http(s) address"))
                         .with_help("give the archive's full address, starting with https://, or leave `archived` out"),

@@ -339,3 +339,24 @@ fn pasted_markup_is_a_warning_with_its_escape() {
             "help: if the `###` is part of the text, write it as `\\###`; otherwise remove the line",
         ));
 }
+
+/// Item 1: the "not used in any briefing" warning stays when it is true (every
+/// briefing built, the glossary sound); the fixture
+/// `invalid/lost-quote-no-unused-term-warnings` shows it gone when a briefing failed.
+#[test]
+fn an_unused_term_is_still_reported_when_everything_built() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let glossary = dir.path().join("content/glossary.yaml");
+    let text = std::fs::read_to_string(&glossary).unwrap()
+        + "- id: tram\n  term: tramway\n  definition: A street railway.\n  sources: [{title: T, date: 2020, url: \"https://example.org/t\"}]\n";
+    std::fs::write(&glossary, text).unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("check")
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: glossary term `tram` is not used in any briefing",
+        ));
+}
