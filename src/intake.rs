@@ -15,11 +15,17 @@ use crate::load::model::Date;
 /// with what the user should be told about how they were found.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct Intake {
+    /// The headline: from `Title:`, else a first line standing alone.
     pub title: Option<String>,
+    /// From `Date:`, for both the events' date and the original's.
     pub date: Option<Date>,
+    /// From `Publisher:` (or `Source:`).
     pub publisher: Option<String>,
+    /// From `Source URL:` (or `URL:`), as written; `check` judges it.
     pub url: Option<String>,
+    /// From `Author:` (or `By:`).
     pub author: Option<String>,
+    /// The article as Markdown that renders as the text reads.
     pub body: String,
     /// Things the user has to finish by hand.
     pub notes: Vec<String>,

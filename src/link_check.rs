@@ -22,7 +22,7 @@ use crate::article::{self, ParsedArticle};
 use crate::diagnostic::{display_path, Diagnostic, Position};
 use crate::load::yaml::{Spans, Step};
 use crate::load::{self, Content};
-use crate::source::SourceFile;
+use crate::text_file::TextFile;
 use crate::validate::links::url_scheme;
 use crate::Error;
 
@@ -46,7 +46,7 @@ pub struct LinkOptions {
 /// What asking for an address gave.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "result", rename_all = "lowercase")]
-pub enum Status {
+enum Status {
     Ok,
     /// Answered, after redirects, from another address.
     Redirected {
@@ -80,11 +80,17 @@ struct Use {
 /// counts for the summary.
 #[derive(Debug, Default)]
 pub struct LinkReport {
+    /// One per place a broken, unreachable or redirected address is written.
     pub diagnostics: Vec<Diagnostic>,
+    /// Distinct addresses, fragments left out.
     pub checked: usize,
+    /// Of those, answered from the cache without a request.
     pub from_cache: usize,
+    /// Addresses answered with an HTTP error.
     pub broken: usize,
+    /// Addresses that answered from another address.
     pub redirected: usize,
+    /// Addresses that gave no answer.
     pub unreachable: usize,
     /// Why the cache could not be written, if it could not.
     pub cache_problem: Option<String>,
@@ -354,7 +360,7 @@ fn web_addresses(content: &Content) -> Vec<Use> {
 
 fn push_sources(
     uses: &mut Vec<Use>,
-    file: &SourceFile,
+    file: &TextFile,
     spans: &Spans,
     i: usize,
     sources: &[crate::load::model::SourceRef],
@@ -371,14 +377,14 @@ fn push_sources(
     }
 }
 
-fn push_markdown(uses: &mut Vec<Use>, markdown: &str, file: &SourceFile, at: Option<Position>) {
+fn push_markdown(uses: &mut Vec<Use>, markdown: &str, file: &TextFile, at: Option<Position>) {
     for d in article::destinations(markdown) {
         push_web(uses, &d.url, file, at);
     }
 }
 
 /// Keeps an address if it is http(s), without its `#fragment` (never sent).
-fn push_web(uses: &mut Vec<Use>, url: &str, file: &SourceFile, at: Option<Position>) {
+fn push_web(uses: &mut Vec<Use>, url: &str, file: &TextFile, at: Option<Position>) {
     if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
         return;
     }

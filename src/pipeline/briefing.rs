@@ -11,7 +11,7 @@ use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::interop::export;
 use crate::load::model::{Date, TermSpec};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 use crate::render::markdown::{self, TermMark};
 use crate::render::page::{IndexEntry, SiteView, Templates};
 use crate::render::{assets, views};
@@ -48,7 +48,8 @@ pub(super) struct SiteWide<'a> {
     pub site: &'a SiteView,
 }
 
-pub(super) fn build_briefing(src: &BriefingSource, site: &SiteWide) -> BriefingResult {
+/// Runs one briefing through the stages; rendering is skipped after an error.
+pub(super) fn build_briefing(src: &LoadedBriefing, site: &SiteWide) -> BriefingResult {
     let article = ParsedArticle::parse(src.body());
     let anchored = anchor::anchor_briefing(src, &article);
     let mut diagnostics = validate::briefing(src, &article, &anchored);
@@ -68,7 +69,7 @@ pub(super) fn build_briefing(src: &BriefingSource, site: &SiteWide) -> BriefingR
 /// The briefing's files (page, export, assets) and what the index and glossary
 /// pages need of it.
 fn render_briefing(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
     site: &SiteWide,

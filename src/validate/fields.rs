@@ -11,10 +11,10 @@ use language_tags::LanguageTag;
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{SiteConfig, TermSpec};
 use crate::load::yaml::Step;
-use crate::load::{BriefingSource, YamlFile};
+use crate::load::{LoadedBriefing, YamlFile};
 
 /// The article's front matter: its headline and language.
-pub fn front_matter(src: &BriefingSource) -> Vec<Diagnostic> {
+pub fn front_matter(src: &LoadedBriefing) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if src.front.title.trim().is_empty() {
         out.push(

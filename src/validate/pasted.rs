@@ -15,11 +15,11 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use crate::article::markdown_options;
 use crate::diagnostic::Diagnostic;
-use crate::source::SourceFile;
+use crate::text_file::TextFile;
 
 /// A warning for each accidental construct of the article's body, which
 /// starts at byte `body_start` of `article`.
-pub fn accidental_markup(article: &SourceFile, body_start: usize) -> Vec<Diagnostic> {
+pub fn accidental_markup(article: &TextFile, body_start: usize) -> Vec<Diagnostic> {
     let body = &article.text[body_start..];
     let warn = |offset: usize, message: String, help: String| {
         let at = Some(article.position(body_start + offset));
@@ -246,7 +246,7 @@ mod tests {
 
     fn warnings(body: &str) -> Vec<String> {
         let head = "---\ntitle: T\n---\n";
-        let file = SourceFile::new(std::path::Path::new("article.md"), format!("{head}{body}"));
+        let file = TextFile::new(std::path::Path::new("article.md"), format!("{head}{body}"));
         accidental_markup(&file, head.len())
             .into_iter()
             .map(|d| {

@@ -13,6 +13,10 @@ use percent_encoding::percent_decode_str;
 
 use super::links::url_scheme;
 
+/// The annotations export written beside each page (`interop::export::FILE_NAME`,
+/// a later stage, which checks that the two agree).
+pub const EXPORT_FILE: &str = "annotations.jsonld";
+
 /// Where a link is written, and so which folder it is resolved from.
 #[derive(Debug, Clone, Copy)]
 pub enum Base<'a> {
@@ -106,7 +110,7 @@ fn resolve(content_dir: &Path, parts: &[String], image: bool) -> Option<Missing>
         [slug, rest @ ..] if image => is_copied_file(content_dir, slug, rest),
         [] | [""] | ["index.html"] => true,
         ["glossary"] | ["glossary", "" | "index.html"] => true,
-        [slug] | [slug, "" | "index.html" | crate::interop::export::FILE_NAME] => {
+        [slug] | [slug, "" | "index.html" | EXPORT_FILE] => {
             content_dir.join(slug).join("article.md").is_file()
         }
         [slug, rest @ ..] => is_copied_file(content_dir, slug, rest),
