@@ -326,15 +326,43 @@ fn report_build(
 }
 
 /// "content/a/annotations.yaml", or "content/a/annotations.yaml and 2 more".
+/// One save is often several events: the editor's temporary or backup file,
+/// the folder the file is in, the file itself. Each is counted once, and only
+/// what the user would call a changed file is counted, when there is one.
 fn describe_changes(paths: &[PathBuf]) -> String {
     let mut unique: Vec<&PathBuf> = paths.iter().collect();
     unique.sort();
     unique.dedup();
+    let files: Vec<&PathBuf> = unique
+        .iter()
+        .copied()
+        .filter(|p| !is_editor_leftover(p))
+        .filter(|p| !unique.iter().any(|q| q != p && q.starts_with(p)))
+        .collect();
+    if !files.is_empty() {
+        unique = files;
+    }
     match unique.as_slice() {
         [] => "a file".to_string(),
         [one] => display_path(one),
         [first, rest @ ..] => format!("{} and {} more", display_path(first), rest.len()),
     }
+}
+
+/// A file an editor writes beside the one being saved: hidden and swap files,
+/// `name~` backups, vim's numbered probe (`4913`), emacs's `#name#`, `.tmp`.
+fn is_editor_leftover(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.bytes().all(|b| b.is_ascii_digit())
+        || [".swp", ".swx", ".tmp", ".bak"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 /// Binds the listening socket, naming the port when it is taken.
@@ -525,5 +553,15 @@ mod tests {
             describe_changes(&paths),
             "content/a/annotations.yaml and 1 more"
         );
+        // One save, as editors make it: each file once, without their leftovers.
+        let save = [
+            PathBuf::from("content/a/annotations.yaml~"),
+            PathBuf::from("content/a/4913"),
+            PathBuf::from("content/a/.annotations.yaml.swp"),
+            PathBuf::from("content/a"),
+            PathBuf::from("content/a/annotations.yaml"),
+            PathBuf::from("content/a/annotations.yaml"),
+        ];
+        assert_eq!(describe_changes(&save), "content/a/annotations.yaml");
     }
 }

@@ -360,3 +360,30 @@ fn an_unused_term_is_still_reported_when_everything_built() {
             "warning: glossary term `tram` is not used in any briefing",
         ));
 }
+
+/// Item 9: a source without a date says "undated" on the page (a warning too),
+/// in a note and in the glossary alike.
+#[test]
+fn a_source_without_a_date_reads_undated() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let glossary = dir.path().join("content/glossary.yaml");
+    let text = std::fs::read_to_string(&glossary).unwrap().replace(
+        "date: 2023, url: \"https://example.org/bri\"",
+        "url: \"https://example.org/bri\"",
+    );
+    std::fs::write(&glossary, text).unwrap();
+    let outcome = briefing::pipeline::build_site(dir.path()).unwrap();
+    assert!(outcome
+        .diagnostics
+        .iter()
+        .any(|d| d.message == "source “Backgrounder” has no date"));
+    let site = outcome.site.expect("builds");
+    for page in ["glossary/index.html", "forum/index.html"] {
+        let html = String::from_utf8(site.files[page].clone()).unwrap();
+        assert!(
+            html.contains("<cite>Backgrounder</cite></a>, CFR, undated</li>"),
+            "{page}"
+        );
+    }
+}
