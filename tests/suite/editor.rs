@@ -387,3 +387,99 @@ fn a_source_without_a_date_reads_undated() {
         );
     }
 }
+
+/// Item 8: every `briefing …` command the README shows runs as written (with
+/// `briefing` installed): each is run in a scratch project, and none may be a
+/// usage error. Synopsis lines are run with every option they show; `serve` on
+/// a free port and without `--open` (no browser here), stopped once it serves.
+#[test]
+fn every_briefing_command_in_the_readme_runs_as_written() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let mut commands: Vec<String> = Vec::new();
+    for line in readme.lines() {
+        let code = line.split(" #").next().unwrap_or("").trim();
+        if code.starts_with("briefing ") {
+            commands.extend(code.split(" | ").map(|c| {
+                if c.starts_with("briefing") {
+                    c.to_string()
+                } else {
+                    format!("briefing {c}")
+                }
+            }));
+        }
+        // Inline code spans: `briefing …`.
+        for span in line.split('`').skip(1).step_by(2) {
+            if span.starts_with("briefing ") {
+                commands.push(span.to_string());
+            }
+        }
+    }
+    assert!(commands.len() >= 15, "{commands:?}");
+    for command in commands {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture("valid/basic"), dir.path());
+        std::fs::copy(
+            fixture("hypothesis/export.json"),
+            dir.path().join("export.json"),
+        )
+        .unwrap();
+        std::fs::copy(
+            fixture("hypothesis/export.json"),
+            dir.path().join("EXPORT.json"),
+        )
+        .unwrap();
+        std::fs::copy(fixture("source/pasted-notice.txt"), dir.path().join("FILE")).unwrap();
+        let fresh = command.contains(" new ");
+        let words: Vec<String> = command
+            .replace(['[', ']'], "")
+            .split_whitespace()
+            .map(str::to_string)
+            .collect();
+        let args: Vec<String> = words
+            .windows(2)
+            .map(|pair| match (pair[0].as_str(), pair[1].as_str()) {
+                ("--output", "DIR") => "out".to_string(),
+                (_, "DIR") => ".".to_string(),
+                (_, "SLUG") if fresh => "harbour-plan".to_string(),
+                (_, "SLUG") => "forum".to_string(),
+                (_, "human|json") => "json".to_string(),
+                (_, "1111") => "0".to_string(),
+                (_, w) => w.to_string(),
+            })
+            .filter(|w| w != "--open" && w != "--links" && w != "--link-timeout" && w != "10")
+            .collect();
+        if args.first().map(String::as_str) == Some("serve") {
+            let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+                .args(&args)
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::piped())
+                .spawn()
+                .unwrap();
+            let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+            let mut lines = String::new();
+            for _ in 0..5 {
+                if std::io::BufRead::read_line(&mut out, &mut lines).unwrap_or(0) == 0
+                    || lines.contains("Serving")
+                {
+                    break;
+                }
+            }
+            assert!(lines.contains("Serving"), "{command}: {lines}");
+            child.kill().unwrap();
+            child.wait().unwrap();
+            continue;
+        }
+        let out = briefing()
+            .current_dir(dir.path())
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_ne!(
+            out.status.code(),
+            Some(2),
+            "{command} (run as {args:?}): {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
