@@ -171,12 +171,19 @@ fn parse_loose_date(s: &str) -> Option<Date> {
     Date::parse(&format!("{year}-{m:02}-{day:02}"))
 }
 
+/// Longer than this, a line was not wrapped by hand.
+const LONG_LINE: usize = 100;
+
 /// Escapes plain text so that CommonMark renders it as the same paragraphs of
 /// text, with no markup: every character that could start an element is
 /// backslash-escaped where it stands. Indentation and trailing spaces, which
 /// would make code blocks and line breaks, are dropped; runs of blank lines
 /// become one paragraph break.
 pub fn escape_plain_text(text: &str) -> String {
+    // Text with long lines was not wrapped by hand: a line break in it is meant
+    // (a list typed as lines, an address), and would vanish in a paragraph, so
+    // each line becomes a paragraph of its own.
+    let line_per_paragraph = text.lines().any(|l| l.chars().count() > LONG_LINE);
     let mut out = String::new();
     let mut blank = true;
     for line in text.lines() {
@@ -187,6 +194,9 @@ pub fn escape_plain_text(text: &str) -> String {
             }
             blank = true;
             continue;
+        }
+        if !blank && line_per_paragraph {
+            out.push('\n');
         }
         blank = false;
         escape_line(line, &mut out);
@@ -289,6 +299,21 @@ mod tests {
             let escaped = escape_plain_text(&text);
             prop_assert_eq!(rendered_paragraphs(&escaped), Ok(paragraphs_of(&text)), "{}", escaped);
         }
+    }
+
+    #[test]
+    fn in_unwrapped_text_each_line_is_a_paragraph() {
+        let long = "a".repeat(120);
+        let text = format!("{long}\n\nConcerns:\n1. the market\n2. traffic\n");
+        assert_eq!(
+            escape_plain_text(&text),
+            format!("{long}\n\nConcerns:\n\n1\\. the market\n\n2\\. traffic\n")
+        );
+        // Wrapped by hand: the lines are one paragraph.
+        assert_eq!(
+            escape_plain_text("short line\nanother\n"),
+            "short line\nanother\n"
+        );
     }
 
     #[test]

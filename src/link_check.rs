@@ -235,6 +235,7 @@ fn request(agent: &ureq::Agent, url: &str, timeout: Duration) -> Status {
         Err(ureq::Error::Timeout(_)) => Status::Unreachable {
             why: format!("no answer within {} s", timeout.as_secs_f64()),
         },
+        Err(ureq::Error::Io(e)) => Status::Unreachable { why: e.to_string() },
         Err(e) => Status::Unreachable { why: e.to_string() },
     }
 }

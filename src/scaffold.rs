@@ -133,19 +133,18 @@ fn article_from(i: &intake::Intake, today: &str) -> String {
     let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
     let title = i.title.as_deref().unwrap_or("");
     let mut out = format!(
-        "---\ntitle: {}                 # the headline, exactly as published\n",
+        "---\ntitle: {}  # the headline, exactly as published\n",
         quoted(title)
     );
     match i.date {
         Some(d) => out.push_str(&format!(
-            "date: {d}                  # the date of the events reported; orders the index\n"
+            "date: {d}  # the date of the events reported; orders the index\n"
         )),
-        None => out.push_str(
-            "# date: YYYY-MM-DD              # the date of the events reported; orders the index\n",
-        ),
+        None => out
+            .push_str("# date: YYYY-MM-DD  # the date of the events reported; orders the index\n"),
     }
     out.push_str(&format!(
-        "# summary: \"One or two sentences for the site index.\"\n# checked: {today}             # when the notes were last checked against their sources\nsource:                           # the original; leave out what is not known\n"
+        "# summary: \"One or two sentences for the site index.\"\n# checked: {today}  # when the notes were last checked against their sources\nsource:  # the original; leave out what is not known\n"
     ));
     let field = |key: &str, value: Option<String>, example: &str| match value {
         Some(v) => format!("  {key}: {v}\n"),
@@ -176,7 +175,7 @@ fn article_from(i: &intake::Intake, today: &str) -> String {
         i.author.as_deref().map(quoted),
         "\"The reporter\"",
     ));
-    out.push_str("# editor_summary:                 # 3–5 points, shown as the editors' own\n#   - \"What happened: …\"\n---\n");
+    out.push_str("# editor_summary:  # 3–5 points, shown as the editors' own\n#   - \"What happened: …\"\n---\n");
     out.push_str(&i.body);
     out
 }

@@ -79,6 +79,20 @@ pub fn lacks_host(url: &str) -> bool {
     host.is_empty()
 }
 
+/// `htps://x` → `https://x`: a scheme one or two letters from http(s), as typed
+/// in a hurry, with the address it was meant to be.
+pub fn scheme_typo(url: &str) -> Option<String> {
+    let scheme = url_scheme(url)?;
+    if matches!(scheme.as_str(), "http" | "https") {
+        return None;
+    }
+    let meant = ["https", "http"]
+        .into_iter()
+        .find(|m| strsim::levenshtein(&scheme, m) <= 2 && scheme.len() >= 3)?;
+    let rest = url.trim().split_once(':')?.1;
+    Some(format!("{meant}:{rest}"))
+}
+
 /// The lower-cased scheme of a URL, if it has one. Control characters and spaces
 /// that browsers ignore are skipped first, so `java\tscript:` is still seen.
 pub fn url_scheme(url: &str) -> Option<String> {
@@ -120,6 +134,11 @@ mod tests {
         ] {
             assert!(!is_safe_url(bad), "{bad}");
         }
+        assert_eq!(
+            scheme_typo("htps://a.org/x").as_deref(),
+            Some("https://a.org/x")
+        );
+        assert_eq!(scheme_typo("javascript:x"), None);
         for no_host in [
             "https://",
             "https:///page",

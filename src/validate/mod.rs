@@ -203,7 +203,12 @@ fn sources(
         match &s.url {
             Some(url) if !is_safe_url(url) => diagnostics.push(
                 file.error_at(at(), format!("source URL `{url}` is not allowed"))
-                    .with_help("source links must be http(s) addresses"),
+                    .with_help(match links::scheme_typo(url) {
+                        Some(fixed) => format!(
+                            "did you mean `{fixed}`? Source links must be http(s) addresses"
+                        ),
+                        None => "source links must be http(s) addresses".to_string(),
+                    }),
             ),
             Some(url) if lacks_host(url) => diagnostics.push(
                 file.error_at(at(), format!("source URL `{url}` names no site"))
@@ -255,6 +260,17 @@ fn markdown_links(
     at: impl Fn() -> Option<Position>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    for name in pasted::unknown_tags(markdown) {
+        diagnostics.push(
+            file.warning_at(
+                at(),
+                format!(
+                    "`<{name}…>` in {place} looks like an HTML tag, and is removed from the page"
+                ),
+            )
+            .with_help(format!("to show it as text, write `\\<{name}`")),
+        );
+    }
     for d in article::destinations(markdown) {
         if let Some(problem) = LinkProblem::of(&d.url, d.image) {
             diagnostics.push(

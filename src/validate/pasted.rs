@@ -211,6 +211,20 @@ fn heading_number(level: HeadingLevel) -> usize {
     level as usize
 }
 
+/// The tags of a note, definition or summary that no HTML has, which the
+/// sanitizer would remove with the words in them (`<Millbrook First>`).
+pub(super) fn unknown_tags(markdown: &str) -> Vec<String> {
+    if !markdown.contains('<') {
+        return Vec::new();
+    }
+    Parser::new_ext(markdown, markdown_options())
+        .filter_map(|e| match e {
+            Event::Html(html) | Event::InlineHtml(html) => unknown_tag(&html),
+            _ => None,
+        })
+        .collect()
+}
+
 /// The name of a tag that no HTML has (`<monthly>`, `<Name>`): text in angle
 /// brackets that the sanitizer would drop. Real tags are taken as meant.
 fn unknown_tag(html: &str) -> Option<String> {
@@ -293,6 +307,15 @@ mod tests {
             warnings("Intro.\n\n    indented text\n"),
             ["6:5 this text is indented by four spaces or a tab, so it shows as code"]
         );
+    }
+
+    #[test]
+    fn unknown_tags_in_notes() {
+        assert_eq!(
+            unknown_tags("<Millbrook First> is a party; <b>bold</b>"),
+            ["Millbrook"]
+        );
+        assert!(unknown_tags("a < b and c > d").is_empty());
     }
 
     #[test]

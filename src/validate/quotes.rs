@@ -34,7 +34,7 @@ pub(super) fn folded_only(article: &ParsedArticle, note: &PlacedNote) -> Option<
                 ),
             )
             .with_help(format!(
-                "the article reads \"{}\"; copy it exactly",
+                "the article reads `{}`; copy it exactly",
                 anchor::collapse_whitespace(&article.blocks[a.block].text[a.range.clone()])
             )),
     )

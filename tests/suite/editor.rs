@@ -327,6 +327,12 @@ fn pasted_markup_is_a_warning_with_its_escape() {
     let text = std::fs::read_to_string(&article).unwrap() + "\n###\n";
     let line = text.lines().count();
     std::fs::write(&article, text).unwrap();
+    let glossary = dir.path().join("content/glossary.yaml");
+    let text = std::fs::read_to_string(&glossary).unwrap().replace(
+        "definition: A Beijing-based body.",
+        "definition: A <Beijing> body.",
+    );
+    std::fs::write(&glossary, text).unwrap();
     briefing()
         .current_dir(dir.path())
         .arg("check")
@@ -335,6 +341,9 @@ fn pasted_markup_is_a_warning_with_its_escape() {
         .stderr(predicate::str::contains(format!(
             "content/forum/article.md:{line}:1: warning: `###` makes an empty heading"
         )))
+        .stderr(predicate::str::contains(
+            "warning: `<Beijing…>` in a glossary definition looks like an HTML tag, and is removed from the page",
+        ))
         .stderr(predicate::str::contains(
             "help: if the `###` is part of the text, write it as `\\###`; otherwise remove the line",
         ));
