@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::article::{self, ParsedArticle};
 use crate::diagnostic::{display_path, Diagnostic, Position};
-use crate::load::yaml::{Spans, Step};
+use crate::load::model::SourceRef;
 use crate::load::{self, Content};
 use crate::text_file::TextFile;
 use crate::validate::links::url_scheme;
@@ -330,50 +330,31 @@ fn web_addresses(content: &Content) -> Vec<Use> {
             push_web(&mut uses, &d.url, &src.article, at);
         }
         if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
-            let at = src
-                .front_spans
-                .value(&[Step::Key("source"), Step::Key("url")]);
-            push_web(&mut uses, url, &src.article, at);
+            push_web(&mut uses, url, &src.article, url.position());
         }
-        for (i, point) in src.front.editor_summary.iter().enumerate() {
-            let at = src
-                .front_spans
-                .value(&[Step::Key("editor_summary"), Step::Index(i)]);
-            push_markdown(&mut uses, point, &src.article, at);
+        for point in &src.front.editor_summary {
+            push_markdown(&mut uses, point, &src.article, point.position());
         }
         for f in &src.notes {
-            for (i, note) in f.value.iter().enumerate() {
-                let at = f.spans.value(&[Step::Index(i), Step::Key("note")]);
-                push_markdown(&mut uses, &note.note, &f.file, at);
-                push_sources(&mut uses, &f.file, &f.spans, i, &note.sources);
+            for note in &f.value {
+                push_markdown(&mut uses, &note.note, &f.file, note.note.position());
+                push_sources(&mut uses, &f.file, &note.sources);
             }
         }
     }
     if let Some(g) = &content.glossary {
-        for (i, t) in g.value.iter().enumerate() {
-            let at = g.spans.value(&[Step::Index(i), Step::Key("definition")]);
-            push_markdown(&mut uses, &t.definition, &g.file, at);
-            push_sources(&mut uses, &g.file, &g.spans, i, &t.sources);
+        for t in &g.value {
+            push_markdown(&mut uses, &t.definition, &g.file, t.definition.position());
+            push_sources(&mut uses, &g.file, &t.sources);
         }
     }
     uses
 }
 
-fn push_sources(
-    uses: &mut Vec<Use>,
-    file: &TextFile,
-    spans: &Spans,
-    i: usize,
-    sources: &[crate::load::model::SourceRef],
-) {
-    for (j, s) in sources.iter().enumerate() {
-        let base = [Step::Index(i), Step::Key("sources"), Step::Index(j)];
-        for (key, url) in [("url", &s.url), ("archived", &s.archived)] {
-            if let Some(url) = url {
-                let mut path = base.to_vec();
-                path.push(Step::Key(key));
-                push_web(uses, url, file, spans.value(&path));
-            }
+fn push_sources(uses: &mut Vec<Use>, file: &TextFile, sources: &[SourceRef]) {
+    for s in sources {
+        for url in [&s.url, &s.archived].into_iter().flatten() {
+            push_web(uses, url, file, url.position());
         }
     }
 }

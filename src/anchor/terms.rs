@@ -29,9 +29,9 @@ impl TermMatcher {
     pub fn new(terms: &[TermSpec]) -> TermMatcher {
         let mut forms = Vec::new();
         for (i, t) in terms.iter().enumerate() {
-            forms.push((i, false, t.term.clone()));
-            forms.extend(t.aliases.iter().map(|a| (i, false, a.clone())));
-            forms.extend(t.abbr.iter().map(|a| (i, true, a.clone())));
+            forms.push((i, false, t.term.to_string()));
+            forms.extend(t.aliases.iter().map(|a| (i, false, a.to_string())));
+            forms.extend(t.abbr.iter().map(|a| (i, true, a.to_string())));
         }
         forms.retain(|(_, _, f)| !f.trim().is_empty());
         let automaton = (!forms.is_empty()).then(|| {
@@ -107,14 +107,18 @@ fn whole_word(text: &str, range: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::yaml::At;
 
     fn term(id: &str, term: &str, abbr: Option<&str>, aliases: &[&str]) -> TermSpec {
         TermSpec {
-            id: id.into(),
-            term: term.into(),
-            abbr: abbr.map(Into::into),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            definition: String::new(),
+            id: At::unplaced(id.into()),
+            term: At::unplaced(term.into()),
+            abbr: abbr.map(|a| At::unplaced(a.into())),
+            aliases: aliases
+                .iter()
+                .map(|a| At::unplaced(a.to_string()))
+                .collect(),
+            definition: At::unplaced(String::new()),
             see_also: vec![],
             sources: vec![],
         }

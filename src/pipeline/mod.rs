@@ -17,10 +17,12 @@ use rayon::prelude::*;
 
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
+use crate::load::address::BaseUrl;
 use crate::load::model::TermSpec;
 use crate::load::{self, YamlFile};
 use crate::output::{self, CancelToken, SiteFiles, Stager};
-use crate::render::page::{GlossaryView, IndexView, LinkView, SiteView, Templates};
+use crate::publish::{self, PageKind};
+use crate::render::page::{GlossaryView, IndexView, LinkView, NotFoundView, SiteView, Templates};
 use crate::render::views::{self, term_view};
 use crate::validate;
 use crate::Error;
@@ -37,6 +39,9 @@ pub struct Site {
     pub notes: usize,
     /// How many glossary terms the site has.
     pub terms: usize,
+    /// Where the site is published, if it says: feed, sitemap and canonical
+    /// links were made only then.
+    pub base_url: Option<BaseUrl>,
 }
 
 /// A build's result: the site if there were no errors, and every diagnostic.
@@ -77,11 +82,11 @@ fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
     let forms: Vec<&str> = changed
         .iter()
         .flat_map(|t| std::iter::once(&t.term).chain(&t.abbr).chain(&t.aliases))
-        .map(String::as_str)
+        .map(|form| form.as_str())
         .filter(|f| !f.trim().is_empty())
         .collect();
     GlossaryChanges {
-        ids: changed.iter().map(|t| t.id.clone()).collect(),
+        ids: changed.iter().map(|t| t.id.to_string()).collect(),
         forms: aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&forms)
@@ -129,15 +134,17 @@ impl Progress for () {}
 /// the output is changed only if the whole build has no errors and `cancel`
 /// was not cancelled, and then only in files briefing wrote. The outcome's site
 /// (`None` after errors) holds the counts and the index and glossary pages.
+/// `base_url`, when given, replaces the one in `site.yaml` (`build --base-url`).
 pub fn build_into(
     root: &Path,
     output: &Path,
+    base_url: Option<BaseUrl>,
     progress: &dyn Progress,
     cancel: &CancelToken,
 ) -> Result<Outcome, Error> {
     output::check_output_dir(root, output)?;
     let stager = Stager::new(output, cancel)?;
-    let outcome = build_site_into(root, progress, &stager)?;
+    let outcome = build_site_into(root, base_url, progress, &stager)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
@@ -155,10 +162,12 @@ pub fn build_into(
 /// only the index and glossary pages.
 fn build_site_into(
     root: &Path,
+    base_url: Option<BaseUrl>,
     progress: &dyn Progress,
     stager: &Stager,
 ) -> Result<Outcome, Error> {
     let mut build = Incremental::new(root);
+    build.base_url = base_url;
     build.update(&Scope::Everything, progress, Some(stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     Ok(build.assemble(Pages::Move))
@@ -230,6 +239,8 @@ pub struct Incremental {
     briefings: BTreeMap<String, BriefingResult>,
     /// The folders the last (re)build loaded and rendered.
     rendered: Vec<String>,
+    /// Replaces `base_url` of `site.yaml`.
+    base_url: Option<BaseUrl>,
 }
 
 /// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
@@ -242,8 +253,11 @@ struct SharedInputs {
 }
 
 impl SharedInputs {
-    fn load(root: &Path) -> Result<SharedInputs, Error> {
-        let (shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+    fn load(root: &Path, base_url: Option<&BaseUrl>) -> Result<SharedInputs, Error> {
+        let (mut shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+        if let Some(url) = base_url {
+            shared.site.base_url = Some(url.clone());
+        }
         let templates = match Templates::load(&root.join("templates")) {
             Ok(t) => Some(t),
             Err(d) => {
@@ -294,6 +308,7 @@ impl Incremental {
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
+            base_url: None,
         }
     }
 
@@ -328,9 +343,9 @@ impl Incremental {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
-            self.shared = Some(SharedInputs::load(&self.root)?);
+            self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
         } else if let Scope::Glossary(_) = scope {
-            let shared = SharedInputs::load(&self.root)?;
+            let shared = SharedInputs::load(&self.root, self.base_url.as_ref())?;
             let old = self
                 .shared
                 .as_ref()
@@ -419,12 +434,13 @@ impl Incremental {
         let mut site = Site::default();
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
+        let mut facts = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
             if let Some(page) = &mut r.page {
                 site.notes += page.notes;
                 for id in &page.terms_used {
-                    if let Some(t) = terms.iter().position(|t| &t.id == id) {
+                    if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
                         used_in.entry(t).or_default().push(LinkView {
                             href: format!("../{}/index.html#use-{id}", page.slug),
                             label: page.entry.title.clone(),
@@ -432,6 +448,7 @@ impl Incremental {
                     }
                 }
                 entries.push((page.sort_key.clone(), page.entry.clone()));
+                facts.push(page.facts.clone());
                 match pages {
                     Pages::Copy => site.files.extend(page.files.clone()),
                     Pages::Move => site.files.append(&mut page.files),
@@ -460,12 +477,19 @@ impl Incremental {
             ));
         }
         site.terms = terms.len();
+        let site_view = shared.site_view();
+        site.base_url = site_view.base_url.clone();
 
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let frame = |root: &str, page: PageKind| {
+                let mut frame = templates.frame(&site_view, root, &shared.site.language);
+                frame.meta = publish::page_meta(&site_view, page);
+                frame
+            };
             let index = IndexView {
-                frame: templates.frame(&shared.site_view(), "", &shared.site.language),
+                frame: frame("", PageKind::Home),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
                 terms: terms.len(),
             };
@@ -476,7 +500,7 @@ impl Incremental {
                 &mut diagnostics,
             );
             let glossary = GlossaryView {
-                frame: templates.frame(&shared.site_view(), "../", &shared.site.language),
+                frame: frame("../", PageKind::Glossary),
                 terms: terms
                     .iter()
                     .enumerate()
@@ -493,7 +517,26 @@ impl Incremental {
                 templates.render("glossary.html", &glossary, &templates_dir),
                 &mut diagnostics,
             );
+            // Hosts serve it for any missing address, at any depth: only an
+            // absolute path to the root (known from base_url) works everywhere.
+            let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
+            let not_found = NotFoundView {
+                frame: frame(root, PageKind::NotFound),
+            };
+            push_page(
+                &mut site,
+                "404.html",
+                templates.render("404.html", &not_found, &templates_dir),
+                &mut diagnostics,
+            );
         }
+        let content_dir = self.root.join("content");
+        site.files.extend(publish::site_files(
+            &site_view,
+            &facts,
+            &content_dir,
+            &mut diagnostics,
+        ));
 
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();

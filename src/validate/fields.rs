@@ -10,7 +10,7 @@ use language_tags::LanguageTag;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{SiteConfig, TermSpec};
-use crate::load::yaml::Step;
+use crate::load::yaml::At;
 use crate::load::{LoadedBriefing, YamlFile};
 
 /// The article's front matter: its headline and language.
@@ -19,19 +19,18 @@ pub fn front_matter(src: &LoadedBriefing) -> Vec<Diagnostic> {
     if src.front.title.trim().is_empty() {
         out.push(
             src.article
-                .error_at(
-                    src.front_spans.value(&[Step::Key("title")]),
-                    "the title is empty",
-                )
+                .error_at(src.front.title.position(), "the title is empty")
                 .with_help("write the article's headline, exactly as published: `title: \"…\"`"),
         );
     }
     if let Some(language) = &src.front.language {
         if let Some(help) = language_problem(language) {
-            let at = src.front_spans.value(&[Step::Key("language")]);
             out.push(
                 src.article
-                    .error_at(at, format!("`{language}` is not a language tag"))
+                    .error_at(
+                        language.position(),
+                        format!("`{language}` is not a language tag"),
+                    )
                     .with_help(help),
             );
         }
@@ -43,7 +42,17 @@ pub fn front_matter(src: &LoadedBriefing) -> Vec<Diagnostic> {
 pub fn site_language(site: &YamlFile<SiteConfig>) -> Option<Diagnostic> {
     let language = &site.value.language;
     let help = language_problem(language)?;
-    let at = site.spans.value(&[Step::Key("language")]);
+    // Site settings carry no positions: the `language:` line is found in the text.
+    let at = site
+        .file
+        .text
+        .match_indices("language:")
+        .find(|(i, _)| *i == 0 || site.file.text.as_bytes()[i - 1] == b'\n')
+        .map(|(i, key)| {
+            let rest = &site.file.text[i + key.len()..];
+            site.file
+                .position(i + key.len() + (rest.len() - rest.trim_start_matches([' ', '\t']).len()))
+        });
     Some(
         site.file
             .error_at(at, format!("`{language}` is not a language tag"))
@@ -69,7 +78,6 @@ pub fn language_problem(tag: &str) -> Option<String> {
 /// Glossary entries: a term and a definition each, and no two terms written alike.
 pub fn glossary_fields(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let at = |i: usize, key: &str| g.spans.value(&[Step::Index(i), Step::Key(key)]);
     // A form (term or alias, whatever its case) and the first term that has it.
     let mut forms: HashMap<String, usize> = HashMap::new();
     for (i, t) in g.value.iter().enumerate() {
@@ -77,7 +85,7 @@ pub fn glossary_fields(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
             out.push(
                 g.file
                     .error_at(
-                        at(i, "term"),
+                        t.term.position(),
                         format!("glossary term `{}` has an empty `term`", t.id),
                     )
                     .with_help(
@@ -89,7 +97,7 @@ pub fn glossary_fields(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
             out.push(
                 g.file
                     .error_at(
-                        at(i, "definition"),
+                        t.definition.position(),
                         format!("glossary term `{}` has an empty definition", t.id),
                     )
                     .with_help(
@@ -97,24 +105,26 @@ pub fn glossary_fields(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
                     ),
             );
         }
-        let own: Vec<String> = std::iter::once(&t.term)
+        let own: Vec<(String, &At<String>)> = std::iter::once(&t.term)
             .chain(&t.aliases)
-            .map(|f| fold_form(f))
-            .filter(|f| !f.is_empty())
+            .map(|f| (fold_form(f), f))
+            .filter(|(f, _)| !f.is_empty())
             .collect();
-        for (k, form) in own.iter().enumerate() {
-            if own[..k].contains(form) {
+        for (k, (form, written)) in own.iter().enumerate() {
+            if own[..k].iter().any(|(f, _)| f == form) {
                 continue;
             }
             match forms.get(form) {
                 Some(&first) => {
                     let other = &g.value[first];
-                    let line =
-                        at(first, "term").map_or(String::new(), |p| format!(" (line {})", p.line));
+                    let line = other
+                        .term
+                        .position()
+                        .map_or(String::new(), |p| format!(" (line {})", p.line));
                     out.push(
                         g.file
                             .error_at(
-                                at(i, if k == 0 { "term" } else { "aliases" }),
+                                written.position(),
                                 format!("“{form}” is written alike in the terms `{}` and `{}`", other.id, t.id),
                             )
                             .with_help(format!(

@@ -426,21 +426,30 @@ fn every_briefing_command_in_the_readme_runs_as_written() {
     }
     assert!(commands.len() >= 15, "{commands:?}");
     for command in commands {
-        let dir = tempfile::tempdir().unwrap();
-        copy_tree(&fixture("valid/basic"), dir.path());
-        std::fs::copy(
-            fixture("hypothesis/export.json"),
-            dir.path().join("export.json"),
-        )
-        .unwrap();
-        std::fs::copy(
-            fixture("hypothesis/export.json"),
-            dir.path().join("EXPORT.json"),
-        )
-        .unwrap();
-        std::fs::copy(fixture("source/pasted-notice.txt"), dir.path().join("FILE")).unwrap();
+        // The project is one folder down, so `../demo-site` stays in the scratch folder.
+        let scratch = tempfile::tempdir().unwrap();
+        let dir = scratch.path().join("project");
+        std::fs::create_dir(&dir).unwrap();
+        let init = command.starts_with("briefing init");
+        if !init {
+            copy_tree(&fixture("valid/basic"), &dir);
+        }
+        if command.contains("../demo-site") && !init {
+            briefing()
+                .current_dir(&dir)
+                .args(["init", "../demo-site"])
+                .assert()
+                .success();
+        }
+        std::fs::copy(fixture("hypothesis/export.json"), dir.join("export.json")).unwrap();
+        std::fs::copy(fixture("hypothesis/export.json"), dir.join("EXPORT.json")).unwrap();
+        std::fs::copy(fixture("source/pasted-notice.txt"), dir.join("FILE")).unwrap();
         let fresh = command.contains(" new ");
+        // A shell redirection is the shell's business, not briefing's.
         let words: Vec<String> = command
+            .split(" > ")
+            .next()
+            .unwrap_or("")
             .replace(['[', ']'], "")
             .split_whitespace()
             .map(str::to_string)
@@ -452,8 +461,10 @@ fn every_briefing_command_in_the_readme_runs_as_written() {
                 (_, "DIR") => ".".to_string(),
                 (_, "SLUG") if fresh => "harbour-plan".to_string(),
                 (_, "SLUG") => "forum".to_string(),
-                (_, "human|json") => "json".to_string(),
+                // Alternatives: the first one.
+                (_, w) if w.contains('|') => w.split('|').next().unwrap_or(w).to_string(),
                 (_, "1111") => "0".to_string(),
+                (_, "URL") => "https://briefings.example.org/".to_string(),
                 (_, w) => w.to_string(),
             })
             .filter(|w| w != "--open" && w != "--links" && w != "--link-timeout" && w != "10")
@@ -461,7 +472,7 @@ fn every_briefing_command_in_the_readme_runs_as_written() {
         if args.first().map(String::as_str) == Some("serve") {
             let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
                 .args(&args)
-                .current_dir(dir.path())
+                .current_dir(&dir)
                 .stdout(std::process::Stdio::piped())
                 .spawn()
                 .unwrap();
@@ -479,11 +490,7 @@ fn every_briefing_command_in_the_readme_runs_as_written() {
             child.wait().unwrap();
             continue;
         }
-        let out = briefing()
-            .current_dir(dir.path())
-            .args(&args)
-            .output()
-            .unwrap();
+        let out = briefing().current_dir(&dir).args(&args).output().unwrap();
         assert_ne!(
             out.status.code(),
             Some(2),

@@ -15,5 +15,6 @@ mod incremental;
 mod interop;
 mod new;
 mod properties;
+mod publish;
 mod serve;
 mod site;
