@@ -11,6 +11,16 @@ fn briefing() -> Command {
     cmd
 }
 
+/// A scratch copy of `valid/basic` whose glossary.yaml is `edit`ed.
+fn basic_with_glossary(edit: impl Fn(String) -> String) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let glossary = dir.path().join("content/glossary.yaml");
+    let text = std::fs::read_to_string(&glossary).unwrap();
+    std::fs::write(&glossary, edit(text)).unwrap();
+    dir
+}
+
 /// Item 7: a dry run with a quote still to re-anchor is not "every note anchors".
 #[test]
 fn fix_dry_run_with_proposals_exits_one_and_apply_exits_zero() {
@@ -321,18 +331,16 @@ fn check_links_reports_broken_redirected_and_unreachable_addresses() {
 /// warning at the line that says how to keep the text.
 #[test]
 fn pasted_markup_is_a_warning_with_its_escape() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("valid/basic"), dir.path());
+    let dir = basic_with_glossary(|g| {
+        g.replace(
+            "definition: A Beijing-based body.",
+            "definition: A <Beijing> body.",
+        )
+    });
     let article = dir.path().join("content/forum/article.md");
     let text = std::fs::read_to_string(&article).unwrap() + "\n###\n";
     let line = text.lines().count();
     std::fs::write(&article, text).unwrap();
-    let glossary = dir.path().join("content/glossary.yaml");
-    let text = std::fs::read_to_string(&glossary).unwrap().replace(
-        "definition: A Beijing-based body.",
-        "definition: A <Beijing> body.",
-    );
-    std::fs::write(&glossary, text).unwrap();
     briefing()
         .current_dir(dir.path())
         .arg("check")
@@ -354,12 +362,9 @@ fn pasted_markup_is_a_warning_with_its_escape() {
 /// `invalid/lost-quote-no-unused-term-warnings` shows it gone when a briefing failed.
 #[test]
 fn an_unused_term_is_still_reported_when_everything_built() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("valid/basic"), dir.path());
-    let glossary = dir.path().join("content/glossary.yaml");
-    let text = std::fs::read_to_string(&glossary).unwrap()
-        + "- id: tram\n  term: tramway\n  definition: A street railway.\n  sources: [{title: T, date: 2020, url: \"https://example.org/t\"}]\n";
-    std::fs::write(&glossary, text).unwrap();
+    let dir = basic_with_glossary(|g| {
+        g + "- id: tram\n  term: tramway\n  definition: A street railway.\n  sources: [{title: T, date: 2020, url: \"https://example.org/t\"}]\n"
+    });
     briefing()
         .current_dir(dir.path())
         .arg("check")
@@ -374,14 +379,12 @@ fn an_unused_term_is_still_reported_when_everything_built() {
 /// in a note and in the glossary alike.
 #[test]
 fn a_source_without_a_date_reads_undated() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("valid/basic"), dir.path());
-    let glossary = dir.path().join("content/glossary.yaml");
-    let text = std::fs::read_to_string(&glossary).unwrap().replace(
-        "date: 2023, url: \"https://example.org/bri\"",
-        "url: \"https://example.org/bri\"",
-    );
-    std::fs::write(&glossary, text).unwrap();
+    let dir = basic_with_glossary(|g| {
+        g.replace(
+            "date: 2023, url: \"https://example.org/bri\"",
+            "url: \"https://example.org/bri\"",
+        )
+    });
     let outcome = briefing::pipeline::build_site(dir.path()).unwrap();
     assert!(outcome
         .diagnostics
