@@ -357,12 +357,12 @@ fn body_html(note: &ExportNote) -> String {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn the_link_check_knows_the_export_file() {
-        assert_eq!(super::FILE_NAME, crate::validate::targets::EXPORT_FILE);
+        assert_eq!(FILE_NAME, crate::validate::targets::EXPORT_FILE);
     }
-
-    use super::*;
 
     #[test]
     fn positions_count_code_points_across_blocks() {
