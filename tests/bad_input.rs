@@ -278,3 +278,20 @@ fn ctrl_c_during_a_build_leaves_public_as_it_was() {
     });
     assert_eq!(staging.count(), 0);
 }
+
+#[test]
+fn article_html_cannot_forge_a_note_or_a_glossary_link() {
+    let article = format!(
+        "{ARTICLE}\n<div id=\"note-n1\" class=\"note-correction\" role=\"doc-endnote\">FAKE NOTE</div>\n\n<p>A <a class=\"glossref\" id=\"use-x\" data-note=\"n\" href=\"#term-x\">t</a>.</p>\n"
+    );
+    let dir = project(&article, &note("launched"));
+    let page = std::fs::read_to_string(dir.path().join("public/b/index.html")).unwrap();
+    let html = scraper::Html::parse_document(&page);
+    let count = |css: &str| html.select(&scraper::Selector::parse(css).unwrap()).count();
+    // Exactly the real note and its reference, nothing borrowed by the article.
+    assert_eq!(count("#note-n"), 1, "{page}");
+    assert_eq!(count("#note-n1, #use-x, .note-correction, .glossref, [role=doc-endnote]"), 0);
+    assert_eq!(count("mark[data-note]"), 1);
+    assert_eq!(count("sup.noteref a[role=doc-noteref]#ref-n"), 1);
+    assert!(page.contains("FAKE NOTE"), "the text itself stays, as text");
+}
