@@ -24,6 +24,7 @@ pub mod load;
 pub mod output;
 pub mod render;
 pub mod report;
+pub mod safe_write;
 pub mod scaffold;
 pub mod serve;
 pub mod source;

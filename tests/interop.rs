@@ -127,6 +127,34 @@ fn import_writes_what_anchors_and_reports_the_rest() {
     assert!(page.contains("id=\"note-h-qr9zb2\""));
 }
 
+#[test]
+fn import_never_writes_through_a_symbolic_link() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let out = dir.path().join("content/forum/hypothesis.annotations.yaml");
+    let elsewhere = dir.path().join("elsewhere.txt");
+    std::os::unix::fs::symlink(&elsewhere, &out).unwrap();
+    let import = |force: bool| {
+        let mut cmd = briefing_cmd();
+        cmd.current_dir(dir.path())
+            .args(["import", "hypothesis"])
+            .arg(fixture("hypothesis/export.json"))
+            .args(["--briefing", "forum"]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert().code(2)
+    };
+    // A dangling link is a link to refuse, not a place to create a file.
+    import(false).stderr(predicate::str::contains("symbolic link"));
+    assert!(!elsewhere.exists());
+    import(true).stderr(predicate::str::contains("symbolic link"));
+    assert!(!elsewhere.exists());
+    std::fs::write(&elsewhere, "keep").unwrap();
+    import(true).stderr(predicate::str::contains("symbolic link"));
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "keep");
+}
+
 /// The marked phrase of every note, by id: what a reader sees highlighted.
 fn marked_phrases(page: &str) -> BTreeMap<String, String> {
     let doc = scraper::Html::parse_document(page);

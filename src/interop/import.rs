@@ -110,7 +110,9 @@ pub fn import_hypothesis(
         )));
     }
     let out = dir.join(FILE_NAME);
-    if out.exists() && !force {
+    // A link (even a dangling one) counts as existing, and is never written through.
+    let existing = crate::safe_write::refuse_link(&out)?;
+    if existing.is_some() && !force {
         return Err(Error::Usage(format!(
             "{} exists; pass --force to replace it",
             crate::diagnostic::display_path(&out)
@@ -188,7 +190,12 @@ pub fn import_hypothesis(
     } else {
         yaml.push_str(&serde_yaml_ng::to_string(&notes).map_err(|e| Error::Usage(e.to_string()))?);
     }
-    std::fs::write(&out, yaml).map_err(|e| Error::io(&out, e))?;
+    let existing = if force {
+        crate::safe_write::Existing::Replace
+    } else {
+        crate::safe_write::Existing::Refuse
+    };
+    crate::safe_write::write_file(&out, yaml.as_bytes(), existing)?;
     Ok(report)
 }
 
