@@ -206,6 +206,9 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
     // Pages go to a staging folder as they are rendered; the output is touched
     // only if the whole build succeeds.
     let stager = output::Stager::new(out)?;
+    if let Some(recovered) = &stager.recovered {
+        eprintln!("note: {recovered}");
+    }
     let outcome = build::build_site_into(root, &ProgressBar::for_build(quiet), &stager)?;
     if output::interrupted() {
         return Err(Error::Interrupted);
@@ -222,7 +225,13 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
     for (rel, bytes) in &site.files {
         stager.stage(rel, bytes)?;
     }
-    stager.commit()?;
+    let stats = stager.commit()?;
+    for kept in &stats.kept {
+        eprintln!(
+            "note: left {} in place: an earlier build wrote it, but it has changed since (or was listed without a checksum), so it is now yours",
+            display_path(&out.join(kept))
+        );
+    }
     if !quiet {
         println!(
             "Built {} briefing{} ({} notes, {} glossary terms) in {} ms → {}",
