@@ -461,3 +461,50 @@ fn an_output_that_is_a_mount_point_builds() {
         stderr(&out)
     );
 }
+
+/// Special files are looked at before they are read: a link to /dev/zero, a
+/// FIFO, a link in templates/ to a secret, a linked article.md.
+#[test]
+fn special_files_are_refused_before_reading() {
+    let dir = project(ARTICLE, &note("launched"));
+    let root = dir.path();
+    std::os::unix::fs::symlink("/dev/zero", root.join("content/glossary.yaml")).unwrap();
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "content/glossary.yaml: error: symbolic links are not followed",
+    );
+    std::fs::remove_file(root.join("content/glossary.yaml")).unwrap();
+
+    let fifo = std::ffi::CString::new(root.join("content/glossary.yaml").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "content/glossary.yaml: error: not a regular file",
+    );
+    std::fs::remove_file(root.join("content/glossary.yaml")).unwrap();
+
+    std::fs::write(root.join("secret.txt"), "TOP SECRET").unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::os::unix::fs::symlink(root.join("secret.txt"), root.join("templates/style.css")).unwrap();
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "templates/style.css: error: symbolic links are not followed",
+    );
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+
+    let article = root.join("content/b/article.md");
+    std::fs::rename(&article, root.join("article.md")).unwrap();
+    std::os::unix::fs::symlink(root.join("article.md"), &article).unwrap();
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "content/b/article.md: error: symbolic links are not followed",
+    );
+}

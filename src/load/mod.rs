@@ -161,7 +161,8 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     expected: &str,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<YamlFile<T>>, Error> {
-    if !path.exists() {
+    // A link is reported by the listing of content/ and never read.
+    if !path.exists() || path.is_symlink() {
         return Ok(None);
     }
     let Some(file) = read_source(path, diagnostics)? else {
@@ -247,7 +248,8 @@ fn read_briefing(
         );
         return Ok(None);
     }
-    if !article_path.is_file() {
+    // A link or a special file is read, and refused with its reason, not "missing".
+    if std::fs::symlink_metadata(&article_path).is_err() {
         diagnostics.push(
             Diagnostic::error(&article_path, "missing article.md: every briefing folder needs its article")
                 .with_help("create article.md with front matter (at least `title:`) and the article text, or remove the folder"),
