@@ -508,3 +508,43 @@ fn special_files_are_refused_before_reading() {
         "content/b/article.md: error: symbolic links are not followed",
     );
 }
+
+/// Assets are files a briefing shows, never pages or scripts of its own; editor
+/// leftovers and drafts stay out of the site; a control character in a name
+/// (which once let an asset named "x\nCNAME" list CNAME as briefing's) is an error.
+#[test]
+fn active_content_backups_drafts_and_odd_names_among_assets() {
+    let dir = project(ARTICLE, &note("launched"));
+    let b = dir.path().join("content/b");
+    std::fs::write(b.join("chart.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>").unwrap();
+    std::fs::write(b.join("article.md~"), "old").unwrap();
+    std::fs::write(b.join("photo.jpg.bak"), "old").unwrap();
+    std::fs::create_dir_all(b.join("drafts")).unwrap();
+    std::fs::write(b.join("drafts/next.txt"), "secret plan").unwrap();
+    let out = briefing(dir.path()).args(["build"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for skipped in ["article.md~", "photo.jpg.bak", "drafts/next.txt"] {
+        assert!(err.contains(&format!("{skipped}: warning: not published")), "{err}");
+        assert!(!dir.path().join("public/b").join(skipped).exists());
+    }
+    assert!(dir.path().join("public/b/chart.svg").exists(), "a plain SVG is an image");
+
+    for (name, body) in [
+        ("page.html", "<script>alert(1)</script>"),
+        ("tool.js", "alert(1)"),
+        ("evil.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"\n onload=\"alert(1)\"/>"),
+        ("evil2.svg", "<svg><script>alert(1)</script></svg>"),
+    ] {
+        std::fs::write(b.join(name), body).unwrap();
+        fails_cleanly(dir.path(), &["build"], 1, &format!("content/b/{name}: error: "));
+        let out = briefing(dir.path()).args(["build"]).output().unwrap();
+        assert!(stderr(&out).contains("run with the site's address"), "{}", stderr(&out));
+        std::fs::remove_file(b.join(name)).unwrap();
+    }
+
+    std::fs::write(dir.path().join("public/CNAME"), "example.org").unwrap();
+    std::fs::write(b.join("x\nCNAME"), "x").unwrap();
+    fails_cleanly(dir.path(), &["build"], 1, "control character U+000A");
+    assert_eq!(std::fs::read_to_string(dir.path().join("public/CNAME")).unwrap(), "example.org");
+}

@@ -268,7 +268,7 @@ fn file(key: &str, target: &str, live: &Arc<Live>) -> Response<Cursor<Vec<u8>>> 
     };
     if let Some(body) = site.files.get(key) {
         let kind = content_type(key);
-        return if kind.starts_with("text/html") {
+        return if is_generated_page(key) {
             html(200, body, &snapshot.build)
         } else {
             // An SVG or other file opened on its own runs no script.
@@ -291,6 +291,13 @@ fn file(key: &str, target: &str, live: &Arc<Live>) -> Response<Cursor<Vec<u8>>> 
         return bytes(204, "image/x-icon", Vec::new());
     }
     html(404, &not_found_page(key), &snapshot.build)
+}
+
+/// The pages briefing renders (the index, each briefing, the glossary): the
+/// only files the reload client goes into. Anything else, whatever its type,
+/// is served as the file it is, under a policy that runs no script.
+fn is_generated_page(key: &str) -> bool {
+    key == "index.html" || key.strip_suffix("/index.html").is_some_and(|dir| !dir.contains('/'))
 }
 
 /// Adds a header; tiny_http takes ASCII only, and every value here is ASCII
@@ -404,6 +411,16 @@ mod tests {
                 "{target}: {:?}",
                 route(target)
             );
+        }
+    }
+
+    #[test]
+    fn only_generated_pages_get_the_reload_client() {
+        for page in ["index.html", "forum/index.html", "glossary/index.html"] {
+            assert!(is_generated_page(page), "{page}");
+        }
+        for asset in ["forum/map.svg", "forum/sub/index.html", "forum/page.html", "x.html"] {
+            assert!(!is_generated_page(asset), "{asset}");
         }
     }
 
