@@ -77,6 +77,10 @@ enum Command {
         /// Quiet time before a rebuild, in milliseconds.
         #[arg(long, default_value_t = briefing::serve::DEFAULT_DEBOUNCE.as_millis() as u64, hide = true)]
         debounce_ms: u64,
+        /// Also answer requests for this host name (besides localhost and IP
+        /// addresses); repeat for several.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
     },
     /// Re-anchor notes whose quotes no longer match after the article was replaced by a newer version.
     #[command(
@@ -145,6 +149,7 @@ fn main() -> ExitCode {
             interface,
             open,
             debounce_ms,
+            allow_host,
         } => run_serve(ServeOptions {
             root,
             interface,
@@ -152,6 +157,7 @@ fn main() -> ExitCode {
             open,
             debounce: Duration::from_millis(debounce_ms),
             color,
+            allowed_hosts: allow_host,
         }),
         Command::Fix {
             root,

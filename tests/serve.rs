@@ -29,9 +29,14 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(args)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -610,4 +615,28 @@ fn load_while_editing_no_crash_no_escape_flat_memory() {
         "memory grew from {after_first} KiB to {after_third} KiB"
     );
     assert_eq!(server.get("/forum/").status, 200, "still serving");
+}
+
+/// Sends a raw request with the given Host header; returns the status code.
+fn status_with_host(port: u16, host: &str) -> u16 {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut raw = String::new();
+    let _ = stream.read_to_string(&mut raw);
+    raw.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+}
+
+/// DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1
+/// sends `Host: evil.example`, and gets nothing; names the user allows work.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let project = project_with_public("valid/basic");
+    let server = Server::start_with(project.path(), &["--allow-host", "briefing.test"]);
+    let port = server.port;
+    assert_eq!(status_with_host(port, &format!("127.0.0.1:{port}")), 200);
+    assert_eq!(status_with_host(port, &format!("localhost:{port}")), 200);
+    assert_eq!(status_with_host(port, &format!("briefing.test:{port}")), 200);
+    assert_eq!(status_with_host(port, &format!("evil.example:{port}")), 421);
+    assert_eq!(status_with_host(port, "evil.example"), 421);
 }

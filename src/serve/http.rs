@@ -228,7 +228,19 @@ const CLIENT: &str = include_str!("live.js");
 
 /// Answers one request. Never panics on what a client sends; a client that goes
 /// away mid-answer only makes the write fail, which is ignored.
-pub fn handle(request: Request, live: &Arc<Live>) {
+pub fn handle(request: Request, live: &Arc<Live>, allowed_hosts: &[String]) {
+    let host = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Host"))
+        .map(|h| h.value.as_str().to_string());
+    if !host_allowed(host.as_deref(), allowed_hosts) {
+        let _ = request.respond(text(
+            421,
+            "this server answers to localhost and IP addresses only (a guard against DNS rebinding); to reach it by this name, start it with --allow-host NAME\n",
+        ));
+        return;
+    }
     let method = request.method().clone();
     if method != Method::Get && method != Method::Head {
         let response = with(
@@ -291,6 +303,26 @@ fn file(key: &str, target: &str, live: &Arc<Live>) -> Response<Cursor<Vec<u8>>> 
         return bytes(204, "image/x-icon", Vec::new());
     }
     html(404, &not_found_page(key), &snapshot.build)
+}
+
+/// Whether a request's `Host` may be answered: an IP address (a rebound DNS
+/// name never arrives as one), `localhost` and its subdomains, or a name the
+/// user allowed. A request without one (HTTP/1.0) is not from a browser.
+pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
+    let Some(host) = host.map(str::trim) else {
+        return true;
+    };
+    if host.starts_with('[') {
+        return host
+            .split_once(']')
+            .is_some_and(|(ip, _)| ip[1..].parse::<std::net::Ipv6Addr>().is_ok());
+    }
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&name))
 }
 
 /// The pages briefing renders (the index, each briefing, the glossary): the
@@ -411,6 +443,32 @@ mod tests {
                 "{target}: {:?}",
                 route(target)
             );
+        }
+    }
+
+    #[test]
+    fn only_local_names_and_addresses_are_answered() {
+        let allowed = ["briefing.test".to_string()];
+        for ok in [
+            None,
+            Some("127.0.0.1:1111"),
+            Some("localhost:1111"),
+            Some("LOCALHOST"),
+            Some("app.localhost:80"),
+            Some("[::1]:1111"),
+            Some("192.168.1.20:1111"),
+            Some("briefing.test:1111"),
+        ] {
+            assert!(host_allowed(ok, &allowed), "{ok:?}");
+        }
+        for bad in [
+            Some("evil.example:1111"),
+            Some("localhost.evil.example"),
+            Some("127.0.0.1.evil.example"),
+            Some("[evil]:1"),
+            Some(""),
+        ] {
+            assert!(!host_allowed(bad, &allowed), "{bad:?}");
         }
     }
 

@@ -45,6 +45,10 @@ pub struct ServeOptions {
     pub debounce: Duration,
     /// Diagnostics in colour.
     pub color: bool,
+    /// Host names besides `localhost` and IP addresses that requests may name
+    /// (the `Host` header): any other is refused, so that a web page cannot
+    /// reach the server through a DNS name rebound to this machine.
+    pub allowed_hosts: Vec<String>,
 }
 
 /// The default debounce: long enough to see a save's writes as one change,
@@ -131,7 +135,7 @@ impl Session {
         report_build(&outcome, options.color, None, started);
         live.publish(outcome);
 
-        let http = HttpServer::start(listener, live.clone())?;
+        let http = HttpServer::start(listener, live.clone(), options.allowed_hosts.clone())?;
         Ok(Session {
             options,
             watched_root,
@@ -444,7 +448,12 @@ struct HttpServer {
 }
 
 impl HttpServer {
-    fn start(listener: TcpListener, live: Arc<Live>) -> Result<HttpServer, Error> {
+    fn start(
+        listener: TcpListener,
+        live: Arc<Live>,
+        allowed_hosts: Vec<String>,
+    ) -> Result<HttpServer, Error> {
+        let allowed_hosts = Arc::new(allowed_hosts);
         let server = tiny_http::Server::from_listener(listener, None)
             .map_err(|e| Error::Usage(format!("cannot start the HTTP server: {e}")))?;
         let server = Arc::new(server);
@@ -452,9 +461,10 @@ impl HttpServer {
         let mut workers = Vec::with_capacity(WORKERS);
         for n in 0..WORKERS {
             let (server, live, stopping) = (server.clone(), live.clone(), stopping.clone());
+            let hosts = allowed_hosts.clone();
             let worker = thread::Builder::new()
                 .name(format!("briefing-http-{n}"))
-                .spawn(move || serve_requests(&server, &live, &stopping))
+                .spawn(move || serve_requests(&server, &live, &hosts, &stopping))
                 .map_err(|e| Error::Usage(format!("cannot start a server thread: {e}")))?;
             workers.push(worker);
         }
@@ -481,10 +491,15 @@ impl HttpServer {
 
 /// One worker: answers requests until the server stops. Failed accepts (a
 /// client that hung up at once) are not the worker's concern.
-fn serve_requests(server: &tiny_http::Server, live: &Arc<Live>, stopping: &AtomicBool) {
+fn serve_requests(
+    server: &tiny_http::Server,
+    live: &Arc<Live>,
+    allowed_hosts: &[String],
+    stopping: &AtomicBool,
+) {
     while !stopping.load(Ordering::SeqCst) {
         match server.recv() {
-            Ok(request) => http::handle(request, live),
+            Ok(request) => http::handle(request, live, allowed_hosts),
             Err(_) => continue,
         }
     }
