@@ -69,10 +69,14 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
         resolve_links(&normalize(&p))
     };
     let (root, out) = (abs(root), abs(output));
+    // `--output ./` is shown as `./`, not as nothing.
+    let shown = match display_path(output) {
+        empty if empty.is_empty() => output.display().to_string(),
+        shown => shown,
+    };
     let refuse = |why: &str| {
         Err(Error::Usage(format!(
-            "refusing to write the site to {}: {why}; choose a folder of its own, such as {}",
-            display_path(output),
+            "refusing to write the site to {shown}: {why}; choose a folder of its own, such as {}",
             display_path(&root.join("public"))
         )))
     };
@@ -1063,5 +1067,7 @@ mod tests {
         assert!(check_output_dir(root, Path::new("/tmp/project/content/out")).is_err());
         assert!(check_output_dir(root, Path::new("/tmp/project/public")).is_ok());
         assert!(check_output_dir(root, Path::new("/tmp/project/public/../site")).is_ok());
+        let e = check_output_dir(Path::new("."), Path::new("./")).unwrap_err();
+        assert!(e.to_string().starts_with("refusing to write the site to ./:"), "{e}");
     }
 }

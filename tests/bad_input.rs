@@ -548,3 +548,27 @@ fn active_content_backups_drafts_and_odd_names_among_assets() {
     fails_cleanly(dir.path(), &["build"], 1, "control character U+000A");
     assert_eq!(std::fs::read_to_string(dir.path().join("public/CNAME")).unwrap(), "example.org");
 }
+
+#[test]
+fn an_unclosed_front_matter_and_a_stray_file_in_content_are_named() {
+    let dir = project(ARTICLE, &note("launched"));
+    std::fs::write(dir.path().join("content/robots.txt"), "User-agent: *\n").unwrap();
+    let out = briefing(dir.path()).args(["build"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("content/robots.txt: warning: robots.txt is not used"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        dir.path().join("content/b/article.md"),
+        "---\ntitle: T\nChina launched the DSR initiative.\n",
+    )
+    .unwrap();
+    fails_cleanly(
+        dir.path(),
+        &["build"],
+        1,
+        "content/b/article.md:1:1: error: the front matter is never closed",
+    );
+}

@@ -138,6 +138,11 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
         }
         if file_type.is_dir() {
             folders.push((name, path));
+        } else if name != "site.yaml" && name != "glossary.yaml" {
+            diagnostics.push(
+                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml and one folder per briefing"))
+                    .with_help("files of a briefing go in its folder; files for the site root (robots.txt, CNAME) can be added to the output folder by hand, where builds leave them alone"),
+            );
         }
     }
     Ok((folders, diagnostics))
@@ -260,11 +265,16 @@ fn read_briefing(
         return Ok(None);
     };
     let Some((front_text, front_line, body_start)) = split_front_matter(&article.text) else {
-        diagnostics.push(
+        let opened = article.text.lines().next().is_some_and(|l| l.trim_end() == "---");
+        diagnostics.push(if opened {
+            article
+                .error_at(Some(Position { line: 1, column: 1 }), "the front matter is never closed: no `---` line ends it")
+                .with_help("add a line with just `---` after the last front matter key (`title:`, `date:` …), before the article text")
+        } else {
             article
                 .error_at(Some(Position { line: 1, column: 1 }), "article.md has no front matter")
-                .with_help("start the file with a `---` line, then `title: \"…\"`, then another `---` line"),
-        );
+                .with_help("start the file with a `---` line, then `title: \"…\"`, then another `---` line")
+        });
         return Ok(None);
     };
     let front = match yaml::parse::<FrontMatter>(
