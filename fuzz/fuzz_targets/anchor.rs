@@ -12,6 +12,16 @@ fuzz_target!(|data: &[u8]| {
     let mut parts = text.splitn(3, '\n');
     let (Some(quote), Some(prefix), Some(markdown)) = (parts.next(), parts.next(), parts.next()) else { return };
     let article = ParsedArticle::parse(markdown);
+    // Text runs merged across escapes and entities (linear since issue 15): each
+    // run's event holds exactly the block text it stands for.
+    for block in &article.blocks {
+        for run in &block.runs {
+            match &article.events[run.event] {
+                pulldown_cmark::Event::Text(t) => assert_eq!(&**t, &block.text[run.range()]),
+                other => panic!("run points at {other:?}"),
+            }
+        }
+    }
     let selectors = [
         QuoteSelector { exact: quote, prefix: None, suffix: None, occurrence: None },
         QuoteSelector { exact: quote, prefix: Some(prefix), suffix: None, occurrence: None },
