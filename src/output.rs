@@ -15,25 +15,36 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use crate::build::Site;
 use crate::diagnostic::display_path;
 use crate::Error;
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
 /// Asks a build to stop at the next safe point (Ctrl-C): before anything in the
-/// output has been touched, or, once moving files in has begun, after the last one.
-pub fn interrupt() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
+/// output has been touched, or, once moving files in has begun, after the last
+/// one. The caller makes one and hands a clone to whatever may cancel (a signal
+/// handler); clones share one flag, so nothing process-wide is needed.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
 
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+impl CancelToken {
+    /// A token nobody has cancelled yet.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Asks every holder of a clone to stop at its next safe point.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`CancelToken::cancel`] was called on this token or a clone.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// The list of files briefing wrote, kept in the output folder.
@@ -75,7 +86,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
         shown => shown,
     };
     let refuse = |why: &str| {
-        Err(Error::Usage(format!(
+        Err(Error::Refused(format!(
             "refusing to write the site to {shown}: {why}; choose a folder of its own, such as {}",
             display_path(&root.join("public"))
         )))
@@ -121,7 +132,7 @@ fn check_no_links(output: &Path, rel: &str) -> Result<(), Error> {
         path.push(part);
         match fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "refusing to write through the symbolic link {} in the output folder; remove the link",
                     display_path(&path)
                 )))
@@ -148,10 +159,15 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Writes `site` into `output`.
-pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
-    let stager = Stager::new(output)?;
-    for (rel, bytes) in &site.files {
+/// A built site as this stage takes it: output paths (relative, `/`-separated)
+/// to bytes. Defined here, not by the stages that make it, so that writing
+/// depends on nothing before it.
+pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+
+/// Writes a built site into `output`.
+pub fn write_site(files: &SiteFiles, output: &Path) -> Result<WriteStats, Error> {
+    let stager = Stager::new(output, &CancelToken::new())?;
+    for (rel, bytes) in files {
         stager.stage(rel, bytes)?;
     }
     stager.commit()
@@ -173,6 +189,7 @@ pub struct Stager {
     keep_staging: bool,
     /// What recovering from an interrupted earlier build did, to tell the user.
     pub recovered: Option<String>,
+    cancel: CancelToken,
     _lock: fs::File,
 }
 
@@ -187,8 +204,10 @@ struct Staged {
 
 impl Stager {
     /// Locks the output (waiting for another build that holds it), recovers
-    /// from an interrupted earlier build, and makes a fresh staging folder.
-    pub fn new(output: &Path) -> Result<Stager, Error> {
+    /// from an interrupted earlier build, and makes a fresh staging folder. The
+    /// write stops (with [`Error::Interrupted`]) at its next safe point once
+    /// `cancel` is cancelled.
+    pub fn new(output: &Path, cancel: &CancelToken) -> Result<Stager, Error> {
         let created_output = fs::symlink_metadata(output).is_err();
         fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
         let lock = lock_output(output)?;
@@ -212,6 +231,7 @@ impl Stager {
             created_output,
             keep_staging: false,
             recovered,
+            cancel: cancel.clone(),
             _lock: lock,
         })
     }
@@ -220,7 +240,7 @@ impl Stager {
     /// are already in the output is left alone; a file there that briefing did
     /// not write, or that changed since it wrote it, is never replaced.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        if interrupted() {
+        if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
         check_site_path(rel)?;
@@ -230,13 +250,13 @@ impl Stager {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) => return Err(Error::io(&target, e)),
             Ok(m) if m.is_dir() => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "cannot write {}: a folder of that name is in the way",
                     display_path(&target)
                 )))
             }
             Ok(m) if !m.is_file() => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "cannot write {}: something that is not a file is in the way; remove it",
                     display_path(&target)
                 )))
@@ -264,11 +284,11 @@ impl Stager {
     /// still holds what that build wrote.
     fn may_replace(&self, rel: &str, target: &Path, existing: &[u8]) -> Result<bool, Error> {
         match self.old_manifest.files.get(rel) {
-            None => Err(Error::Usage(format!(
+            None => Err(Error::Refused(format!(
                 "refusing to overwrite {}: briefing did not write it; move it away or build into another folder with --output",
                 display_path(target)
             ))),
-            Some(Some(entry)) if !entry.matches(existing) => Err(Error::Usage(format!(
+            Some(Some(entry)) if !entry.matches(existing) => Err(Error::Refused(format!(
                 "refusing to overwrite {}: it changed since briefing wrote it; move your version away (or delete it) and build again",
                 display_path(target)
             ))),
@@ -280,7 +300,7 @@ impl Stager {
     /// builds that this one no longer has. A failure half way puts everything
     /// back; so does the next build if this process is killed half way.
     pub fn commit(self) -> Result<WriteStats, Error> {
-        if interrupted() {
+        if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
         let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
@@ -329,7 +349,7 @@ impl Stager {
             ops,
         };
         let journal_path = self.work.join(JOURNAL);
-        let json = serde_json::to_vec(&journal).map_err(|e| Error::Usage(e.to_string()))?;
+        let json = serde_json::to_vec(&journal).map_err(|e| Error::Internal(e.to_string()))?;
         crate::safe_write::write_file(&journal_path, &json, crate::safe_write::Existing::Replace)?;
 
         let mut applied = Ok(());
@@ -338,7 +358,7 @@ impl Stager {
             if tests::crash_now() {
                 let mut this = self;
                 this.keep_staging = true;
-                return Err(Error::Usage("simulated crash".into()));
+                return Err(Error::Internal("simulated crash".into()));
             }
             let Some(op) = op else { break };
             applied = apply(output, &self.staging, op);
@@ -406,7 +426,7 @@ fn lock_output(output: &Path) -> Result<fs::File, Error> {
 fn work_dir(output: &Path) -> Result<PathBuf, Error> {
     let work = output.join(WORK_DIR);
     let refuse = |why: &str| {
-        Err(Error::Usage(format!(
+        Err(Error::Refused(format!(
             "refusing to stage the site in {}: {why}; remove it and build again",
             display_path(&work)
         )))
@@ -448,7 +468,7 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
             .ok()
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .ok_or_else(|| {
-                Error::Usage(format!(
+                Error::Refused(format!(
                     "cannot read {}, left by an interrupted build: {} may hold a mix of two builds; delete that file and {} (except your own files), then build again",
                     display_path(&journal_path),
                     display_path(output),
@@ -456,7 +476,7 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
                 ))
             })?;
         if journal.stage.contains(['/', '\\']) || journal.stage.starts_with('.') {
-            return Err(Error::Usage(format!(
+            return Err(Error::Refused(format!(
                 "{} names no staging folder of briefing's; delete it and build again",
                 display_path(&journal_path)
             )));
@@ -590,13 +610,13 @@ fn check_site_path(rel: &str) -> Result<(), Error> {
             .all(|part| !part.is_empty() && !part.starts_with('.') && part != "..")
         && !rel.contains('\\');
     if let Some(c) = rel.chars().find(|c| c.is_control()) {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "refusing to write {rel:?}: its name contains the control character U+{:04X}; rename the file",
             c as u32
         )));
     }
     if !plain {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "refusing to write {rel:?}: not a plain path inside the output"
         )));
     }
@@ -697,7 +717,7 @@ fn read_manifest(output: &Path) -> Result<Manifest, Error> {
         Err(e) => return Err(Error::io(&path, e)),
     };
     let damaged = |why: String| {
-        Error::Usage(format!(
+        Error::Refused(format!(
             "{} is damaged ({why}): briefing will not replace or remove files on its word; restore it, or delete it and move the old site out of {}",
             display_path(&path),
             display_path(output)
@@ -786,14 +806,11 @@ mod tests {
         })
     }
 
-    fn site(files: &[(&str, &str)]) -> Site {
-        Site {
-            files: files
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-                .collect(),
-            ..Site::default()
-        }
+    fn site(files: &[(&str, &str)]) -> SiteFiles {
+        files
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]
@@ -926,7 +943,7 @@ mod tests {
             CRASH_AFTER.with(|f| f.set(None));
             assert!(crashed.is_err(), "crash before move {k}");
             assert!(out.join(WORK_DIR).join(JOURNAL).exists());
-            let stager = Stager::new(&out).unwrap();
+            let stager = Stager::new(&out, &CancelToken::new()).unwrap();
             let said = stager.recovered.clone().unwrap_or_default();
             assert!(said.contains("put the previous site back"), "{said}");
             drop(stager);
@@ -944,7 +961,7 @@ mod tests {
         let out = dir.path().join("public");
         fs::create_dir_all(out.join(WORK_DIR).join("stage-old/new")).unwrap();
         fs::write(out.join(WORK_DIR).join("stage-old/new/x.html"), "x").unwrap();
-        let stager = Stager::new(&out).unwrap();
+        let stager = Stager::new(&out, &CancelToken::new()).unwrap();
         assert!(stager.recovered.as_deref().unwrap_or("").contains("removed the staging"));
         assert!(!out.join(WORK_DIR).join("stage-old").exists());
         assert!(stager.staging.starts_with(out.join(WORK_DIR)), "staged inside the output");
@@ -978,7 +995,7 @@ mod tests {
     fn a_second_build_waits_for_the_first() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        let first = Stager::new(&out).unwrap();
+        let first = Stager::new(&out, &CancelToken::new()).unwrap();
         first.stage("index.html", b"first").unwrap();
         let (done_tx, done_rx) = std::sync::mpsc::channel();
         let second = {

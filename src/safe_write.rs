@@ -65,11 +65,11 @@ pub fn write_file(path: &Path, bytes: &[u8], existing: Existing) -> Result<(), E
 /// The metadata of what is at `path` (`None` if nothing), refusing a link.
 pub fn refuse_link(path: &Path) -> Result<Option<std::fs::Metadata>, Error> {
     match std::fs::symlink_metadata(path) {
-        Ok(m) if m.file_type().is_symlink() => Err(Error::Usage(format!(
+        Ok(m) if m.file_type().is_symlink() => Err(Error::Refused(format!(
             "refusing to write {}: it is a symbolic link, and briefing never writes through one; remove the link first",
             display_path(path)
         ))),
-        Ok(m) if !m.is_file() => Err(Error::Usage(format!(
+        Ok(m) if !m.is_file() => Err(Error::Refused(format!(
             "cannot write {}: something that is not a file is in the way",
             display_path(path)
         ))),
@@ -80,7 +80,7 @@ pub fn refuse_link(path: &Path) -> Result<Option<std::fs::Metadata>, Error> {
 }
 
 fn already_there(path: &Path) -> Error {
-    Error::Usage(format!(
+    Error::Refused(format!(
         "{} already exists; briefing does not overwrite it",
         display_path(path)
     ))

@@ -149,6 +149,13 @@ pub struct SourceRef {
     pub date: Option<Date>,
     #[serde(default)]
     pub url: Option<String>,
+    /// When an editor last checked that `url` still says what the note relies on:
+    /// a web page can change after its `date`, so readers need both.
+    #[serde(default)]
+    pub accessed: Option<Date>,
+    /// A copy kept by an archive, for when `url` rots or changes.
+    #[serde(default)]
+    pub archived: Option<String>,
 }
 
 /// One entry of `glossary.yaml`.

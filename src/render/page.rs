@@ -185,6 +185,8 @@ pub struct SourceView {
     pub publisher: Option<String>,
     pub date: Option<DateView>,
     pub url: Option<String>,
+    pub accessed: Option<DateView>,
+    pub archived: Option<String>,
 }
 
 impl From<&SourceRef> for SourceView {
@@ -196,7 +198,12 @@ impl From<&SourceRef> for SourceView {
             url: s
                 .url
                 .clone()
-                .filter(|u| crate::render::html::is_safe_url(u)),
+                .filter(|u| crate::validate::links::is_safe_url(u)),
+            accessed: s.accessed.as_ref().map(DateView::from),
+            archived: s
+                .archived
+                .clone()
+                .filter(|u| crate::validate::links::is_safe_url(u)),
         }
     }
 }
