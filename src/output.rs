@@ -333,7 +333,10 @@ impl Stager {
         if ops.is_empty() && !manifest_changed {
             return Ok(stats);
         }
-        write_new(&self.staging.join("new").join(MANIFEST), manifest_text.as_bytes())?;
+        write_new(
+            &self.staging.join("new").join(MANIFEST),
+            manifest_text.as_bytes(),
+        )?;
         ops.push(Op::Put {
             path: MANIFEST.to_string(),
             replaces: fs::symlink_metadata(output.join(MANIFEST)).is_ok(),
@@ -406,16 +409,26 @@ impl Drop for Stager {
 /// holds it.
 fn lock_output(output: &Path) -> Result<fs::File, Error> {
     let dir = fs::File::open(output).map_err(|e| Error::io(output, e))?;
-    match dir.try_lock() {
-        Ok(()) => {}
-        Err(fs::TryLockError::WouldBlock) => {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let flock = |operation| {
+            // SAFETY: flock on a descriptor this function owns; no memory is passed.
+            match unsafe { libc::flock(dir.as_raw_fd(), operation) } {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        };
+        if let Err(e) = flock(libc::LOCK_EX | libc::LOCK_NB) {
+            if e.kind() != std::io::ErrorKind::WouldBlock {
+                return Err(Error::io(output, e));
+            }
             eprintln!(
                 "waiting for another briefing build into {} to finish…",
                 display_path(output)
             );
-            dir.lock().map_err(|e| Error::io(output, e))?;
+            flock(libc::LOCK_EX).map_err(|e| Error::io(output, e))?;
         }
-        Err(fs::TryLockError::Error(e)) => return Err(Error::io(output, e)),
     }
     Ok(dir)
 }
@@ -733,8 +746,7 @@ fn read_manifest(output: &Path) -> Result<Manifest, Error> {
             .collect();
         return Ok(Manifest { files });
     }
-    let manifest: ManifestFile =
-        serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?;
+    let manifest: ManifestFile = serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?;
     if manifest.version != MANIFEST_VERSION {
         return Err(damaged(format!(
             "version {}; this briefing reads version {MANIFEST_VERSION}",
@@ -962,9 +974,16 @@ mod tests {
         fs::create_dir_all(out.join(WORK_DIR).join("stage-old/new")).unwrap();
         fs::write(out.join(WORK_DIR).join("stage-old/new/x.html"), "x").unwrap();
         let stager = Stager::new(&out, &CancelToken::new()).unwrap();
-        assert!(stager.recovered.as_deref().unwrap_or("").contains("removed the staging"));
+        assert!(stager
+            .recovered
+            .as_deref()
+            .unwrap_or("")
+            .contains("removed the staging"));
         assert!(!out.join(WORK_DIR).join("stage-old").exists());
-        assert!(stager.staging.starts_with(out.join(WORK_DIR)), "staged inside the output");
+        assert!(
+            stager.staging.starts_with(out.join(WORK_DIR)),
+            "staged inside the output"
+        );
     }
 
     #[cfg(unix)]
@@ -1008,10 +1027,15 @@ mod tests {
         };
         // Not a timing assertion: the second build cannot finish while the lock
         // is held, however long we wait.
-        assert!(done_rx.recv_timeout(std::time::Duration::from_millis(300)).is_err());
+        assert!(done_rx
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err());
         first.commit().unwrap();
         second.join().unwrap().unwrap();
-        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "second");
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "second"
+        );
     }
 
     #[test]
@@ -1030,16 +1054,26 @@ mod tests {
     fn only_files_still_as_written_are_removed_or_replaced() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        write_site(&site(&[("a.html", "1"), ("b.html", "2"), ("c.html", "3")]), &out).unwrap();
+        write_site(
+            &site(&[("a.html", "1"), ("b.html", "2"), ("c.html", "3")]),
+            &out,
+        )
+        .unwrap();
         fs::write(out.join("b.html"), "edited by hand").unwrap();
         let s = write_site(&site(&[("c.html", "3")]), &out).unwrap();
         assert_eq!((s.removed, s.kept.clone()), (1, vec!["b.html".to_string()]));
-        assert_eq!(fs::read_to_string(out.join("b.html")).unwrap(), "edited by hand");
+        assert_eq!(
+            fs::read_to_string(out.join("b.html")).unwrap(),
+            "edited by hand"
+        );
         // Now b.html is the user's: it is neither removed nor overwritten.
         assert!(write_site(&site(&[("b.html", "x")]), &out).is_err());
         fs::write(out.join("c.html"), "edited").unwrap();
         let e = write_site(&site(&[("c.html", "4")]), &out).unwrap_err();
-        assert!(e.to_string().contains("changed since briefing wrote it"), "{e}");
+        assert!(
+            e.to_string().contains("changed since briefing wrote it"),
+            "{e}"
+        );
     }
 
     #[test]
@@ -1085,6 +1119,10 @@ mod tests {
         assert!(check_output_dir(root, Path::new("/tmp/project/public")).is_ok());
         assert!(check_output_dir(root, Path::new("/tmp/project/public/../site")).is_ok());
         let e = check_output_dir(Path::new("."), Path::new("./")).unwrap_err();
-        assert!(e.to_string().starts_with("refusing to write the site to ./:"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("refusing to write the site to ./:"),
+            "{e}"
+        );
     }
 }

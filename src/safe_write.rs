@@ -42,7 +42,9 @@ pub fn write_file(path: &Path, bytes: &[u8], existing: Existing) -> Result<(), E
     {
         // A replaced file keeps its mode; a new one gets the usual 0666 less the umask.
         use std::os::unix::fs::PermissionsExt;
-        let mode = old.as_ref().map_or(0o666, |m| m.permissions().mode() & 0o7777);
+        let mode = old
+            .as_ref()
+            .map_or(0o666, |m| m.permissions().mode() & 0o7777);
         builder.permissions(std::fs::Permissions::from_mode(mode));
     }
     let mut temp = builder
@@ -119,6 +121,10 @@ mod tests {
         assert_eq!(std::fs::read(&path).unwrap(), b"three");
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o640);
-        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1, "no temporary file left");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary file left"
+        );
     }
 }

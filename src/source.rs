@@ -131,7 +131,9 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
         options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
     }
     let file = if meta.is_file() {
-        options.open(path).map_err(|e| ReadFailure::Io(Error::io(path, e)))?
+        options
+            .open(path)
+            .map_err(|e| ReadFailure::Io(Error::io(path, e)))?
     } else {
         return refuse(
             "not a regular file (a folder, FIFO, socket or device)".into(),
@@ -139,7 +141,9 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
         );
     };
     // What was opened is checked again: the path may have changed meanwhile.
-    let meta = file.metadata().map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
     if !meta.is_file() {
         return refuse(
             "not a regular file (a folder, FIFO, socket or device)".into(),
@@ -162,7 +166,10 @@ pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
         .map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return refuse(
-            format!("file grew past {} MiB while it was read", MAX_FILE_BYTES >> 20),
+            format!(
+                "file grew past {} MiB while it was read",
+                MAX_FILE_BYTES >> 20
+            ),
             "split it, or keep it out of content/",
         );
     }

@@ -159,7 +159,10 @@ pub fn import_hypothesis(
             Ok(a) => annotations.push(a),
             Err(e) => report.left_out.push((
                 id,
-                format!("annotation #{} of the export is not one briefing can read: {e}", i + 1),
+                format!(
+                    "annotation #{} of the export is not one briefing can read: {e}",
+                    i + 1
+                ),
             )),
         }
     }

@@ -265,7 +265,11 @@ fn read_briefing(
         return Ok(None);
     };
     let Some((front_text, front_line, body_start)) = split_front_matter(&article.text) else {
-        let opened = article.text.lines().next().is_some_and(|l| l.trim_end() == "---");
+        let opened = article
+            .text
+            .lines()
+            .next()
+            .is_some_and(|l| l.trim_end() == "---");
         diagnostics.push(if opened {
             article
                 .error_at(Some(Position { line: 1, column: 1 }), "the front matter is never closed: no `---` line ends it")

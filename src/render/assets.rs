@@ -29,10 +29,20 @@ pub fn copy_assets(
             );
             continue;
         }
-        if let Some(c) = rel.iter().flat_map(|part| part.chars()).find(|c| c.is_control()) {
+        if let Some(c) = rel
+            .iter()
+            .flat_map(|part| part.chars())
+            .find(|c| c.is_control())
+        {
             diagnostics.push(
-                Diagnostic::error(asset, format!("the file name contains the control character U+{:04X}", c as u32))
-                    .with_help("rename the file: names in a site are printable text"),
+                Diagnostic::error(
+                    asset,
+                    format!(
+                        "the file name contains the control character U+{:04X}",
+                        c as u32
+                    ),
+                )
+                .with_help("rename the file: names in a site are printable text"),
             );
             continue;
         }
@@ -50,8 +60,13 @@ pub fn copy_assets(
         let key = format!("{}/{}", src.slug, rel.join("/"));
         if files.contains_key(&key) {
             diagnostics.push(
-                Diagnostic::error(asset, format!("this file would replace the generated {key}"))
-                    .with_help("rename the file; index.html and annotations.jsonld are written by briefing"),
+                Diagnostic::error(
+                    asset,
+                    format!("this file would replace the generated {key}"),
+                )
+                .with_help(
+                    "rename the file; index.html and annotations.jsonld are written by briefing",
+                ),
             );
             continue;
         }
@@ -70,7 +85,10 @@ pub fn copy_assets(
 /// editor's backup or swap file, or anything under a `drafts/` folder.
 fn not_published(rel: &[String]) -> Option<&'static str> {
     let name = rel.last().map_or("", String::as_str);
-    if rel[..rel.len().saturating_sub(1)].iter().any(|d| d == "drafts") {
+    if rel[..rel.len().saturating_sub(1)]
+        .iter()
+        .any(|d| d == "drafts")
+    {
         Some("it is in a drafts/ folder")
     } else if name.ends_with('~')
         || (name.starts_with('#') && name.ends_with('#'))
@@ -89,13 +107,17 @@ fn not_published(rel: &[String]) -> Option<&'static str> {
 fn active_content(name: &str, bytes: &[u8]) -> Option<String> {
     let lower = name.to_ascii_lowercase();
     let ext = lower.rsplit_once('.').map_or("", |(_, e)| e);
-    if matches!(ext, "html" | "htm" | "xhtml" | "xht" | "shtml" | "js" | "mjs" | "xml" | "xsl" | "xslt") {
+    if matches!(
+        ext,
+        "html" | "htm" | "xhtml" | "xht" | "shtml" | "js" | "mjs" | "xml" | "xsl" | "xslt"
+    ) {
         return Some(format!("`.{ext}` files are active content"));
     }
     if ext == "svg" || ext == "svgz" {
         let text = String::from_utf8_lossy(bytes).to_ascii_lowercase();
         let handler = text.match_indices("on").any(|(i, _)| {
-            let after_space = i > 0 && matches!(text.as_bytes()[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'/');
+            let after_space =
+                i > 0 && matches!(text.as_bytes()[i - 1], b' ' | b'\t' | b'\n' | b'\r' | b'/');
             let rest = &text[i + 2..];
             let name_len = rest.bytes().take_while(u8::is_ascii_alphabetic).count();
             after_space && name_len > 0 && rest[name_len..].trim_start().starts_with('=')

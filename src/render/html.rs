@@ -56,9 +56,7 @@ fn is_reserved(attribute: &str, token: &str) -> bool {
                 || token == "main"
                 || token.ends_with("-heading")
         }
-        "class" => {
-            PREFIXES.iter().any(|p| token.starts_with(p)) || page_classes().contains(token)
-        }
+        "class" => PREFIXES.iter().any(|p| token.starts_with(p)) || page_classes().contains(token),
         "role" => token.starts_with("doc-"),
         _ => false,
     }

@@ -329,7 +329,10 @@ pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
 /// only files the reload client goes into. Anything else, whatever its type,
 /// is served as the file it is, under a policy that runs no script.
 fn is_generated_page(key: &str) -> bool {
-    key == "index.html" || key.strip_suffix("/index.html").is_some_and(|dir| !dir.contains('/'))
+    key == "index.html"
+        || key
+            .strip_suffix("/index.html")
+            .is_some_and(|dir| !dir.contains('/'))
 }
 
 /// Adds a header; tiny_http takes ASCII only, and every value here is ASCII
@@ -477,7 +480,12 @@ mod tests {
         for page in ["index.html", "forum/index.html", "glossary/index.html"] {
             assert!(is_generated_page(page), "{page}");
         }
-        for asset in ["forum/map.svg", "forum/sub/index.html", "forum/page.html", "x.html"] {
+        for asset in [
+            "forum/map.svg",
+            "forum/sub/index.html",
+            "forum/page.html",
+            "x.html",
+        ] {
             assert!(!is_generated_page(asset), "{asset}");
         }
     }

@@ -288,7 +288,10 @@ fn article_html_cannot_forge_a_note_or_a_glossary_link() {
     let count = |css: &str| html.select(&scraper::Selector::parse(css).unwrap()).count();
     // Exactly the real note and its reference, nothing borrowed by the article.
     assert_eq!(count("#note-n"), 1, "{page}");
-    assert_eq!(count("#note-n1, #use-x, .note-correction, .glossref, [role=doc-endnote]"), 0);
+    assert_eq!(
+        count("#note-n1, #use-x, .note-correction, .glossref, [role=doc-endnote]"),
+        0
+    );
     assert_eq!(count("mark[data-note]"), 1);
     assert_eq!(count("sup.noteref a[role=doc-noteref]#ref-n"), 1);
     assert!(page.contains("FAKE NOTE"), "the text itself stays, as text");
@@ -475,7 +478,8 @@ fn special_files_are_refused_before_reading() {
     );
     std::fs::remove_file(root.join("content/glossary.yaml")).unwrap();
 
-    let fifo = std::ffi::CString::new(root.join("content/glossary.yaml").to_str().unwrap()).unwrap();
+    let fifo =
+        std::ffi::CString::new(root.join("content/glossary.yaml").to_str().unwrap()).unwrap();
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     fails_cleanly(
         root,
@@ -514,7 +518,11 @@ fn special_files_are_refused_before_reading() {
 fn active_content_backups_drafts_and_odd_names_among_assets() {
     let dir = project(ARTICLE, &note("launched"));
     let b = dir.path().join("content/b");
-    std::fs::write(b.join("chart.svg"), "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>").unwrap();
+    std::fs::write(
+        b.join("chart.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+    )
+    .unwrap();
     std::fs::write(b.join("article.md~"), "old").unwrap();
     std::fs::write(b.join("photo.jpg.bak"), "old").unwrap();
     std::fs::create_dir_all(b.join("drafts")).unwrap();
@@ -523,28 +531,49 @@ fn active_content_backups_drafts_and_odd_names_among_assets() {
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     for skipped in ["article.md~", "photo.jpg.bak", "drafts/next.txt"] {
-        assert!(err.contains(&format!("{skipped}: warning: not published")), "{err}");
+        assert!(
+            err.contains(&format!("{skipped}: warning: not published")),
+            "{err}"
+        );
         assert!(!dir.path().join("public/b").join(skipped).exists());
     }
-    assert!(dir.path().join("public/b/chart.svg").exists(), "a plain SVG is an image");
+    assert!(
+        dir.path().join("public/b/chart.svg").exists(),
+        "a plain SVG is an image"
+    );
 
     for (name, body) in [
         ("page.html", "<script>alert(1)</script>"),
         ("tool.js", "alert(1)"),
-        ("evil.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"\n onload=\"alert(1)\"/>"),
+        (
+            "evil.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"\n onload=\"alert(1)\"/>",
+        ),
         ("evil2.svg", "<svg><script>alert(1)</script></svg>"),
     ] {
         std::fs::write(b.join(name), body).unwrap();
-        fails_cleanly(dir.path(), &["build"], 1, &format!("content/b/{name}: error: "));
+        fails_cleanly(
+            dir.path(),
+            &["build"],
+            1,
+            &format!("content/b/{name}: error: "),
+        );
         let out = briefing(dir.path()).args(["build"]).output().unwrap();
-        assert!(stderr(&out).contains("run with the site's address"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("run with the site's address"),
+            "{}",
+            stderr(&out)
+        );
         std::fs::remove_file(b.join(name)).unwrap();
     }
 
     std::fs::write(dir.path().join("public/CNAME"), "example.org").unwrap();
     std::fs::write(b.join("x\nCNAME"), "x").unwrap();
     fails_cleanly(dir.path(), &["build"], 1, "control character U+000A");
-    assert_eq!(std::fs::read_to_string(dir.path().join("public/CNAME")).unwrap(), "example.org");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("public/CNAME")).unwrap(),
+        "example.org"
+    );
 }
 
 #[test]

@@ -619,10 +619,17 @@ fn load_while_editing_no_crash_no_escape_flat_memory() {
 fn status_with_host(port: u16, host: &str) -> u16 {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(stream, "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").unwrap();
+    write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
     let mut raw = String::new();
     let _ = stream.read_to_string(&mut raw);
-    raw.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0)
+    raw.split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
 }
 
 /// DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1
@@ -634,7 +641,10 @@ fn requests_for_other_host_names_are_refused() {
     let port = server.port;
     assert_eq!(status_with_host(port, &format!("127.0.0.1:{port}")), 200);
     assert_eq!(status_with_host(port, &format!("localhost:{port}")), 200);
-    assert_eq!(status_with_host(port, &format!("briefing.test:{port}")), 200);
+    assert_eq!(
+        status_with_host(port, &format!("briefing.test:{port}")),
+        200
+    );
     assert_eq!(status_with_host(port, &format!("evil.example:{port}")), 421);
     assert_eq!(status_with_host(port, "evil.example"), 421);
 }
