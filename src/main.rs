@@ -82,6 +82,9 @@ enum Command {
         /// addresses); repeat for several.
         #[arg(long = "allow-host", value_name = "NAME")]
         allow_host: Vec<String>,
+        /// Close a connection after this many milliseconds without traffic.
+        #[arg(long, default_value_t = briefing::serve::DEFAULT_IDLE.as_millis() as u64, hide = true)]
+        idle_ms: u64,
     },
     /// Re-anchor notes whose quotes no longer match after the article was replaced by a newer version.
     #[command(
@@ -151,6 +154,7 @@ fn main() -> ExitCode {
             open,
             debounce_ms,
             allow_host,
+            idle_ms,
         } => run_serve(ServeOptions {
             root,
             interface,
@@ -159,6 +163,7 @@ fn main() -> ExitCode {
             debounce: Duration::from_millis(debounce_ms),
             color,
             allowed_hosts: allow_host,
+            idle: Duration::from_millis(idle_ms.max(1)),
         }),
         Command::Fix {
             root,
