@@ -158,11 +158,16 @@ impl Response {
 /// Sends one request line (with Host and Connection: close) over a raw socket,
 /// so that no client library normalizes the path first.
 fn request(port: u16, request_line: &str) -> Response {
+    request_to(port, request_line, "127.0.0.1")
+}
+
+/// [`request`] with the `Host` header given.
+fn request_to(port: u16, request_line: &str, host: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
     write!(
         stream,
-        "{request_line}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "{request_line}\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -615,21 +620,8 @@ fn load_while_editing_no_crash_no_escape_flat_memory() {
     assert_eq!(server.get("/forum/").status, 200, "still serving");
 }
 
-/// Sends a raw request with the given Host header; returns the status code.
 fn status_with_host(port: u16, host: &str) -> u16 {
-    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
-    stream.set_read_timeout(Some(DEADLINE)).unwrap();
-    write!(
-        stream,
-        "GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut raw = String::new();
-    let _ = stream.read_to_string(&mut raw);
-    raw.split_whitespace()
-        .nth(1)
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0)
+    request_to(port, "GET / HTTP/1.1", host).status
 }
 
 /// DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1
