@@ -185,8 +185,6 @@ pub struct Stager {
     staged: Mutex<Staged>,
     /// Whether this build made the output folder (it is removed again if empty).
     created_output: bool,
-    /// Left in place on a simulated crash, as a killed process would leave it.
-    keep_staging: bool,
     /// What recovering from an interrupted earlier build did, to tell the user.
     pub recovered: Option<String>,
     cancel: CancelToken,
@@ -229,7 +227,6 @@ impl Stager {
             old_manifest,
             staged: Mutex::new(Staged::default()),
             created_output,
-            keep_staging: false,
             recovered,
             cancel: cancel.clone(),
             _lock: lock,
@@ -355,15 +352,16 @@ impl Stager {
         let json = serde_json::to_vec(&journal).map_err(|e| Error::Internal(e.to_string()))?;
         crate::safe_write::write_file(&journal_path, &json, crate::safe_write::Existing::Replace)?;
 
+        // A simulated crash returns with the journal in place, which keeps the
+        // staging folder too (see `Drop`), as a killed process would leave them.
+        #[cfg(test)]
+        let crash = || Err(Error::Internal("simulated crash".into()));
         let mut applied = Ok(());
-        for op in journal.ops.iter().map(Some).chain([None]) {
+        for op in &journal.ops {
             #[cfg(test)]
             if tests::crash_now() {
-                let mut this = self;
-                this.keep_staging = true;
-                return Err(Error::Internal("simulated crash".into()));
+                return crash();
             }
-            let Some(op) = op else { break };
             applied = apply(output, &self.staging, op);
             if applied.is_err() {
                 break;
@@ -374,8 +372,13 @@ impl Stager {
                 Op::Put { .. } => {}
             }
         }
+        #[cfg(test)]
+        if tests::crash_now() {
+            return crash();
+        }
         if let Err(e) = applied {
-            // The journal stays if putting back fails too: the next build tries again.
+            // The journal (and so the staging folder, with the files set aside)
+            // stays if putting back fails too: the next build tries again.
             roll_back(output, &self.staging, &journal.ops)?;
             let _ = fs::remove_file(&journal_path);
             return Err(e);
@@ -393,7 +396,9 @@ impl Stager {
 
 impl Drop for Stager {
     fn drop(&mut self) {
-        if self.keep_staging {
+        // A journal left means the switch did not finish: what was set aside
+        // stays for the next build to put back.
+        if fs::symlink_metadata(self.work.join(JOURNAL)).is_ok() {
             return;
         }
         let _ = fs::remove_dir_all(&self.staging);
@@ -488,10 +493,14 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
                     display_path(output),
                 ))
             })?;
-        if journal.stage.contains(['/', '\\']) || journal.stage.starts_with('.') {
+        let stage_is_ours = !journal.stage.contains(['/', '\\'])
+            && !journal.stage.starts_with('.')
+            && fs::symlink_metadata(work.join(&journal.stage)).is_ok_and(|m| m.is_dir());
+        if !stage_is_ours {
             return Err(Error::Refused(format!(
-                "{} names no staging folder of briefing's; delete it and build again",
-                display_path(&journal_path)
+                "{} names no staging folder of briefing's (it may have been deleted): the previous site cannot be put back; delete the journal, check {} and build again",
+                display_path(&journal_path),
+                display_path(output)
             )));
         }
         let restored = roll_back(output, &work.join(&journal.stage), &journal.ops)?;
