@@ -453,17 +453,16 @@ fn work_dir(output: &Path) -> Result<PathBuf, Error> {
         Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
             return refuse("it is not a folder briefing made")
         }
+        #[cfg(unix)]
         Ok(m) => {
-            #[cfg(unix)]
-            {
-                use std::os::unix::fs::MetadataExt;
-                // SAFETY: geteuid has no preconditions and cannot fail.
-                if m.uid() != unsafe { libc::geteuid() } {
-                    return refuse("it belongs to another user");
-                }
+            use std::os::unix::fs::MetadataExt;
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            if m.uid() != unsafe { libc::geteuid() } {
+                return refuse("it belongs to another user");
             }
-            let _ = m;
         }
+        #[cfg(not(unix))]
+        Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
             let mut builder = fs::DirBuilder::new();
             #[cfg(unix)]

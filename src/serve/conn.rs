@@ -69,7 +69,12 @@ impl Request {
             reason(response.status),
             response.body.len()
         );
-        for (name, value) in &response.headers {
+        // A value with a line break would start a header of its own: never sent.
+        for (name, value) in response
+            .headers
+            .iter()
+            .filter(|(_, v)| !v.contains(['\r', '\n']))
+        {
             head.push_str(&format!("{name}: {value}\r\n"));
         }
         if !self.keep_alive {
