@@ -59,8 +59,11 @@ const JOURNAL: &str = "journal.json";
 /// What a write did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct WriteStats {
+    /// Files written or replaced.
     pub written: usize,
+    /// Files left alone because their bytes were already there.
     pub unchanged: usize,
+    /// Files of an earlier build removed because this build no longer has them.
     pub removed: usize,
     /// Files of an earlier build that this one no longer has but did not remove,
     /// because they changed since (or an old manifest has no checksum for them).

@@ -13,7 +13,9 @@ use crate::Error;
 /// The files `new` wrote.
 #[derive(Debug)]
 pub struct Scaffolded {
+    /// The briefing folder made.
     pub dir: PathBuf,
+    /// The files written into it, to list for the user.
     pub files: Vec<PathBuf>,
 }
 
@@ -61,7 +63,7 @@ pub fn new_briefing(root: &Path, slug: &str) -> Result<Scaffolded, Error> {
 }
 
 /// Writes a file that must not exist yet.
-fn write_new(path: &Path, text: &str) -> Result<(), Error> {
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), Error> {
     crate::safe_write::write_file(path, text.as_bytes(), crate::safe_write::Existing::Refuse)
 }
 

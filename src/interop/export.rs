@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::anchor::{NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 use crate::render::html::escape;
 use crate::validate::links::is_safe_url;
 
@@ -53,6 +53,9 @@ pub struct ExportContext<'a> {
     pub language: &'a str,
     /// The original article's URL, when known; else the briefing page is the target.
     pub source_url: Option<&'a str>,
+    /// The briefing page's absolute address, when the site has a `base_url`:
+    /// ids are then absolute URLs; otherwise relative to the export file.
+    pub page_url: Option<&'a str>,
 }
 
 /// Characters of context kept on each side of a quote, as Hypothesis does.
@@ -70,13 +73,15 @@ pub fn motivation(kind: NoteKind) -> &'static str {
 }
 
 /// A briefing's numbered notes as a W3C Web Annotation collection, in
-/// `language`; `htmls[i]` is the rendered text of `notes[i]`.
+/// `language`; `htmls[i]` is the rendered text of `notes[i]`. With the page's
+/// absolute address (the site has a `base_url`), ids are absolute URLs.
 pub fn briefing_annotations(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     language: &str,
     article: &ParsedArticle,
     notes: &[PlacedNote],
     htmls: &[String],
+    page_url: Option<&str>,
 ) -> String {
     let export_notes: Vec<ExportNote> = notes
         .iter()
@@ -113,6 +118,7 @@ pub fn briefing_annotations(
             .as_ref()
             .and_then(|s| s.url.as_deref())
             .filter(|u| is_safe_url(u)),
+        page_url,
     };
     annotation_collection(&context, article, &export_notes)
 }
@@ -128,14 +134,15 @@ pub fn annotation_collection(
         .iter()
         .map(|n| annotation(context, article, &starts, n))
         .collect();
+    let page = context.page_url.unwrap_or("");
     let collection = Collection {
         context: "http://www.w3.org/ns/anno.jsonld",
-        id: FILE_NAME,
+        id: format!("{page}{FILE_NAME}"),
         kind: "AnnotationCollection",
         label: format!("Notes on “{}”", context.title),
         total: items.len(),
         first: Page {
-            id: format!("{FILE_NAME}#page-1"),
+            id: format!("{page}{FILE_NAME}#page-1"),
             kind: "AnnotationPage",
             start_index: 0,
             items,
@@ -153,7 +160,7 @@ pub fn annotation_collection(
 struct Collection<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
-    id: &'static str,
+    id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     label: String,
@@ -298,7 +305,10 @@ fn annotation<'a>(
         });
     }
     Annotation {
-        id: format!("index.html#note-{}", note.id),
+        id: match context.page_url {
+            Some(page) => format!("{page}#note-{}", note.id),
+            None => format!("index.html#note-{}", note.id),
+        },
         kind: "Annotation",
         motivation: motivation(note.kind),
         created: note.date.map(|d| d.to_string()),
@@ -308,7 +318,10 @@ fn annotation<'a>(
         }),
         body,
         target: Target {
-            source: context.source_url.unwrap_or("index.html"),
+            source: context
+                .source_url
+                .or(context.page_url)
+                .unwrap_or("index.html"),
             selector,
         },
     }
@@ -366,6 +379,7 @@ mod tests {
             title: "T",
             language: "en",
             source_url: None,
+            page_url: None,
         };
         let v: serde_json::Value =
             serde_json::from_str(&annotation_collection(&ctx, &article, &[note])).unwrap();

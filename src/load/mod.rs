@@ -2,6 +2,7 @@
 //! shared glossary, and each briefing folder (article, notes, assets). Every
 //! problem found is collected as a diagnostic; only I/O failures stop the load.
 
+pub mod address;
 pub mod model;
 pub mod yaml;
 
@@ -9,7 +10,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position};
-use crate::source::{ReadFailure, SourceFile};
+use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
 use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec};
 use yaml::{Located, Spans, Step};
@@ -19,24 +20,24 @@ use yaml::{Located, Spans, Step};
 pub struct Content {
     pub site: SiteConfig,
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
-    pub briefings: Vec<BriefingSource>,
+    pub briefings: Vec<LoadedBriefing>,
 }
 
 /// A YAML file with its text (for diagnostics) and positions.
 #[derive(Debug)]
 pub struct YamlFile<T> {
-    pub file: SourceFile,
+    pub file: TextFile,
     pub value: T,
     pub spans: Spans,
 }
 
 /// One briefing folder, read but not yet anchored.
 #[derive(Debug)]
-pub struct BriefingSource {
+pub struct LoadedBriefing {
     /// The folder name: the page's URL path.
     pub slug: String,
     pub dir: PathBuf,
-    pub article: SourceFile,
+    pub article: TextFile,
     pub front: FrontMatter,
     pub front_spans: Spans,
     /// Byte offset in `article.text` where the Markdown body starts.
@@ -46,7 +47,7 @@ pub struct BriefingSource {
     pub assets: Vec<PathBuf>,
 }
 
-impl BriefingSource {
+impl LoadedBriefing {
     pub fn body(&self) -> &str {
         &self.article.text[self.body_start..]
     }
@@ -153,7 +154,7 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
 pub fn load_briefing(
     dir: &Path,
     slug: &str,
-) -> Result<(Option<BriefingSource>, Vec<Diagnostic>), Error> {
+) -> Result<(Option<LoadedBriefing>, Vec<Diagnostic>), Error> {
     let mut diagnostics = Vec::new();
     let briefing = read_briefing(dir, slug, &mut diagnostics)?;
     Ok((briefing, diagnostics))
@@ -187,11 +188,8 @@ pub const RESERVED_SLUGS: &[&str] = &["glossary"];
 
 /// Reads a text file: an I/O failure stops the load, a file that is not
 /// UTF-8 becomes a diagnostic and `None`.
-fn read_source(
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Option<SourceFile>, Error> {
-    match SourceFile::read(path) {
+fn read_source(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<TextFile>, Error> {
+    match TextFile::read(path) {
         Ok(f) => Ok(Some(f)),
         Err(ReadFailure::Io(e)) => Err(e),
         Err(ReadFailure::Content(d)) => {
@@ -233,7 +231,7 @@ fn read_briefing(
     dir: &Path,
     slug: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Option<BriefingSource>, Error> {
+) -> Result<Option<LoadedBriefing>, Error> {
     let article_path = dir.join("article.md");
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
@@ -304,7 +302,7 @@ fn read_briefing(
         }
     }
     check_note_ids(&notes, diagnostics);
-    Ok(Some(BriefingSource {
+    Ok(Some(LoadedBriefing {
         slug: slug.to_string(),
         dir: dir.to_path_buf(),
         front: front.value,

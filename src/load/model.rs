@@ -16,6 +16,18 @@ pub struct SiteConfig {
     pub language: String,
     #[serde(default)]
     pub description: Option<String>,
+    /// Where the site is published; turns on what needs absolute URLs.
+    #[serde(default)]
+    pub base_url: Option<super::address::BaseUrl>,
+    /// Who writes the briefings, for the feed and JSON-LD.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The organisation publishing the site [default: the site title].
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// The share image of link previews, a file beside site.yaml.
+    #[serde(default)]
+    pub image: Option<super::address::ImageFile>,
 }
 
 fn default_language() -> String {
@@ -28,6 +40,10 @@ impl Default for SiteConfig {
             title: "Briefings".to_string(),
             language: default_language(),
             description: None,
+            base_url: None,
+            author: None,
+            publisher: None,
+            image: None,
         }
     }
 }
@@ -48,7 +64,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub checked: Option<Date>,
     #[serde(default)]
-    pub source: Option<ArticleSource>,
+    pub source: Option<OriginalArticle>,
     /// The editor's summary points (Markdown), shown above the article.
     #[serde(default)]
     pub editor_summary: Vec<String>,
@@ -60,7 +76,7 @@ pub struct FrontMatter {
 /// Where the article was first published.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArticleSource {
+pub struct OriginalArticle {
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default)]

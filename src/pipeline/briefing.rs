@@ -11,7 +11,8 @@ use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::interop::export;
 use crate::load::model::{Date, TermSpec};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
+use crate::publish::{self, BriefingFacts, PageKind};
 use crate::render::markdown::{self, TermMark};
 use crate::render::page::{IndexEntry, SiteView, Templates};
 use crate::render::{assets, views};
@@ -37,6 +38,8 @@ pub(super) struct BuiltPage {
     /// appear in it.
     pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// What the feed and sitemap list of it.
+    pub facts: BriefingFacts,
 }
 
 /// The site-wide inputs every briefing is rendered with.
@@ -48,7 +51,8 @@ pub(super) struct SiteWide<'a> {
     pub site: &'a SiteView,
 }
 
-pub(super) fn build_briefing(src: &BriefingSource, site: &SiteWide) -> BriefingResult {
+/// Runs one briefing through the stages; rendering is skipped after an error.
+pub(super) fn build_briefing(src: &LoadedBriefing, site: &SiteWide) -> BriefingResult {
     let article = ParsedArticle::parse(src.body());
     let anchored = anchor::anchor_briefing(src, &article);
     let mut diagnostics = validate::briefing(src, &article, &anchored);
@@ -68,7 +72,7 @@ pub(super) fn build_briefing(src: &BriefingSource, site: &SiteWide) -> BriefingR
 /// The briefing's files (page, export, assets) and what the index and glossary
 /// pages need of it.
 fn render_briefing(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
     site: &SiteWide,
@@ -96,15 +100,32 @@ fn render_briefing(
     let article_html = markdown::render_article(article, &note_marks, &footnote_marks, &term_marks);
 
     let language = src.front.language.as_deref().unwrap_or(&site.site.language);
+    let facts = BriefingFacts::of(src, notes.len());
+    let page_url = site.site.base_url.as_ref().map(|b| b.join(&facts.path()));
     let mut files = BTreeMap::new();
     files.insert(
         format!("{}/{}", src.slug, export::FILE_NAME),
-        export::briefing_annotations(src, language, article, notes, &htmls).into_bytes(),
+        export::briefing_annotations(src, language, article, notes, &htmls, page_url.as_deref())
+            .into_bytes(),
     );
     if let Some(templates) = site.templates {
+        let mut frame = templates.frame(site.site, "../", language);
+        if let Some(json_ld) = publish::briefing_json_ld(
+            site.site,
+            &facts,
+            language,
+            src.front.source.as_ref(),
+            &publish::corrections(article, notes),
+        ) {
+            let page = PageKind::Briefing {
+                facts: &facts,
+                json_ld,
+            };
+            frame.meta = publish::page_meta(site.site, page);
+        }
         let view = views::briefing_view(
             src,
-            templates.frame(site.site, "../", language),
+            frame,
             export::FILE_NAME,
             article_html,
             views::note_views(notes, &htmls),
@@ -133,5 +154,6 @@ fn render_briefing(
             .collect(),
         text: article.text(),
         files,
+        facts,
     }
 }

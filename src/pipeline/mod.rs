@@ -1,5 +1,7 @@
-//! The pipeline, end to end: load → anchor → render, all in memory. Writing is
-//! [`crate::output`]'s job, so `check` and `serve` share every step but the last.
+//! The orchestrator: load → article → anchor → validate → render, all in
+//! memory, then [`crate::output`] for `build`; `check` and `serve` share every
+//! step but the last. Each stage's logic lives in its own module; this one only
+//! hands their results on, caches them and runs briefings in parallel.
 //!
 //! [`Incremental`] keeps each briefing's result between builds: `serve` rebuilds
 //! only the briefings an edit touched ([`Scope`]), then puts the index and
@@ -15,10 +17,12 @@ use rayon::prelude::*;
 
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
+use crate::load::address::BaseUrl;
 use crate::load::model::TermSpec;
 use crate::load::{self, YamlFile};
 use crate::output::{self, CancelToken, SiteFiles, Stager};
-use crate::render::page::{GlossaryView, IndexView, LinkView, SiteView, Templates};
+use crate::publish::{self, PageKind};
+use crate::render::page::{GlossaryView, IndexView, LinkView, NotFoundView, SiteView, Templates};
 use crate::render::views::{self, term_view};
 use crate::validate;
 use crate::Error;
@@ -27,20 +31,30 @@ use briefing::{build_briefing, BriefingResult, BuiltPage, SiteWide};
 /// The built site, in memory: output paths (relative, `/`-separated) to bytes.
 #[derive(Debug, Default)]
 pub struct Site {
+    /// Every file of the site.
     pub files: SiteFiles,
+    /// How many briefings were built, for the summary line.
     pub briefings: usize,
+    /// How many notes they hold in all.
     pub notes: usize,
+    /// How many glossary terms the site has.
     pub terms: usize,
+    /// Where the site is published, if it says: feed, sitemap and canonical
+    /// links were made only then.
+    pub base_url: Option<BaseUrl>,
 }
 
 /// A build's result: the site if there were no errors, and every diagnostic.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The site, or `None` when there were errors (or the templates could not be read).
     pub site: Option<Site>,
+    /// Every error and warning, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
 }
 
 impl Outcome {
+    /// How many of the diagnostics are errors.
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
@@ -106,7 +120,9 @@ enum Pages {
 /// Told how a build is going, one briefing at a time; the command line shows a
 /// progress bar with it on a terminal. Called from the build's worker threads.
 pub trait Progress: Sync {
+    /// The build is about to render this many briefings.
     fn start(&self, _briefings: usize) {}
+    /// One more briefing is rendered.
     fn advance(&self) {}
 }
 
@@ -118,9 +134,11 @@ impl Progress for () {}
 /// the output is changed only if the whole build has no errors and `cancel`
 /// was not cancelled, and then only in files briefing wrote. The outcome's site
 /// (`None` after errors) holds the counts and the index and glossary pages.
+/// `base_url`, when given, replaces the one in `site.yaml` (`build --base-url`).
 pub fn build_into(
     root: &Path,
     output: &Path,
+    base_url: Option<BaseUrl>,
     progress: &dyn Progress,
     cancel: &CancelToken,
 ) -> Result<Outcome, Error> {
@@ -128,7 +146,7 @@ pub fn build_into(
     let stager = Stager::new(output, cancel)?;
     // What recovering from an interrupted build did is said with the build's warnings.
     let recovered = stager.recovered.clone();
-    let mut outcome = build_site_into(root, progress, &stager)?;
+    let mut outcome = build_site_into(root, base_url, progress, &stager)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
@@ -155,10 +173,12 @@ pub fn build_into(
 /// only the index and glossary pages.
 fn build_site_into(
     root: &Path,
+    base_url: Option<BaseUrl>,
     progress: &dyn Progress,
     stager: &Stager,
 ) -> Result<Outcome, Error> {
     let mut build = Incremental::new(root);
+    build.base_url = base_url;
     build.update(&Scope::Everything, progress, Some(stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     Ok(build.assemble(Pages::Move))
@@ -230,6 +250,8 @@ pub struct Incremental {
     briefings: BTreeMap<String, BriefingResult>,
     /// The folders the last (re)build loaded and rendered.
     rendered: Vec<String>,
+    /// Replaces `base_url` of `site.yaml`.
+    base_url: Option<BaseUrl>,
 }
 
 /// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
@@ -242,8 +264,11 @@ struct SharedInputs {
 }
 
 impl SharedInputs {
-    fn load(root: &Path) -> Result<SharedInputs, Error> {
-        let (shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+    fn load(root: &Path, base_url: Option<&BaseUrl>) -> Result<SharedInputs, Error> {
+        let (mut shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+        if let Some(url) = base_url {
+            shared.site.base_url = Some(url.clone());
+        }
         let templates = match Templates::load(&root.join("templates")) {
             Ok(t) => Some(t),
             Err(d) => {
@@ -291,6 +316,7 @@ impl Incremental {
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
+            base_url: None,
         }
     }
 
@@ -325,9 +351,9 @@ impl Incremental {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
-            self.shared = Some(SharedInputs::load(&self.root)?);
+            self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
         } else if let Scope::Glossary(_) = scope {
-            let shared = SharedInputs::load(&self.root)?;
+            let shared = SharedInputs::load(&self.root, self.base_url.as_ref())?;
             let old = self
                 .shared
                 .as_ref()
@@ -416,6 +442,7 @@ impl Incremental {
         let mut site = Site::default();
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
+        let mut facts = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
             if let Some(page) = &mut r.page {
@@ -429,6 +456,7 @@ impl Incremental {
                     }
                 }
                 entries.push((page.sort_key.clone(), page.entry.clone()));
+                facts.push(page.facts.clone());
                 match pages {
                     Pages::Copy => site.files.extend(page.files.clone()),
                     Pages::Move => site.files.append(&mut page.files),
@@ -443,12 +471,19 @@ impl Incremental {
             ));
         }
         site.terms = terms.len();
+        let site_view = shared.site_view();
+        site.base_url = site_view.base_url.clone();
 
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let frame = |root: &str, page: PageKind| {
+                let mut frame = templates.frame(&site_view, root, &shared.site.language);
+                frame.meta = publish::page_meta(&site_view, page);
+                frame
+            };
             let index = IndexView {
-                frame: templates.frame(&shared.site_view(), "", &shared.site.language),
+                frame: frame("", PageKind::Home),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
                 terms: terms.len(),
             };
@@ -459,7 +494,7 @@ impl Incremental {
                 &mut diagnostics,
             );
             let glossary = GlossaryView {
-                frame: templates.frame(&shared.site_view(), "../", &shared.site.language),
+                frame: frame("../", PageKind::Glossary),
                 terms: terms
                     .iter()
                     .enumerate()
@@ -476,7 +511,26 @@ impl Incremental {
                 templates.render("glossary.html", &glossary, &templates_dir),
                 &mut diagnostics,
             );
+            // Hosts serve it for any missing address, at any depth: only an
+            // absolute path to the root (known from base_url) works everywhere.
+            let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
+            let not_found = NotFoundView {
+                frame: frame(root, PageKind::NotFound),
+            };
+            push_page(
+                &mut site,
+                "404.html",
+                templates.render("404.html", &not_found, &templates_dir),
+                &mut diagnostics,
+            );
         }
+        let content_dir = self.root.join("content");
+        site.files.extend(publish::site_files(
+            &site_view,
+            &facts,
+            &content_dir,
+            &mut diagnostics,
+        ));
 
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();

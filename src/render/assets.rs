@@ -3,14 +3,14 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 
 /// Adds the briefing's assets to its rendered `files` (output paths to bytes).
 /// An asset that would replace a generated file is an error, and is left out.
 /// Editor leftovers and `drafts/` are skipped with a warning; active content
 /// (pages and scripts) and names with control characters are errors.
 pub fn copy_assets(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     files: &mut BTreeMap<String, Vec<u8>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -46,13 +46,13 @@ pub fn copy_assets(
             );
             continue;
         }
-        let bytes = match crate::source::read_file(asset) {
+        let bytes = match crate::text_file::read_file(asset) {
             Ok(bytes) => bytes,
-            Err(crate::source::ReadFailure::Content(d)) => {
+            Err(crate::text_file::ReadFailure::Content(d)) => {
                 diagnostics.push(d);
                 continue;
             }
-            Err(crate::source::ReadFailure::Io(e)) => {
+            Err(crate::text_file::ReadFailure::Io(e)) => {
                 diagnostics.push(Diagnostic::error(asset, format!("cannot read file: {e}")));
                 continue;
             }

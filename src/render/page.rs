@@ -9,7 +9,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{Date, SourceRef};
-use crate::source::ReadFailure;
+use crate::text_file::ReadFailure;
 
 /// A template or asset: its name and built-in text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -25,6 +25,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("style.css", include_str!("../../templates/style.css")),
     ("script.js", include_str!("../../templates/script.js")),
+    ("meta.html", include_str!("../../templates/meta.html")),
+    ("404.html", include_str!("../../templates/404.html")),
 ];
 
 /// The compiled templates and the assets inlined into every page.
@@ -52,7 +54,7 @@ impl Templates {
         for (name, builtin) in BUILTIN {
             let path = templates_dir.join(name);
             // Read like content/: no links followed, no special files, a size cap.
-            let text = match crate::source::SourceFile::read(&path) {
+            let text = match crate::text_file::TextFile::read(&path) {
                 Ok(file) => file.text,
                 Err(ReadFailure::Io(crate::Error::Io { source, .. }))
                     if source.kind() == std::io::ErrorKind::NotFound =>
@@ -98,15 +100,16 @@ impl Templates {
     }
 
     /// The frame of a page `root` levels below the site root, in `language`.
-    pub fn frame(&self, site: &SiteView, root: &'static str, language: &str) -> PageFrame {
+    pub fn frame(&self, site: &SiteView, root: &str, language: &str) -> PageFrame {
         PageFrame {
             site: site.clone(),
             css: self.css.clone(),
             js: self.js.clone(),
             css_sha256: self.css_sha256.clone(),
             js_sha256: self.js_sha256.clone(),
-            root,
+            root: root.to_string(),
             language: language.to_string(),
+            meta: None,
         }
     }
 
@@ -218,8 +221,10 @@ pub struct PageFrame {
     pub css_sha256: String,
     pub js_sha256: String,
     /// Relative path from the page to the site root: links work from any folder.
-    pub root: &'static str,
+    pub root: String,
     pub language: String,
+    /// Canonical link, link-preview tags and JSON-LD, when the site has a `base_url`.
+    pub meta: Option<PageMeta>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,6 +232,10 @@ pub struct SiteView {
     pub title: String,
     pub language: String,
     pub description: Option<String>,
+    pub base_url: Option<crate::load::address::BaseUrl>,
+    pub author: Option<String>,
+    pub publisher: Option<String>,
+    pub image: Option<crate::load::address::ImageFile>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -302,6 +311,36 @@ pub struct IndexView {
     pub frame: PageFrame,
     pub briefings: Vec<IndexEntry>,
     pub terms: usize,
+}
+
+/// The head tags of one page, for `templates/meta.html`: set only when the site
+/// has a `base_url`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// The page's own absolute address; `None` for the 404 page, which has none.
+    pub canonical: Option<String>,
+    /// `website` or `article` (Open Graph).
+    pub og_type: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    pub site_name: String,
+    /// Absolute address of the share image.
+    pub image: Option<String>,
+    /// `summary_large_image` with an image, else `summary`.
+    pub twitter_card: &'static str,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    /// The Atom feed, linked from every page.
+    pub feed: String,
+    /// JSON-LD, made safe to stand inside a `<script>` element.
+    pub json_ld: Option<String>,
+}
+
+/// The page static hosts show for an address that has no page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -11,7 +11,7 @@ use super::page::{
 use crate::anchor::terms::TermUse;
 use crate::anchor::PlacedNote;
 use crate::load::model::{SiteConfig, TermSpec};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 use crate::validate::links::is_safe_url;
 
 /// The site as every page's frame shows it.
@@ -20,6 +20,10 @@ pub fn site_view(site: &SiteConfig) -> SiteView {
         title: site.title.clone(),
         language: site.language.clone(),
         description: site.description.clone(),
+        base_url: site.base_url.clone(),
+        author: site.author.clone(),
+        publisher: site.publisher.clone(),
+        image: site.image.clone(),
     }
 }
 
@@ -110,7 +114,7 @@ pub fn term_view(
 /// A briefing page's view; `annotations_href` links the notes' machine-readable
 /// export.
 pub fn briefing_view(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     frame: PageFrame,
     annotations_href: &str,
     article_html: String,
@@ -149,7 +153,7 @@ pub fn briefing_view(
 }
 
 /// A briefing's line in the site index.
-pub fn index_entry(src: &BriefingSource, notes: usize) -> IndexEntry {
+pub fn index_entry(src: &LoadedBriefing, notes: usize) -> IndexEntry {
     let front = &src.front;
     IndexEntry {
         href: format!("{}/index.html", src.slug),

@@ -609,7 +609,7 @@ fn a_cancelled_build_leaves_public_as_it_was() {
     let before = snapshot_tree(&public);
     let cancel = briefing::output::CancelToken::new();
     cancel.clone().cancel();
-    let result = briefing::pipeline::build_into(dir.path(), &public, &(), &cancel);
+    let result = briefing::pipeline::build_into(dir.path(), &public, None, &(), &cancel);
     assert!(
         matches!(result, Err(briefing::Error::Interrupted)),
         "{result:?}"
@@ -622,7 +622,8 @@ fn a_cancelled_build_leaves_public_as_it_was() {
 fn refusals_and_usage_mistakes_are_different_errors() {
     let dir = project_with_public("valid/basic");
     let cancel = briefing::output::CancelToken::new();
-    let err = briefing::pipeline::build_into(dir.path(), dir.path(), &(), &cancel).unwrap_err();
+    let err =
+        briefing::pipeline::build_into(dir.path(), dir.path(), None, &(), &cancel).unwrap_err();
     assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");
     let err = briefing::scaffold::new_briefing(dir.path(), "forum").unwrap_err();
     assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");

@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use crate::common::*;
-use assert_cmd::Command;
 use briefing::article::ParsedArticle;
 use briefing::pipeline::build_site;
 use predicates::prelude::*;
@@ -75,18 +74,12 @@ fn export_follows_the_model_and_positions_hold() {
     }
 }
 
-fn briefing_cmd() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
 #[test]
 fn import_writes_what_anchors_and_reports_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture("valid/basic"), dir.path());
     let export = fixture("hypothesis/export.json");
-    briefing_cmd()
+    briefing()
         .current_dir(dir.path())
         .args(["import", "hypothesis"])
         .arg(&export)
@@ -110,7 +103,7 @@ fn import_writes_what_anchors_and_reports_the_rest() {
         "{yaml}"
     );
     // refuses to overwrite without --force
-    briefing_cmd()
+    briefing()
         .current_dir(dir.path())
         .args(["import", "hypothesis"])
         .arg(&export)
@@ -133,7 +126,7 @@ fn import_never_writes_through_a_symbolic_link() {
     let elsewhere = dir.path().join("elsewhere.txt");
     std::os::unix::fs::symlink(&elsewhere, &out).unwrap();
     let import = |force: bool| {
-        let mut cmd = briefing_cmd();
+        let mut cmd = briefing();
         cmd.current_dir(dir.path())
             .args(["import", "hypothesis"])
             .arg(fixture("hypothesis/export.json"))
@@ -198,7 +191,7 @@ fn round_trip_export_to_hypothesis_and_back_keeps_every_note_in_place() {
         serde_json::to_string(&json!({ "total": rows.len(), "rows": rows })).unwrap(),
     )
     .unwrap();
-    briefing_cmd()
+    briefing()
         .current_dir(dir.path())
         .args(["import", "hypothesis", "h.json", "--briefing", "forum"])
         .assert()
@@ -233,7 +226,7 @@ fn import_reads_what_it_can_and_names_what_it_cannot() {
     let good = r#"{"id": "Good1", "created": "2024-99-99T00:00:00Z", "text": "Dated to 2015.", "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "launched the DSR initiative in 2015", "prefix": "China ", "suffix": " to incorporate"}]}]}"#;
     let bad = r#"{"id": "Bad2", "text": "x", "tags": 5, "target": []}"#;
     std::fs::write(&export, format!("\u{feff}{{\"rows\": [{good}, {bad}]}}")).unwrap();
-    briefing_cmd()
+    briefing()
         .current_dir(dir.path())
         .args(["import", "hypothesis", "h.json", "--briefing", "forum"])
         .assert()

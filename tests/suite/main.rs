@@ -4,6 +4,7 @@
 
 mod common;
 
+mod architecture;
 mod bad_input;
 mod check;
 mod cli;
@@ -13,5 +14,6 @@ mod incremental;
 mod interop;
 mod new;
 mod properties;
+mod publish;
 mod serve;
 mod site;

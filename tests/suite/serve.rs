@@ -680,7 +680,7 @@ fn idle_connections_are_closed_and_counted() {
 
     // More silent connections than the server serves at once: the extra ones
     // are turned away at once, the others closed when the idle time is up.
-    let limit = briefing::serve::conn::MAX_CONNECTIONS;
+    let limit = briefing::serve::MAX_CONNECTIONS;
     let mut idle: Vec<TcpStream> = (0..limit + 5)
         .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
         .collect();
