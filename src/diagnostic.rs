@@ -277,10 +277,6 @@ pub fn escape_controls(text: &str) -> std::borrow::Cow<'_, str> {
 /// Shows a path the way the user typed it: without a leading `./`.
 pub fn display_path(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
-    if shown.as_os_str().is_empty() {
-        // `.` itself: the current folder, which an empty string would hide.
-        return ".".to_string();
-    }
     shown.display().to_string()
 }
 

@@ -37,6 +37,7 @@ pub mod pipeline;
 pub mod publish;
 pub mod render;
 pub mod report;
+pub mod safe_write;
 pub mod scaffold;
 pub mod serve;
 pub mod text_file;

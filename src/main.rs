@@ -89,6 +89,13 @@ enum Command {
         /// Quiet time before a rebuild, in milliseconds.
         #[arg(long, default_value_t = briefing::serve::DEFAULT_DEBOUNCE.as_millis() as u64, hide = true)]
         debounce_ms: u64,
+        /// Also answer requests for this host name (besides localhost and IP
+        /// addresses); repeat for several.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
+        /// Close a connection after this many milliseconds without traffic.
+        #[arg(long, default_value_t = briefing::serve::DEFAULT_IDLE.as_millis() as u64, hide = true)]
+        idle_ms: u64,
     },
     /// Re-anchor notes whose quotes no longer match after the article was replaced by a newer version.
     #[command(
@@ -195,6 +202,8 @@ fn main() -> ExitCode {
             interface,
             open,
             debounce_ms,
+            allow_host,
+            idle_ms,
         } => run_serve(ServeOptions {
             root,
             interface,
@@ -202,6 +211,8 @@ fn main() -> ExitCode {
             open,
             debounce: Duration::from_millis(debounce_ms),
             color,
+            allowed_hosts: allow_host,
+            idle: Duration::from_millis(idle_ms.max(1)),
         }),
         Command::Fix {
             root,

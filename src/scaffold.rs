@@ -2,8 +2,7 @@
 //! matter is ready to fill in and an `annotations.yaml` with a commented example
 //! note. It never overwrites: if the folder exists, nothing is written.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -95,13 +94,7 @@ pub fn new_briefing_from(
 
 /// Writes a file that must not exist yet.
 pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), Error> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))
+    crate::safe_write::write_file(path, text.as_bytes(), crate::safe_write::Existing::Refuse)
 }
 
 fn article_template(today: &str) -> String {

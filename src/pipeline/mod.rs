@@ -144,15 +144,26 @@ pub fn build_into(
 ) -> Result<Outcome, Error> {
     output::check_output_dir(root, output)?;
     let stager = Stager::new(output, cancel)?;
-    let outcome = build_site_into(root, base_url, progress, &stager)?;
+    // What recovering from an interrupted build did is said with the build's warnings.
+    let recovered = stager.recovered.clone();
+    let mut outcome = build_site_into(root, base_url, progress, &stager)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
+    outcome
+        .diagnostics
+        .extend(recovered.map(|note| Diagnostic::warning(output, note)));
     if let Some(site) = &outcome.site {
         for (rel, bytes) in &site.files {
             stager.stage(rel, bytes)?;
         }
-        stager.commit()?;
+        let stats = stager.commit()?;
+        for kept in &stats.kept {
+            outcome.diagnostics.push(
+                Diagnostic::warning(output.join(kept), "left in place: an earlier build wrote it, but it changed since (or is listed without a checksum), so it is now yours")
+                    .with_help("delete it if the site no longer needs it"),
+            );
+        }
     }
     Ok(outcome)
 }
