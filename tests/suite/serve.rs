@@ -667,7 +667,9 @@ fn an_oversized_request_head_is_refused() {
 #[test]
 fn idle_connections_are_closed_and_counted() {
     let project = project_with_public("valid/basic");
-    let server = Server::start_with(project.path(), &["--idle-ms", "400"]);
+    // Long enough for every connection below to be accepted before the first
+    // idle one is closed, even on a loaded machine.
+    let server = Server::start_with(project.path(), &["--idle-ms", "3000"]);
     let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
     events.set_read_timeout(Some(DEADLINE)).unwrap();
     write!(
