@@ -272,15 +272,26 @@ pub fn build_into(
         check_cache_dir(root, output, dir)?;
     }
     let stager = Stager::new(output, cancel)?;
-    let outcome = build_site_into(root, base_url, cache, progress, &stager)?;
+    // What recovering from an interrupted build did is said with the build's warnings.
+    let recovered = stager.recovered.clone();
+    let mut outcome = build_site_into(root, base_url, cache, progress, &stager)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
+    outcome
+        .diagnostics
+        .extend(recovered.map(|note| Diagnostic::warning(output, note)));
     if let Some(site) = &outcome.site {
         for (rel, bytes) in &site.files {
             stager.stage(rel, bytes)?;
         }
-        stager.commit()?;
+        let stats = stager.commit()?;
+        for kept in &stats.kept {
+            outcome.diagnostics.push(
+                Diagnostic::warning(output.join(kept), "left in place: an earlier build wrote it, but it changed since (or is listed without a checksum), so it is now yours")
+                    .with_help("delete it if the site no longer needs it"),
+            );
+        }
     }
     Ok(outcome)
 }
@@ -399,6 +410,9 @@ impl SharedInputs {
                 None
             }
         };
+        if let Some(site) = &shared.site_file {
+            diagnostics.extend(validate::fields::site_language(site));
+        }
         if let Some(g) = &shared.glossary {
             diagnostics.extend(validate::glossary(g));
         }
@@ -629,7 +643,21 @@ impl Incremental {
                 site.briefings += 1;
             }
         }
-        if let Some(g) = &shared.glossary {
+        // A briefing that failed has no page, so the terms it uses would look
+        // unused: the warning is only true when every briefing was built.
+        // Nor after an error in the glossary, whose term may be the one at fault.
+        let all_built = self.briefings.values().all(|r| r.page.is_some());
+        let glossary_ok = |g: &&YamlFile<Vec<TermSpec>>| {
+            !shared
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.path == g.file.path)
+        };
+        if let Some(g) = shared
+            .glossary
+            .as_ref()
+            .filter(|g| all_built && glossary_ok(g))
+        {
             diagnostics.extend(validate::unused_terms(
                 g,
                 &used_in.keys().copied().collect(),
@@ -725,20 +753,16 @@ pub fn default_cache_dir(root: &Path) -> PathBuf {
     root.join(cache::DEFAULT_DIR)
 }
 
-/// Refuses a cache folder that overlaps the output (the output would then hold
-/// files briefing does not list as its own, or the cache would be published) or
-/// lies inside content/ or templates/ (which the cache's keys are made of).
+/// Refuses a cache folder inside the output (it would be published, among
+/// files briefing does not list as its own) or inside content/ or templates/
+/// (its folders would be read as briefings, or change the keys it is made of).
 fn check_cache_dir(root: &Path, output: &Path, cache: &Path) -> Result<(), Error> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
     let (cache_abs, out, root) = (abs(cache), abs(output), abs(root));
-    let overlaps = cache_abs.starts_with(&out)
-        || out.starts_with(&cache_abs)
-        || ["content", "templates"]
-            .iter()
-            .any(|inside| cache_abs.starts_with(root.join(inside)));
-    if overlaps {
+    let inside = |dir: &Path| cache_abs.starts_with(dir);
+    if inside(&out) || inside(&root.join("content")) || inside(&root.join("templates")) {
         return Err(Error::Usage(format!(
-            "cannot keep the build cache in {}: it overlaps the output or content/ or templates/; choose another --cache-dir, or --no-cache",
+            "cannot keep the build cache in {}: it is inside the output, content/ or templates/; choose another --cache-dir, or --no-cache",
             crate::diagnostic::display_path(cache)
         )));
     }

@@ -425,5 +425,5 @@ fn warnings_are_reported_on_a_warm_build_and_no_cache_writes_none() {
         .arg(root.join("public/cache"))
         .assert()
         .code(2)
-        .stderr(predicates::str::contains("overlaps the output"));
+        .stderr(predicates::str::contains("inside the output"));
 }

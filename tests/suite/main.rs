@@ -9,6 +9,7 @@ mod bad_input;
 mod build_cache;
 mod check;
 mod cli;
+mod editor;
 mod fix;
 mod fixtures;
 mod incremental;
