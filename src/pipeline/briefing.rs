@@ -5,8 +5,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::anchor::terms::TermMatcher;
-use crate::anchor::{self, AnchoredBriefing};
+use crate::anchor::terms::{TermMatcher, TermUse};
+use crate::anchor::{self, AnchoredBriefing, NoteBody, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::interop::export;
@@ -30,12 +30,13 @@ pub(super) struct BuiltPage {
     pub sort_key: (Option<Date>, String),
     pub entry: IndexEntry,
     pub notes: usize,
-    /// Ids of the glossary terms the page links, in glossary order.
-    pub terms_used: Vec<String>,
+    /// Ids of the glossary terms the page links, in glossary order, each with
+    /// the `#use-…` fragment of its first use.
+    pub terms_used: Vec<(String, String)>,
     /// Terms the page's glossary names in its see-also links.
     pub see_also: Vec<String>,
-    /// The article's text, to tell after a glossary edit whether a term may now
-    /// appear in it.
+    /// The text of the article and its notes, to tell after a glossary edit
+    /// whether a term may now appear in it.
     pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
     /// What the feed and sitemap list of it.
@@ -79,6 +80,7 @@ fn render_briefing(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BuiltPage {
     let notes = &anchored.notes;
+    // Without glossary links: the export's notes are read away from the page.
     let htmls: Vec<String> = notes
         .iter()
         .map(|n| markdown::note_html(n, article.has_raw_html))
@@ -89,15 +91,35 @@ fn render_briefing(
         &markdown::quote_boundaries(&note_marks),
         site.terms.len(),
     );
-    let term_marks: Vec<TermMark> = uses
+    let article_html = markdown::render_article(
+        article,
+        &note_marks,
+        &footnote_marks,
+        &term_marks(site.terms, &uses, None),
+    );
+    let note_texts: Vec<Option<ParsedArticle>> = notes.iter().map(note_text).collect();
+    let note_uses: Vec<Vec<TermUse>> = note_texts
         .iter()
-        .map(|u| TermMark {
-            id: &site.terms[u.term].id,
-            block: u.block,
-            range: u.range.clone(),
+        .map(|text| {
+            text.as_ref().map_or_else(Vec::new, |text| {
+                site.matcher.first_uses(text, &[], site.terms.len())
+            })
         })
         .collect();
-    let article_html = markdown::render_article(article, &note_marks, &footnote_marks, &term_marks);
+    let page_htmls: Vec<String> = notes
+        .iter()
+        .zip(&note_texts)
+        .zip(&note_uses)
+        .zip(&htmls)
+        .map(|(((note, text), uses), html)| match text {
+            Some(text) if !uses.is_empty() => markdown::render_note_with_terms(
+                text,
+                &term_marks(site.terms, uses, Some(&note.id)),
+            ),
+            _ => html.clone(),
+        })
+        .collect();
+    let term_backlinks = views::term_backlinks(site.terms, &uses, notes, &note_uses);
 
     let language = src.front.language.as_deref().unwrap_or(&site.site.language);
     let facts = BriefingFacts::of(src, notes.len());
@@ -128,8 +150,8 @@ fn render_briefing(
             frame,
             export::FILE_NAME,
             article_html,
-            views::note_views(notes, &htmls),
-            views::page_terms(site.terms, &uses),
+            views::note_views(notes, &page_htmls),
+            views::page_terms(site.terms, &term_backlinks),
         );
         match templates.render("briefing.html", &view, site.templates_dir) {
             Ok(html) => {
@@ -140,20 +162,52 @@ fn render_briefing(
     }
     assets::copy_assets(src, &mut files, diagnostics);
 
-    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
-    used.sort_unstable();
+    let mut text = article.text();
+    for note in note_texts.iter().flatten() {
+        text.push('\n');
+        text.push_str(&note.text());
+    }
     BuiltPage {
         slug: src.slug.clone(),
         sort_key: (src.front.date.as_ref().map(|d| d.value), src.slug.clone()),
         entry: views::index_entry(src, notes.len()),
         notes: notes.len(),
-        terms_used: used.iter().map(|&t| site.terms[t].id.to_string()).collect(),
-        see_also: used
-            .iter()
+        see_also: term_backlinks
+            .keys()
             .flat_map(|&t| site.terms[t].see_also.iter().map(|id| id.to_string()))
             .collect(),
-        text: article.text(),
+        terms_used: term_backlinks
+            .into_iter()
+            .map(|(t, links)| (site.terms[t].id.to_string(), links[0].href.clone()))
+            .collect(),
+        text,
         files,
         facts,
     }
+}
+
+/// A note's Markdown parsed as the article is, for finding the terms it uses;
+/// `None` for a footnote, whose text is part of the article.
+fn note_text<'a>(note: &PlacedNote<'a>) -> Option<ParsedArticle<'a>> {
+    match note.body {
+        NoteBody::Markdown(markdown) => Some(ParsedArticle::parse(markdown)),
+        NoteBody::Footnote(_) => None,
+    }
+}
+
+/// What the renderer links of the terms found in the article (`note` is
+/// `None`) or in one note.
+fn term_marks<'a>(
+    terms: &'a [TermSpec],
+    uses: &[TermUse],
+    note: Option<&'a str>,
+) -> Vec<TermMark<'a>> {
+    uses.iter()
+        .map(|u| TermMark {
+            id: &terms[u.term].id,
+            note,
+            block: u.block,
+            range: u.range.clone(),
+        })
+        .collect()
 }

@@ -100,7 +100,7 @@ impl GlossaryChanges {
     /// see-also names a changed one, or has text in which a changed form appears
     /// (which may now be linked, or no longer). Over-approximate, never under.
     fn affects(&self, page: &BuiltPage) -> bool {
-        page.terms_used.iter().any(|id| self.ids.contains(id))
+        page.terms_used.iter().any(|(id, _)| self.ids.contains(id))
             || self.forms.as_ref().is_some_and(|f| f.is_match(&page.text))
             || !self.ids.is_empty() && self.see_also_touched(page)
     }
@@ -450,10 +450,10 @@ impl Incremental {
             diagnostics.extend(r.diagnostics.iter().cloned());
             if let Some(page) = &mut r.page {
                 site.notes += page.notes;
-                for id in &page.terms_used {
+                for (id, first_use) in &page.terms_used {
                     if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
                         used_in.entry(t).or_default().push(LinkView {
-                            href: format!("../{}/index.html#use-{id}", page.slug),
+                            href: format!("../{}/index.html{first_use}", page.slug),
                             label: page.entry.title.clone(),
                         });
                     }

@@ -38,11 +38,13 @@ pub struct FootnoteMark<'a> {
     pub ref_id: String,
 }
 
-/// The first use of a glossary term.
+/// The first use of a glossary term, in the article or in one note.
 #[derive(Debug, Clone)]
 pub struct TermMark<'a> {
     /// The term's id, for the `#term-…` link.
     pub id: &'a str,
+    /// The id of the note the use is in; `None` in the article.
+    pub note: Option<&'a str>,
     /// The block of the linked words.
     pub block: usize,
     /// Byte range of the linked words in the block's text.
@@ -57,6 +59,16 @@ pub fn noteref_html(note_id: &str, ref_id: &str, number: usize) -> String {
         r = escape(ref_id),
         n = escape(note_id),
     )
+}
+
+/// The id of a term's linked use, target of the glossary's back-link: `use-bri`
+/// in the article, `use-bri_dsr` in the note `dsr`. Ids have no `_`, so no two
+/// uses share one.
+pub fn term_use_id(term: &str, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("use-{term}_{note}"),
+        None => format!("use-{term}"),
+    }
 }
 
 /// What the renderer marks in the text, from the numbered notes.
@@ -118,6 +130,44 @@ pub fn render_article(
     footnotes: &[FootnoteMark],
     terms: &[TermMark],
 ) -> String {
+    finish(
+        marked_events(article, notes, footnotes, terms),
+        article.has_raw_html,
+    )
+}
+
+/// A note's Markdown, parsed as the article is, with the terms it uses linked.
+/// Without terms it is what [`render_markdown`] makes of the same Markdown:
+/// footnote syntax shown as written, a definition kept (at the end).
+pub fn render_note_with_terms(note: &ParsedArticle, terms: &[TermMark]) -> String {
+    let mut events: Vec<Event> = marked_events(note, &[], &[], terms)
+        .into_iter()
+        .map(footnote_reference_as_text)
+        .collect();
+    let mut definitions: Vec<_> = note.footnote_defs.iter().collect();
+    definitions.sort_by_key(|(_, (_, at))| *at);
+    for (label, (body, _)) in definitions {
+        events.push(Event::Start(Tag::FootnoteDefinition(label.clone().into())));
+        events.extend(body.iter().cloned().map(footnote_reference_as_text));
+        events.push(Event::End(TagEnd::FootnoteDefinition));
+    }
+    finish(events, note.has_raw_html)
+}
+
+fn footnote_reference_as_text(event: Event) -> Event {
+    match event {
+        Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
+        e => e,
+    }
+}
+
+/// The article's events with the marks of notes and terms put in.
+fn marked_events<'e>(
+    article: &ParsedArticle<'e>,
+    notes: &[NoteMark],
+    footnotes: &[FootnoteMark],
+    terms: &[TermMark],
+) -> Vec<Event<'e>> {
     let mut replace: HashMap<usize, Vec<Event>> = HashMap::new();
     let mut after: HashMap<usize, Vec<Event>> = HashMap::new();
 
@@ -171,7 +221,7 @@ pub fn render_article(
             events.extend(a);
         }
     }
-    finish(events, article.has_raw_html)
+    events
 }
 
 /// Rewrites the text runs of one block: each run is cut wherever a note or term
@@ -207,6 +257,7 @@ fn mark_block<'e>(
         let inner = &cuts
             [cuts.partition_point(|&c| c <= span.start)..cuts.partition_point(|&c| c < span.end)];
         let touched = !inner.is_empty()
+            || term_at.contains_key(&span.start)
             || !active.is_empty()
             || by_start
                 .get(next_start)
@@ -233,9 +284,14 @@ fn mark_block<'e>(
             let text = block.text[p..q].to_string();
             match term_at.get(&p).filter(|t| t.range.end == q) {
                 Some(t) => {
-                    let id = escape(t.id);
                     out.push(Event::InlineHtml(
-                        format!("<a role=\"{o}doc-glossref\" class=\"{o}glossref\" href=\"#term-{id}\" id=\"{o}use-{id}\">", o = own_marker()).into(),
+                        format!(
+                            "<a role=\"{o}doc-glossref\" class=\"{o}glossref\" href=\"#term-{id}\" id=\"{o}{use_id}\">",
+                            o = own_marker(),
+                            id = escape(t.id),
+                            use_id = escape(&term_use_id(t.id, t.note)),
+                        )
+                        .into(),
                     ));
                     out.push(Event::Text(text.into()));
                     out.push(Event::InlineHtml("</a>".into()));
@@ -268,9 +324,8 @@ fn mark_block<'e>(
 pub fn render_markdown(markdown: &str) -> String {
     let mut raw = false;
     let events: Vec<Event> = Parser::new_ext(markdown, markdown_options())
-        .map(|e| match e {
-            Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
-            Event::Html(_) | Event::InlineHtml(_) => {
+        .map(|e| match footnote_reference_as_text(e) {
+            e @ (Event::Html(_) | Event::InlineHtml(_)) => {
                 raw = true;
                 e
             }
@@ -295,10 +350,7 @@ pub fn render_inline(markdown: &str) -> String {
 
 /// Renders the events of a footnote definition taken out of the article.
 pub fn render_events(events: &[Event], raw: bool) -> String {
-    let events = events.iter().map(|e| match e {
-        Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
-        e => e.clone(),
-    });
+    let events = events.iter().cloned().map(footnote_reference_as_text);
     finish(events.collect(), raw)
 }
 
@@ -398,12 +450,56 @@ mod tests {
         let a = ParsedArticle::parse("the BRI plan");
         let t = TermMark {
             id: "bri",
+            note: None,
             block: 0,
             range: 4..7,
         };
         let n = mark(&a, "x", 1, "the BRI plan");
         let html = render_article(&a, &[n], &[], &[t]);
         assert!(html.contains("<mark data-note=\"x\"><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></mark>"), "{html}");
+    }
+
+    #[test]
+    fn a_note_parsed_like_the_article_renders_as_plain_markdown_does() {
+        for md in [
+            "The *BRI* & `code` <b>raw</b> [link](https://x.org) ![a `c`](p.png)",
+            "- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n\n## Head\n\n    code",
+            "A reference[^x] here.\n\n[^x]: Its definition with [^x].",
+            "Escapes \\* and &amp; entities, a hard  \nbreak, ~~struck~~.",
+        ] {
+            assert_eq!(
+                render_note_with_terms(&ParsedArticle::parse(md), &[]),
+                render_markdown(md),
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_term_in_a_note_is_linked_with_an_id_of_its_own() {
+        let note = ParsedArticle::parse("Part of the *BRI* plan.");
+        let t = TermMark {
+            id: "bri",
+            note: Some("dsr"),
+            block: 0,
+            range: 12..15,
+        };
+        assert_eq!(
+            render_note_with_terms(&note, &[t]),
+            "<p>Part of the <em><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri_dsr\">BRI</a></em> plan.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_term_that_is_a_whole_text_run_is_linked() {
+        let a = ParsedArticle::parse("The *BRI* plan.");
+        let t = TermMark {
+            id: "bri",
+            note: None,
+            block: 0,
+            range: 4..7,
+        };
+        assert!(render_article(&a, &[], &[], &[t]).contains("<em><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></em>"));
     }
 
     #[test]
