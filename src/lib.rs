@@ -20,6 +20,7 @@ pub mod build;
 pub mod diagnostic;
 pub mod fix;
 pub mod interop;
+pub mod library;
 pub mod load;
 pub mod output;
 pub mod render;

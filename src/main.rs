@@ -245,7 +245,10 @@ enum Format {
 }
 
 fn run_check(root: &Path, format: Format, color: bool) -> Result<ExitCode, Error> {
-    let outcome = build::build_site(root)?;
+    let mut outcome = build::build_site(root)?;
+    // Near-misses are hints for editors: `check` shows them, `build` does not.
+    outcome.diagnostics.append(&mut outcome.near_misses);
+    briefing::diagnostic::sort(&mut outcome.diagnostics);
     if let Format::Json = format {
         print!("{}", Report::new(&outcome.diagnostics).to_json());
         return Ok(if outcome.site.is_some() {

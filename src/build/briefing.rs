@@ -8,7 +8,8 @@ use std::path::Path;
 use crate::anchor::{self, AnchorError, ParsedArticle, QuoteSelector};
 use crate::diagnostic::{self, Diagnostic, Position};
 use crate::interop::export::{self, ExportContext, ExportNote, Place};
-use crate::load::model::{Date, NoteKind, NoteSpec, SourceRef, TermSpec};
+use crate::library::{self, Digest, NoteDigest, PhraseInContext};
+use crate::load::model::{Date, NoteKind, NoteSpec, SourceRef, TermSpec, TopicSpec};
 use crate::load::yaml::{Spans, Step};
 use crate::load::{self, BriefingSource};
 use crate::render::glossary::{TermMatcher, TermUse};
@@ -21,6 +22,8 @@ use crate::source::SourceFile;
 pub(super) struct BriefingResult {
     pub page: Option<BuiltPage>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Terms the page might have linked: reported by `check` only.
+    pub near_misses: Vec<Diagnostic>,
 }
 
 /// A briefing's rendered files and what the index and glossary pages need of it.
@@ -37,6 +40,8 @@ pub(super) struct BuiltPage {
     /// appear in it.
     pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// What the topic, timeline and search pages need of the briefing.
+    pub digest: Digest,
 }
 
 /// The site-wide inputs every briefing is rendered with.
@@ -46,6 +51,7 @@ pub(super) struct Shared<'a> {
     pub templates: Option<&'a Templates>,
     pub templates_dir: &'a Path,
     pub site: &'a SiteView,
+    pub topics: &'a [TopicSpec],
 }
 
 /// A note resolved to its place in the article: a quoted phrase from YAML, or a
@@ -55,6 +61,8 @@ struct PlacedNote<'a> {
     id: String,
     kind: NoteKind,
     html: String,
+    /// The note as plain text, for search.
+    text: String,
     sources: &'a [SourceRef],
     place: NotePlace,
     /// The YAML note, for what only the export keeps (tags, author, date).
@@ -106,6 +114,7 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
             &mut diagnostics,
         );
     }
+    library::check_briefing_topics(src, shared.topics, &mut diagnostics);
     let mut notes = anchor_notes(src, &article, &mut diagnostics);
     let footnotes = footnotes(src, &article, &mut diagnostics);
     for f in &footnotes {
@@ -129,6 +138,7 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         return BriefingResult {
             page: None,
             diagnostics,
+            near_misses: Vec::new(),
         };
     }
     // Numbered in the order their markers appear: note n is notes[n - 1].
@@ -160,14 +170,21 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         format!("{}/{}", src.slug, export::FILE_NAME),
         export_annotations(src, language, &article, &notes).into_bytes(),
     );
+    let digest = digest(src, &article, &notes);
     if let Some(templates) = shared.templates {
-        let view = briefing_view(
+        let terms = page_terms(shared.terms, &uses);
+        let mut view = briefing_view(
             src,
             templates.frame(shared.site, "../", language),
             article_html,
             note_views(&notes),
-            page_terms(shared.terms, &uses),
+            terms,
         );
+        view.timeline = library::timeline(&digest, "", None)
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        view.sources_by_publisher = page_sources(&notes, shared.terms, &uses);
         match templates.render("briefing.html", &view, shared.templates_dir) {
             Ok(html) => {
                 files.insert(format!("{}/index.html", src.slug), html.into_bytes());
@@ -201,10 +218,12 @@ pub(super) fn build_briefing(src: &BriefingSource, shared: &Shared) -> BriefingR
         see_also,
         text: article.text(),
         files,
+        digest,
     };
     BriefingResult {
         page: Some(page),
         diagnostics,
+        near_misses: library::near_miss::near_misses(src, &article, shared.terms, &uses),
     }
 }
 
@@ -290,6 +309,7 @@ fn anchor_notes<'a>(
                     id: note.id.clone(),
                     kind: note.kind,
                     html: markdown::render_markdown(&note.note),
+                    text: markdown::markdown_text(&note.note),
                     sources: &note.sources,
                     place: NotePlace::Quote(a),
                     spec: Some(note),
@@ -324,6 +344,7 @@ fn footnotes<'a>(
             id: format!("fn-{}", load::slugify(&r.label)),
             kind: NoteKind::Footnote,
             html: markdown::render_events(events, article.has_raw_html),
+            text: markdown::plain_text(events.iter().cloned()),
             sources: &[],
             place: NotePlace::Footnote {
                 block: r.block,
@@ -434,11 +455,66 @@ fn note_views(notes: &[PlacedNote]) -> Vec<NoteView> {
         .collect()
 }
 
-/// The page's glossary: the terms it uses, in glossary order, each linking back
+/// What the site's library pages keep of the briefing.
+fn digest(src: &BriefingSource, article: &ParsedArticle, notes: &[PlacedNote]) -> Digest {
+    Digest {
+        slug: src.slug.clone(),
+        title: src.front.title.clone(),
+        summary: src.front.summary.clone(),
+        date: src.front.date,
+        topics: src.front.topics.clone(),
+        notes: notes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| NoteDigest {
+                id: p.id.clone(),
+                number: i + 1,
+                kind: p.kind,
+                text: p.text.clone(),
+                phrase: match &p.place {
+                    NotePlace::Quote(a) => {
+                        Some(PhraseInContext::new(article, a.block, a.range.clone()))
+                    }
+                    NotePlace::Footnote { .. } => None,
+                },
+                topics: p.spec.map(|s| s.topics.clone()).unwrap_or_default(),
+                events: p.spec.map(|s| s.events.clone()).unwrap_or_default(),
+            })
+            .collect(),
+        blocks: Digest::blocks_of(article),
+    }
+}
+
+/// The page's Sources section: what its notes and its glossary terms cite.
+fn page_sources(
+    notes: &[PlacedNote],
+    terms: &[TermSpec],
+    uses: &[TermUse],
+) -> Vec<library::PublisherSources> {
+    let mut citing: Vec<library::Citing> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| library::Citing {
+            href: format!("#note-{}", p.id),
+            label: format!("note {}", i + 1),
+            sources: p.sources,
+        })
+        .collect();
+    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
+    used.sort_by_key(|&t| library::alphabetical_key(&terms[t]));
+    citing.extend(used.iter().map(|&t| library::Citing {
+        href: format!("#term-{}", terms[t].id),
+        label: terms[t].term.clone(),
+        sources: &terms[t].sources,
+    }));
+    library::sources_by_publisher(&citing)
+}
+
+/// The page's glossary: the terms it uses, in alphabetical order, each linking back
 /// to its first use; see-also links stay on the page when they can.
 fn page_terms(terms: &[TermSpec], uses: &[TermUse]) -> Vec<TermView> {
     let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
-    used.sort_unstable();
+    used.sort_by_key(|&t| library::alphabetical_key(&terms[t]));
     let on_page: BTreeSet<&str> = used.iter().map(|&t| terms[t].id.as_str()).collect();
     used.iter()
         .map(|&t| {
@@ -521,6 +597,8 @@ fn briefing_view(
             href: export::FILE_NAME.to_string(),
             label: "application/ld+json".to_string(),
         }],
+        timeline: Vec::new(),
+        sources_by_publisher: Vec::new(),
     }
 }
 

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::diagnostic::{self, Diagnostic};
-use crate::load::model::TermSpec;
+use crate::load::model::{TermSpec, TopicSpec};
 use crate::load::yaml::Step;
 use crate::load::{self, YamlFile};
 use crate::output::Stager;
@@ -40,6 +40,9 @@ pub struct Site {
 pub struct Outcome {
     pub site: Option<Site>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Glossary terms a briefing may have meant but never links: warnings that
+    /// only `check` reports, since they are hints, not problems.
+    pub near_misses: Vec<Diagnostic>,
 }
 
 impl Outcome {
@@ -67,11 +70,10 @@ fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
         .filter(|t| !same(t, new))
         .chain(new.iter().filter(|t| !same(t, old)))
         .collect();
-    let forms: Vec<&str> = changed
+    let forms: Vec<String> = changed
         .iter()
-        .flat_map(|t| std::iter::once(&t.term).chain(&t.abbr).chain(&t.aliases))
-        .map(String::as_str)
-        .filter(|f| !f.trim().is_empty())
+        .flat_map(|t| crate::render::glossary::written_forms(t))
+        .map(|(form, _)| form)
         .collect();
     GlossaryChanges {
         ids: changed.iter().map(|t| t.id.clone()).collect(),
@@ -166,7 +168,7 @@ impl Scope {
                 .as_slice()
             {
                 ["templates", ..] | ["content"] => return Scope::Everything,
-                ["content", "site.yaml"] => return Scope::Everything,
+                ["content", "site.yaml" | "topics.yaml"] => return Scope::Everything,
                 ["content", "glossary.yaml"] => glossary = true,
                 ["content", name, ..] => {
                     briefings.insert(name.to_string());
@@ -202,6 +204,7 @@ pub struct Incremental {
 struct SharedInputs {
     site: load::model::SiteConfig,
     glossary: Option<YamlFile<Vec<TermSpec>>>,
+    topics: Option<YamlFile<Vec<TopicSpec>>>,
     templates: Option<Templates>,
     matcher: TermMatcher,
     diagnostics: Vec<Diagnostic>,
@@ -220,6 +223,9 @@ impl SharedInputs {
         if let Some(g) = &shared.glossary {
             check_glossary_content(g, &mut diagnostics);
         }
+        if let Some(t) = &shared.topics {
+            crate::library::check_topic_file(t, &mut diagnostics);
+        }
         let matcher = TermMatcher::new(
             shared
                 .glossary
@@ -230,6 +236,7 @@ impl SharedInputs {
         Ok(SharedInputs {
             site: shared.site,
             glossary: shared.glossary,
+            topics: shared.topics,
             templates,
             matcher,
             diagnostics,
@@ -240,6 +247,13 @@ impl SharedInputs {
         self.glossary
             .as_ref()
             .map(|g| g.value.as_slice())
+            .unwrap_or_default()
+    }
+
+    fn topics(&self) -> &[TopicSpec] {
+        self.topics
+            .as_ref()
+            .map(|t| t.value.as_slice())
             .unwrap_or_default()
     }
 
@@ -338,11 +352,13 @@ impl Incremental {
                         templates: shared.templates.as_ref(),
                         templates_dir: &templates_dir,
                         site: &site_view,
+                        topics: shared.topics(),
                     },
                 ),
                 None => BriefingResult {
                     page: None,
                     diagnostics: Vec::new(),
+                    near_misses: Vec::new(),
                 },
             };
             diagnostics.append(&mut result.diagnostics);
@@ -376,6 +392,7 @@ impl Incremental {
             return Outcome {
                 site: None,
                 diagnostics: Vec::new(),
+                near_misses: Vec::new(),
             };
         };
         let terms = shared.terms();
@@ -385,9 +402,13 @@ impl Incremental {
         let mut site = Site::default();
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
+        let mut digests = Vec::new();
+        let mut near_misses = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
+            near_misses.extend(r.near_misses.iter().cloned());
             if let Some(page) = &mut r.page {
+                digests.push((page.sort_key.clone(), page.digest.clone()));
                 site.notes += page.notes;
                 for id in &page.terms_used {
                     if let Some(t) = terms.iter().position(|t| &t.id == id) {
@@ -413,6 +434,19 @@ impl Incremental {
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| d).collect();
+            for (path, page) in crate::library::pages::site_pages(
+                templates,
+                &shared.site_view(),
+                &shared.site.language,
+                shared.topics(),
+                terms,
+                &digests,
+                &templates_dir,
+            ) {
+                push_page(&mut site, &path, page, &mut diagnostics);
+            }
             let index = IndexView {
                 frame: templates.frame(&shared.site_view(), "", &shared.site.language),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
@@ -426,15 +460,11 @@ impl Incremental {
             );
             let glossary = GlossaryView {
                 frame: templates.frame(&shared.site_view(), "../", &shared.site.language),
-                terms: terms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
-                            format!("#term-{id}")
-                        })
+                letters: crate::library::pages::by_letter(terms, |i, t| {
+                    term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
+                        format!("#term-{id}")
                     })
-                    .collect(),
+                }),
             };
             push_page(
                 &mut site,
@@ -446,9 +476,11 @@ impl Incremental {
 
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();
+        diagnostic::sort(&mut near_misses);
         Outcome {
             site: (!failed).then_some(site),
             diagnostics,
+            near_misses,
         }
     }
 }

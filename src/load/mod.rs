@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::source::{ReadFailure, SourceFile};
 use crate::Error;
-use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec};
+use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec, TopicSpec};
 use yaml::{Located, Spans, Step};
 
 /// Everything read from a project's `content/`.
@@ -73,11 +73,12 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
     ))
 }
 
-/// The files every briefing depends on: `site.yaml` and `glossary.yaml`.
+/// The files every briefing depends on: `site.yaml`, `glossary.yaml` and `topics.yaml`.
 #[derive(Debug)]
 pub struct Shared {
     pub site: SiteConfig,
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+    pub topics: Option<YamlFile<Vec<TopicSpec>>>,
 }
 
 /// Reads `site.yaml` and `glossary.yaml`. Kept apart from the briefings so that a
@@ -106,7 +107,19 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
     if let Some(g) = &glossary {
         check_glossary(g, &mut diagnostics);
     }
-    Ok((Shared { site, glossary }, diagnostics))
+    let topics = read_yaml::<Vec<TopicSpec>>(
+        &content_dir.join("topics.yaml"),
+        "a list of topics (id, title, description)",
+        &mut diagnostics,
+    )?;
+    Ok((
+        Shared {
+            site,
+            glossary,
+            topics,
+        },
+        diagnostics,
+    ))
 }
 
 /// A briefing folder: its name (the slug, if valid) and path.
@@ -177,7 +190,7 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
 }
 
 /// Top-level names of the site that a briefing may not take.
-pub const RESERVED_SLUGS: &[&str] = &["glossary"];
+pub const RESERVED_SLUGS: &[&str] = &["glossary", "search", "topics", "timeline"];
 
 /// Reads a text file: an I/O failure stops the load, a file that is not
 /// UTF-8 becomes a diagnostic and `None`.
@@ -237,7 +250,7 @@ fn read_briefing(
                 format!("the folder name `{slug}` cannot be used as a briefing's URL"),
             )
             .with_help(format!(
-                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, the site's glossary page){}",
+                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, `search`, `topics` or `timeline`, the site's own pages){}",
                 if is_valid_slug(&suggestion) {
                     format!(", e.g. `{suggestion}`")
                 } else {

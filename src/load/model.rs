@@ -55,6 +55,9 @@ pub struct FrontMatter {
     /// The article's language, when it differs from the site's.
     #[serde(default)]
     pub language: Option<String>,
+    /// Ids of `content/topics.yaml` topics the whole briefing is about.
+    #[serde(default)]
+    pub topics: Vec<String>,
 }
 
 /// Where the article was first published.
@@ -97,6 +100,30 @@ pub struct NoteSpec {
     /// When the note was written (kept from imports).
     #[serde(default)]
     pub date: Option<Date>,
+    /// Ids of `content/topics.yaml` topics the note is about.
+    #[serde(default)]
+    pub topics: Vec<String>,
+    /// Dated events the note states, for the briefing's and the site's timelines.
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
+}
+
+/// Something that happened on a date, as a note's sources state it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    pub date: Date,
+    pub label: String,
+}
+
+/// One entry of `content/topics.yaml`: named once, used by id in notes and briefings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
 }
 
 /// What a note does for the reader. A closed set: an unknown kind is an error.
@@ -173,6 +200,14 @@ pub struct TermSpec {
     pub see_also: Vec<String>,
     #[serde(default)]
     pub sources: Vec<SourceRef>,
+    /// `false` matches the term and aliases only as written, not their plurals
+    /// (`export controls`, `agencies`): for names such as `Reuters` or `Xinhua`.
+    #[serde(default = "yes")]
+    pub inflect: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// A calendar date as precise as the source gives it: a year, a month or a day.

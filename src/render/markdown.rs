@@ -8,7 +8,7 @@ use std::ops::Range;
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::html::{escape, sanitize, LinkProblem};
-use crate::anchor::article::{markdown_options, ParsedArticle};
+use crate::anchor::article::{markdown_options, BlockKind, ParsedArticle};
 
 /// A note anchored in the text: its phrase is marked and followed by its number.
 #[derive(Debug, Clone)]
@@ -97,16 +97,88 @@ pub fn render_article(
     }
 
     let mut events = Vec::with_capacity(article.events.len() + replace.len() * 4);
+    let mut block = 0;
     for (i, event) in article.events.iter().enumerate() {
         match replace.remove(&i) {
             Some(r) => events.extend(r),
-            None => events.push(event.clone()),
+            None => events.push(with_block_anchor(event, &mut block)),
         }
         if let Some(a) = after.remove(&i) {
             events.extend(a);
         }
     }
     finish(events, article.has_raw_html)
+}
+
+/// The id a block's element carries, so that search results can link to the
+/// very paragraph: `p-` and the block's number. Table cells and code blocks
+/// have none; [`block_anchor`] gives them the nearest one before them.
+pub fn own_anchor(kind: BlockKind, block: usize) -> Option<String> {
+    matches!(
+        kind,
+        BlockKind::Paragraph | BlockKind::Heading | BlockKind::ListItem
+    )
+    .then(|| format!("p-{}", block + 1))
+}
+
+/// The anchor a link to block `b` of the article should use.
+pub fn block_anchor(article: &ParsedArticle, b: usize) -> Option<String> {
+    (0..=b)
+        .rev()
+        .find_map(|k| own_anchor(article.blocks.get(k)?.kind, k))
+}
+
+/// Gives a paragraph, heading or list item its anchor. `block` counts the block
+/// openings seen so far, in the order [`ParsedArticle::parse`] numbered them.
+fn with_block_anchor<'e>(event: &Event<'e>, block: &mut usize) -> Event<'e> {
+    let kind = match event {
+        Event::Start(Tag::Paragraph) => BlockKind::Paragraph,
+        Event::Start(Tag::Heading { .. }) => BlockKind::Heading,
+        Event::Start(Tag::Item) => BlockKind::ListItem,
+        Event::Start(Tag::TableCell) => BlockKind::TableCell,
+        Event::Start(Tag::CodeBlock(_)) => BlockKind::CodeBlock,
+        _ => return event.clone(),
+    };
+    let b = *block;
+    *block += 1;
+    let Some(id) = own_anchor(kind, b) else {
+        return event.clone();
+    };
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: *level,
+            id: Some(id.into()),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }),
+        Event::Start(Tag::Paragraph) => Event::Html(format!("<p id=\"{id}\">").into()),
+        Event::Start(Tag::Item) => Event::Html(format!("<li id=\"{id}\">").into()),
+        other => other.clone(),
+    }
+}
+
+/// The text a reader sees of some Markdown events, for search and snippets.
+pub fn plain_text<'e>(events: impl IntoIterator<Item = Event<'e>>) -> String {
+    let mut out = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// [`plain_text`] of a note or definition written in Markdown.
+pub fn markdown_text(markdown: &str) -> String {
+    plain_text(Parser::new_ext(markdown, markdown_options()))
 }
 
 /// Rewrites the text runs of one block: each run is cut wherever a note or term

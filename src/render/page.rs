@@ -24,6 +24,11 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("style.css", include_str!("../../templates/style.css")),
     ("script.js", include_str!("../../templates/script.js")),
+    ("topics.html", include_str!("../../templates/topics.html")),
+    ("topic.html", include_str!("../../templates/topic.html")),
+    ("timeline.html", include_str!("../../templates/timeline.html")),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("search.js", include_str!("../../templates/search.js")),
 ];
 
 /// The compiled templates and the assets inlined into every page.
@@ -35,6 +40,9 @@ pub struct Templates {
     /// allows exactly these inline assets and no other script or style.
     pub css_sha256: String,
     pub js_sha256: String,
+    /// The search page's own script (inlined there only) and its hash.
+    pub search_js: String,
+    pub search_js_sha256: String,
 }
 
 /// The base64 SHA-256 digest of `text`, as a CSP hash source wants it.
@@ -69,10 +77,12 @@ impl Templates {
         tera.set_escape_fn(escape_html);
         let mut css = String::new();
         let mut js = String::new();
+        let mut search_js = String::new();
         for (name, path, text) in &sources {
             match *name {
                 "style.css" => css = text.clone(),
                 "script.js" => js = text.clone(),
+                "search.js" => search_js = text.clone(),
                 _ => tera
                     .add_raw_template(name, text)
                     .map_err(|e| template_error(&path.to_string_lossy(), &e, text))?,
@@ -85,8 +95,10 @@ impl Templates {
             tera,
             css_sha256: csp_hash(&css),
             js_sha256: csp_hash(&js),
+            search_js_sha256: csp_hash(&search_js),
             css,
             js,
+            search_js,
         })
     }
 
@@ -277,6 +289,9 @@ pub struct BriefingView {
     pub terms: Vec<TermView>,
     /// Other files the page links to, such as the annotations export.
     pub alternates: Vec<LinkView>,
+    /// The events its notes state, oldest first.
+    pub timeline: Vec<crate::library::EventView>,
+    pub sources_by_publisher: Vec<crate::library::PublisherSources>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -301,5 +316,28 @@ pub struct IndexView {
 pub struct GlossaryView {
     #[serde(flatten)]
     pub frame: PageFrame,
+    /// The terms under their initial letters, alphabetically.
+    pub letters: Vec<LetterView>,
+}
+
+/// The glossary terms under one letter.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterView {
+    pub letter: String,
+    /// For the letter's heading id: `a` … `z`, or `other`.
+    pub id: String,
     pub terms: Vec<TermView>,
+}
+
+/// The search page: its script, and for readers without JavaScript the
+/// briefings and topics to browse instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub search_js: String,
+    pub search_js_sha256: String,
+    pub index_file: &'static str,
+    pub briefings: Vec<LinkView>,
+    pub topics: Vec<crate::library::TopicView>,
 }

@@ -1,0 +1,505 @@
+//! The library around the briefings: what a reader needs once a site has many of
+//! them. Each briefing gets a timeline of the events its notes state and a list of
+//! its sources grouped by publisher; the site gets topic pages, a merged timeline,
+//! an A–Z glossary and an offline search page ([`search`]).
+//!
+//! Each briefing is boiled down to a [`Digest`] while it is built, so that the
+//! site pages are put together from digests alone, also after a `serve` rebuild
+//! of a single briefing.
+
+pub mod near_miss;
+pub mod pages;
+pub mod search;
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use serde::Serialize;
+
+use crate::anchor::ParsedArticle;
+use crate::diagnostic::Diagnostic;
+use crate::load::model::{Date, EventSpec, NoteKind, SourceRef, TermSpec, TopicSpec};
+use crate::load::yaml::{Spans, Step};
+use crate::load::{is_valid_id, BriefingSource, YamlFile};
+use crate::render::markdown::block_anchor;
+use crate::render::page::{DateView, LinkView, PageFrame, SourceView};
+use crate::source::SourceFile;
+
+/// How much article text a topic page shows on each side of a note's phrase.
+const CONTEXT_CHARS: usize = 70;
+
+/// A note's phrase with a little of the text around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhraseInContext {
+    pub before: String,
+    pub phrase: String,
+    pub after: String,
+}
+
+impl PhraseInContext {
+    /// The phrase at `range` of block `block`, cut at word boundaries.
+    pub fn new(article: &ParsedArticle, block: usize, range: Range<usize>) -> PhraseInContext {
+        let text = &article.blocks[block].text;
+        let before = &text[..range.start];
+        let after = &text[range.end..];
+        let before = match before.char_indices().rev().nth(CONTEXT_CHARS) {
+            Some((cut, _)) => {
+                let word = before[cut..].find(' ').map_or(cut, |s| cut + s + 1);
+                format!("…{}", &before[word..])
+            }
+            None => before.to_string(),
+        };
+        let after = match after.char_indices().nth(CONTEXT_CHARS) {
+            Some((cut, _)) => {
+                let word = after[..cut].rfind(' ').unwrap_or(cut);
+                format!("{}…", &after[..word])
+            }
+            None => after.to_string(),
+        };
+        PhraseInContext {
+            before: one_line(&before),
+            phrase: one_line(&text[range]),
+            after: one_line(&after),
+        }
+    }
+}
+
+fn one_line(text: &str) -> String {
+    text.replace('\n', " ")
+}
+
+/// What one note gives the site's pages.
+#[derive(Debug, Clone)]
+pub struct NoteDigest {
+    pub id: String,
+    pub number: usize,
+    pub kind: NoteKind,
+    /// The note as plain text, for search.
+    pub text: String,
+    /// `None` for a footnote written in the article: it has no phrase.
+    pub phrase: Option<PhraseInContext>,
+    pub topics: Vec<String>,
+    pub events: Vec<EventSpec>,
+}
+
+/// What one briefing gives the site's topic, timeline and search pages.
+#[derive(Debug, Clone)]
+pub struct Digest {
+    pub slug: String,
+    pub title: String,
+    pub summary: Option<String>,
+    pub date: Option<Date>,
+    pub topics: Vec<String>,
+    pub notes: Vec<NoteDigest>,
+    /// Each block of the article with the anchor a link to it uses.
+    pub blocks: Vec<(String, String)>,
+}
+
+impl Digest {
+    /// The article's blocks, each with its paragraph anchor (blocks before the
+    /// first anchor link to the top of the article).
+    pub fn blocks_of(article: &ParsedArticle) -> Vec<(String, String)> {
+        article
+            .blocks
+            .iter()
+            .enumerate()
+            .filter(|(_, b)| !b.text.trim().is_empty())
+            .map(|(i, b)| {
+                (
+                    block_anchor(article, i).unwrap_or_else(|| "article-heading".to_string()),
+                    one_line(&b.text),
+                )
+            })
+            .collect()
+    }
+}
+
+/// A dated event on a timeline, linking to the note that states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub date: DateView,
+    pub label: String,
+    pub href: String,
+    /// "note 3", for the link's accessible name.
+    pub note: String,
+    /// The briefing, on the site's timeline; `None` on the briefing's own page.
+    pub briefing: Option<LinkView>,
+}
+
+/// The events a briefing's notes state, oldest first; `href_prefix` is put
+/// before `#note-…` (empty on the briefing's page).
+pub fn timeline(
+    digest: &Digest,
+    href_prefix: &str,
+    briefing: Option<&LinkView>,
+) -> Vec<(Date, EventView)> {
+    let mut events: Vec<(Date, EventView)> = digest
+        .notes
+        .iter()
+        .flat_map(|n| {
+            n.events.iter().map(move |e| {
+                (
+                    e.date,
+                    EventView {
+                        date: DateView::from(&e.date),
+                        label: e.label.clone(),
+                        href: format!("{href_prefix}#note-{}", n.id),
+                        note: format!("note {}", n.number),
+                        briefing: briefing.cloned(),
+                    },
+                )
+            })
+        })
+        .collect();
+    // Stable: events of one date stay in note order.
+    events.sort_by_key(|(d, _)| *d);
+    events
+}
+
+/// One source as the briefing's Sources section lists it: once, however many
+/// notes and terms cite it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedSource {
+    #[serde(flatten)]
+    pub source: SourceView,
+    pub cited_by: Vec<LinkView>,
+}
+
+/// The sources of one publisher.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublisherSources {
+    /// `None` for sources that name no publisher; they come last.
+    pub publisher: Option<String>,
+    pub sources: Vec<CitedSource>,
+}
+
+/// What cites sources on a briefing page: a note or a glossary term.
+pub struct Citing<'a> {
+    pub href: String,
+    pub label: String,
+    pub sources: &'a [SourceRef],
+}
+
+/// Every source the page's notes and terms cite, de-duplicated (by URL, else by
+/// title and publisher), grouped by publisher in alphabetical order.
+pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
+    let mut groups: BTreeMap<(bool, String), PublisherSources> = BTreeMap::new();
+    for c in citing {
+        for s in c.sources {
+            let key = (s.publisher.is_none(), publisher_key(s.publisher.as_deref()));
+            let group = groups.entry(key).or_insert_with(|| PublisherSources {
+                publisher: s.publisher.clone(),
+                sources: Vec::new(),
+            });
+            let same = |o: &CitedSource| match (&s.url, &o.source.url) {
+                (Some(a), Some(b)) => a == b,
+                _ => o.source.title == s.title,
+            };
+            let link = LinkView {
+                href: c.href.clone(),
+                label: c.label.clone(),
+            };
+            match group.sources.iter_mut().find(|o| same(o)) {
+                Some(o) => {
+                    if !o.cited_by.iter().any(|l| l.href == link.href) {
+                        o.cited_by.push(link);
+                    }
+                }
+                None => group.sources.push(CitedSource {
+                    source: SourceView::from(s),
+                    cited_by: vec![link],
+                }),
+            }
+        }
+    }
+    groups.into_values().collect()
+}
+
+fn publisher_key(publisher: Option<&str>) -> String {
+    publisher.unwrap_or_default().to_lowercase()
+}
+
+/// A topic with how much of the site is about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicView {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub notes: usize,
+    pub briefings: usize,
+}
+
+/// A note on a topic page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicNoteView {
+    pub briefing: LinkView,
+    pub href: String,
+    pub number: usize,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub date: Option<DateView>,
+    pub phrase: Option<PhraseInContext>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicsView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub topics: Vec<TopicView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicPageView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub topic: TopicView,
+    pub briefings: Vec<LinkView>,
+    pub notes: Vec<TopicNoteView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub events: Vec<EventView>,
+}
+
+/// The site's topics and what is filed under each, from every briefing's digest.
+/// Digests come newest briefing first, so each topic page lists them that way.
+pub fn topic_pages(
+    topics: &[TopicSpec],
+    digests: &[&Digest],
+) -> Vec<(TopicView, Vec<LinkView>, Vec<TopicNoteView>)> {
+    topics
+        .iter()
+        .map(|t| {
+            let briefings: Vec<LinkView> = digests
+                .iter()
+                .filter(|d| d.topics.contains(&t.id))
+                .map(|d| LinkView {
+                    href: format!("../../{}/index.html", d.slug),
+                    label: d.title.clone(),
+                })
+                .collect();
+            let notes: Vec<TopicNoteView> = digests
+                .iter()
+                .flat_map(|d| {
+                    d.notes
+                        .iter()
+                        .filter(|n| n.topics.contains(&t.id))
+                        .map(move |n| TopicNoteView {
+                            briefing: LinkView {
+                                href: format!("../../{}/index.html", d.slug),
+                                label: d.title.clone(),
+                            },
+                            href: format!("../../{}/index.html#note-{}", d.slug, n.id),
+                            number: n.number,
+                            kind: n.kind.name(),
+                            kind_label: n.kind.label(),
+                            date: d.date.as_ref().map(DateView::from),
+                            phrase: n.phrase.clone(),
+                        })
+                })
+                .collect();
+            let view = TopicView {
+                id: t.id.clone(),
+                title: t.title.clone(),
+                description: t.description.clone(),
+                notes: notes.len(),
+                briefings: briefings.len(),
+            };
+            (view, briefings, notes)
+        })
+        .collect()
+}
+
+/// Every briefing's events on one timeline, oldest first.
+pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
+    let mut all: Vec<(Date, String, EventView)> = digests
+        .iter()
+        .flat_map(|d| {
+            let link = LinkView {
+                href: format!("../{}/index.html", d.slug),
+                label: d.title.clone(),
+            };
+            timeline(d, &link.href, Some(&link))
+                .into_iter()
+                .map(|(date, e)| (date, d.slug.clone(), e))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    all.into_iter().map(|(_, _, e)| e).collect()
+}
+
+/// A glossary entry's place in the alphabet: its first letter, or `#`.
+pub fn letter_of(term: &str) -> String {
+    match term.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+        _ => "#".to_string(),
+    }
+}
+
+/// The order terms are listed in: alphabetical, whatever the case.
+pub fn alphabetical_key(term: &TermSpec) -> (String, String) {
+    let from_letter = term.term.trim_start_matches(|c: char| !c.is_alphanumeric());
+    (from_letter.to_lowercase(), term.id.clone())
+}
+
+/// `topics.yaml`: ids valid and unique.
+pub fn check_topic_file(file: &YamlFile<Vec<TopicSpec>>, diagnostics: &mut Vec<Diagnostic>) {
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    for (i, t) in file.value.iter().enumerate() {
+        let at = file.spans.value(&[Step::Index(i), Step::Key("id")]);
+        if !is_valid_id(&t.id) {
+            diagnostics.push(
+                file.file
+                    .error_at(at, format!("topic id `{}` is not a valid id", t.id))
+                    .with_help(format!(
+                        "use lowercase letters, digits and hyphens, e.g. `{}`",
+                        crate::load::slugify(&t.id)
+                    )),
+            );
+        } else if let Some(first) = seen.insert(&t.id, i) {
+            let line = file
+                .spans
+                .value(&[Step::Index(first), Step::Key("id")])
+                .map_or_else(String::new, |p| format!(" on line {}", p.line));
+            diagnostics.push(
+                file.file
+                    .error_at(at, format!("duplicate topic id `{}`", t.id))
+                    .with_help(format!(
+                        "the id is already used{line}; give each topic its own id"
+                    )),
+            );
+        }
+    }
+}
+
+/// The topics a briefing's front matter and notes name must be defined.
+pub fn check_briefing_topics(
+    src: &BriefingSource,
+    known: &[TopicSpec],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    check_topic_refs(
+        &src.article,
+        &src.front_spans,
+        &[],
+        &src.front.topics,
+        known,
+        diagnostics,
+    );
+    for f in &src.notes {
+        for (i, n) in f.value.iter().enumerate() {
+            check_topic_refs(
+                &f.file,
+                &f.spans,
+                &[Step::Index(i)],
+                &n.topics,
+                known,
+                diagnostics,
+            );
+        }
+    }
+}
+
+/// Each topic named in `topics` (at `base` + `topics` in `file`) must be one of
+/// `known`; an unknown one is an error that suggests the nearest known id.
+pub fn check_topic_refs(
+    file: &SourceFile,
+    spans: &Spans,
+    base: &[Step],
+    topics: &[String],
+    known: &[TopicSpec],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (j, id) in topics.iter().enumerate() {
+        if known.iter().any(|t| &t.id == id) {
+            continue;
+        }
+        let mut path = base.to_vec();
+        path.extend([Step::Key("topics"), Step::Index(j)]);
+        let nearest = known
+            .iter()
+            .map(|t| (strsim::jaro_winkler(id, &t.id), t.id.as_str()))
+            .max_by(|a, b| a.0.total_cmp(&b.0))
+            .filter(|(s, _)| *s > 0.7)
+            .map(|(_, k)| format!("did you mean `{k}`? "))
+            .unwrap_or_default();
+        let help = if known.is_empty() {
+            "define the topic in content/topics.yaml (id, title, description)".to_string()
+        } else {
+            format!("{nearest}topics are the ids defined in content/topics.yaml")
+        };
+        diagnostics.push(
+            file.error_at(spans.value(&path), format!("unknown topic `{id}`"))
+                .with_help(help),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(title: &str, publisher: Option<&str>, url: Option<&str>) -> SourceRef {
+        SourceRef {
+            title: title.into(),
+            publisher: publisher.map(Into::into),
+            date: None,
+            url: url.map(Into::into),
+            accessed: None,
+            archived: None,
+        }
+    }
+
+    #[test]
+    fn sources_are_merged_by_url_and_grouped_by_publisher_named_ones_first() {
+        let a = [
+            source("Entity List", Some("BIS"), Some("https://bis.gov/el")),
+            source("Untitled memo", None, None),
+        ];
+        let b = [
+            source("The Entity List", Some("BIS"), Some("https://bis.gov/el")),
+            source("Annual report", Some("ASPI"), Some("https://aspi.org/r")),
+        ];
+        let groups = sources_by_publisher(&[
+            Citing {
+                href: "#note-a".into(),
+                label: "note 1".into(),
+                sources: &a,
+            },
+            Citing {
+                href: "#note-b".into(),
+                label: "note 2".into(),
+                sources: &b,
+            },
+        ]);
+        let names: Vec<Option<&str>> = groups.iter().map(|g| g.publisher.as_deref()).collect();
+        assert_eq!(names, [Some("ASPI"), Some("BIS"), None]);
+        let bis = &groups[1].sources;
+        assert_eq!(bis.len(), 1);
+        let cited: Vec<&str> = bis[0].cited_by.iter().map(|l| l.href.as_str()).collect();
+        assert_eq!(cited, ["#note-a", "#note-b"]);
+    }
+
+    #[test]
+    fn phrase_in_context_is_cut_at_words() {
+        let text = "word ".repeat(40) + "PHRASE" + &" tail".repeat(40);
+        let article = ParsedArticle::parse(&text);
+        let start = article.blocks[0].text.find("PHRASE").unwrap();
+        let p = PhraseInContext::new(&article, 0, start..start + 6);
+        assert_eq!(p.phrase, "PHRASE");
+        assert!(p.before.starts_with("…word"), "{}", p.before);
+        assert!(p.after.ends_with("tail…"), "{}", p.after);
+        assert!(p.before.chars().count() <= CONTEXT_CHARS + 2);
+    }
+
+    #[test]
+    fn letters() {
+        assert_eq!(letter_of("entity List"), "E");
+        assert_eq!(letter_of("5G"), "#");
+        assert_eq!(letter_of("“Ärger”"), "Ä");
+    }
+}

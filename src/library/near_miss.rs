@@ -1,0 +1,82 @@
+//! Near-misses for `check`: a glossary term that a briefing never links although
+//! one of the term's own capitalized words stands in its text (`Silk Road` for
+//! `Digital Silk Road`, `Commerce` for `Commerce Department`). The editor can
+//! then add the form the article uses as an alias. Only capitalized words count:
+//! lowercase ones (`list`, `road`) would flag every other article.
+
+use crate::anchor::ParsedArticle;
+use crate::diagnostic::Diagnostic;
+use crate::load::model::TermSpec;
+use crate::load::BriefingSource;
+use crate::render::glossary::TermUse;
+
+/// Shorter words (`Act`, `Law`) are too common to mean the term.
+const MIN_WORD_CHARS: usize = 4;
+
+/// One warning per term that `uses` does not link but whose word the article has.
+pub fn near_misses(
+    src: &BriefingSource,
+    article: &ParsedArticle,
+    terms: &[TermSpec],
+    uses: &[TermUse],
+) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (t, term) in terms.iter().enumerate() {
+        if uses.iter().any(|u| u.term == t) {
+            continue;
+        }
+        let words: Vec<&str> = std::iter::once(&term.term)
+            .chain(&term.aliases)
+            .flat_map(|f| f.split(|c: char| !c.is_alphanumeric()))
+            .filter(|w| {
+                w.chars().count() >= MIN_WORD_CHARS && w.chars().next().is_some_and(char::is_uppercase)
+            })
+            .collect();
+        if let Some((word, block, offset)) = first_place(article, &words) {
+            let at = article
+                .source_offset(block, offset)
+                .map(|o| src.article.position(src.body_start + o));
+            found.push(
+                src.article
+                    .warning_at(
+                        at,
+                        format!(
+                            "“{word}” is a word of glossary term `{}` ({}), but the term is never linked here",
+                            term.id, term.term
+                        ),
+                    )
+                    .with_help(format!(
+                        "if the article means the term, add the phrase it uses to the term's `aliases` in glossary.yaml"
+                    )),
+            );
+        }
+    }
+    found
+}
+
+/// The first whole-word, same-case occurrence of any of `words` in text where a
+/// term could be linked.
+fn first_place<'w>(article: &ParsedArticle, words: &[&'w str]) -> Option<(&'w str, usize, usize)> {
+    if words.is_empty() {
+        return None;
+    }
+    for (b, block) in article.blocks.iter().enumerate() {
+        for run in block.runs.iter().filter(|r| r.linkable) {
+            let text = &block.text[run.range()];
+            for word in words {
+                let mut from = 0;
+                while let Some(i) = text[from..].find(word) {
+                    let start = from + i;
+                    let end = start + word.len();
+                    let before_ok = !text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
+                    let after_ok = !text[end..].chars().next().is_some_and(char::is_alphanumeric);
+                    if before_ok && after_ok {
+                        return Some((word, b, run.start + start));
+                    }
+                    from = end;
+                }
+            }
+        }
+    }
+    None
+}
