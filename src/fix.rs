@@ -3,9 +3,9 @@
 //! propose the article's new wording of the phrase; with `--apply`, rewrite those
 //! `quote:` values and not one other byte of the YAML.
 //!
-//! The search is fuzzy but never guesses. Every phrase of a block (runs of whole
-//! words, of about the quote's length) is scored by normalized Levenshtein
-//! similarity on folded text; a note is re-anchored only when the best phrase
+//! The search ([`crate::anchor::similar::phrases_like`]) is fuzzy, but `fix`
+//! never guesses. Every phrase of a block (runs of whole words, of about the
+//! quote's length) is scored by the same similarity as "did you mean"; a note is re-anchored only when the best phrase
 //! reaches the threshold, no other place comes close to it (when one does, the
 //! note's `prefix`/`suffix` may tell them apart, as in Hypothesis), and the note,
 //! with the new quote and everything else unchanged, anchors to exactly that
@@ -16,12 +16,13 @@ use std::fs;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use crate::anchor::{self, fold::fold, AnchorError, ParsedArticle, QuoteSelector};
+use crate::anchor::similar::{phrases_like, similarity, PhraseMatch};
+use crate::anchor::{self, AnchorError, QuoteSelector};
+use crate::article::{fold::fold, ParsedArticle};
 use crate::diagnostic::{display_path, Diagnostic, Position};
 use crate::load::model::NoteSpec;
 use crate::load::yaml::Step;
 use crate::load::{self, BriefingSource, YamlFile};
-use crate::report::plural;
 use crate::Error;
 
 /// How `fix` runs.
@@ -49,9 +50,6 @@ const AMBIGUITY_MARGIN: f64 = 0.05;
 /// How much better one place's context (prefix/suffix) must match to decide
 /// between two equally similar phrases.
 const CONTEXT_MARGIN: f64 = 0.2;
-
-/// Characters compared in one search at most, so a huge article cannot hang `fix`.
-const SEARCH_BUDGET: usize = 400_000_000;
 
 /// A note that can be re-anchored: its old quote and the article's new phrase.
 #[derive(Debug, Clone)]
@@ -98,118 +96,6 @@ impl FixReport {
     pub fn all_fine(&self) -> bool {
         self.lost.is_empty() && self.errors.is_empty()
     }
-
-    /// The report as the user reads it; with `color`, in ANSI colours.
-    pub fn render(&self, color: bool) -> String {
-        let paint = |code: &str, text: &str| crate::diagnostic::paint(color, code, text);
-        let mut out = String::new();
-        for d in &self.errors {
-            out.push_str(&d.render(color));
-        }
-        // Proposals and lost notes together, in the order of the files.
-        let mut entries: Vec<(&Path, Option<Position>, String)> = Vec::new();
-        for p in &self.proposals {
-            entries.push((
-                &p.file,
-                p.position,
-                format!(
-                    "{}: note `{}`: {} ({:.0}% similar, {}:{})\n  {} {:?}\n  {} {:?}\n",
-                    location(&p.file, p.position),
-                    p.note,
-                    paint(
-                        "1;32",
-                        if self.applied {
-                            "quote re-anchored"
-                        } else {
-                            "quote can be re-anchored"
-                        }
-                    ),
-                    p.similarity * 100.0,
-                    display_path(&p.article),
-                    p.article_line,
-                    paint("31", "-"),
-                    p.old,
-                    paint("32", "+"),
-                    p.new,
-                ),
-            ));
-        }
-        for l in &self.lost {
-            entries.push((
-                &l.file,
-                l.position,
-                format!(
-                    "{}: note `{}`: {} quote {:?}\n  {} {}\n",
-                    location(&l.file, l.position),
-                    l.note,
-                    paint("1;33", "lost:"),
-                    l.quote,
-                    paint("1;36", "why:"),
-                    l.reason
-                ),
-            ));
-        }
-        entries.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        for (_, _, text) in entries {
-            out.push_str(&text);
-        }
-        out.push_str(&self.summary());
-        out.push('\n');
-        out
-    }
-
-    fn summary(&self) -> String {
-        let n = self.proposals.len();
-        let mut parts = Vec::new();
-        if n > 0 {
-            parts.push(if self.applied {
-                format!(
-                    "{n} quote{} re-anchored and rewritten in {} file{}",
-                    plural(n),
-                    self.written.len(),
-                    plural(self.written.len())
-                )
-            } else {
-                format!(
-                    "{n} quote{} can be re-anchored: run `briefing fix --apply` to rewrite {}",
-                    plural(n),
-                    if n == 1 { "it" } else { "them" }
-                )
-            });
-        }
-        if !self.lost.is_empty() {
-            let l = self.lost.len();
-            parts.push(format!(
-                "{l} note{} lost (left as {}; fix {} by hand)",
-                plural(l),
-                if l == 1 { "it is" } else { "they are" },
-                if l == 1 { "it" } else { "them" }
-            ));
-        }
-        if !self.errors.is_empty() {
-            parts.push(format!(
-                "{} file problem{} to fix first (see `briefing check`)",
-                self.errors.len(),
-                plural(self.errors.len())
-            ));
-        }
-        if parts.is_empty() {
-            format!(
-                "All {} note{} anchor exactly once; nothing to fix.",
-                self.anchored,
-                plural(self.anchored)
-            )
-        } else {
-            parts.join("; ")
-        }
-    }
-}
-
-fn location(path: &Path, position: Option<Position>) -> String {
-    match position {
-        Some(p) => format!("{}:{}:{}", display_path(path), p.line, p.column),
-        None => display_path(path),
-    }
 }
 
 /// Checks every note of the project at `root`, and with `options.apply` rewrites
@@ -247,7 +133,8 @@ fn check_briefing(src: &BriefingSource, options: &FixOptions, report: &mut FixRe
         .iter()
         .flat_map(|f| f.value.iter().enumerate().map(move |(i, n)| (f, i, n)))
         .collect();
-    let selectors: Vec<QuoteSelector> = notes.iter().map(|(_, _, n)| selector(n)).collect();
+    let selectors: Vec<QuoteSelector> =
+        notes.iter().map(|(_, _, n)| QuoteSelector::of(n)).collect();
     let results = anchor::anchor_all(&article, &selectors);
     for ((file, index, note), result) in notes.into_iter().zip(results) {
         let position = file.spans.value(&[Step::Index(index), Step::Key("quote")]);
@@ -265,7 +152,7 @@ fn check_briefing(src: &BriefingSource, options: &FixOptions, report: &mut FixRe
             }
             Err(e) => e,
         };
-        let line_of = |found: &Found| {
+        let line_of = |found: &PhraseMatch| {
             article
                 .source_offset(found.block, found.original.start)
                 .map_or(0, |o| src.article.position(src.body_start + o).line)
@@ -290,35 +177,14 @@ fn check_briefing(src: &BriefingSource, options: &FixOptions, report: &mut FixRe
     }
 }
 
-fn selector(note: &NoteSpec) -> QuoteSelector<'_> {
-    QuoteSelector {
-        exact: &note.quote,
-        prefix: note.prefix.as_deref(),
-        suffix: note.suffix.as_deref(),
-        occurrence: note.occurrence,
-    }
-}
-
-/// A phrase of the article that could replace a quote.
-#[derive(Debug, Clone)]
-struct Found {
-    block: usize,
-    /// In the block's folded text.
-    folded: Range<usize>,
-    /// In the block's text as the reader sees it.
-    original: Range<usize>,
-    text: String,
-    similarity: f64,
-}
-
 /// Finds the new wording of a quote that failed to anchor, or says why not.
 fn reanchor(
     article: &ParsedArticle,
     note: &NoteSpec,
     error: &AnchorError,
     min_similarity: f64,
-    line_of: &dyn Fn(&Found) -> usize,
-) -> Result<Found, String> {
+    line_of: &dyn Fn(&PhraseMatch) -> usize,
+) -> Result<PhraseMatch, String> {
     match error {
         AnchorError::NotFound { .. } | AnchorError::CrossesBlocks => {}
         AnchorError::EmptyQuote => return Err("the quote is empty".into()),
@@ -340,12 +206,12 @@ fn reanchor(
         }
     }
     let needle = fold(&note.quote).trim().to_string();
-    let ranked = search(article, &needle, min_similarity)?;
+    let ranked = phrases_like(article, &needle, min_similarity)?;
     let Some(best) = ranked.first() else {
         return Err(closest_hint(article, &needle, min_similarity));
     };
     // The places about as close as the best one, each counted once.
-    let mut close: Vec<&Found> = vec![best];
+    let mut close: Vec<&PhraseMatch> = vec![best];
     for c in &ranked[1..] {
         if c.similarity <= best.similarity - AMBIGUITY_MARGIN {
             break;
@@ -359,7 +225,7 @@ fn reanchor(
         return Ok(best.clone());
     }
     // The note's own prefix, suffix or occurrence may pick one of them exactly …
-    let fitting: Vec<&Found> = close
+    let fitting: Vec<&PhraseMatch> = close
         .iter()
         .copied()
         .filter(|c| validate(article, note, c).is_ok())
@@ -383,7 +249,7 @@ fn reanchor(
     }
 }
 
-fn overlaps(a: &Found, b: &Found) -> bool {
+fn overlaps(a: &PhraseMatch, b: &PhraseMatch) -> bool {
     a.block == b.block && a.folded.start < b.folded.end && b.folded.start < a.folded.end
 }
 
@@ -392,9 +258,9 @@ fn overlaps(a: &Found, b: &Found) -> bool {
 fn pick_by_context<'a>(
     article: &ParsedArticle,
     note: &NoteSpec,
-    a: &'a Found,
-    b: &'a Found,
-) -> Option<&'a Found> {
+    a: &'a PhraseMatch,
+    b: &'a PhraseMatch,
+) -> Option<&'a PhraseMatch> {
     if note.prefix.is_none() && note.suffix.is_none() {
         return None;
     }
@@ -412,7 +278,7 @@ fn pick_by_context<'a>(
 }
 
 /// How well the text around a phrase matches the note's prefix and suffix (0 to 1).
-fn context_similarity(article: &ParsedArticle, note: &NoteSpec, found: &Found) -> f64 {
+fn context_similarity(article: &ParsedArticle, note: &NoteSpec, found: &PhraseMatch) -> f64 {
     let text = &article.blocks[found.block].folded.text;
     let mut scores = Vec::new();
     if let Some(prefix) = &note.prefix {
@@ -425,7 +291,7 @@ fn context_similarity(article: &ParsedArticle, note: &NoteSpec, found: &Found) -
             .into_iter()
             .rev()
             .collect();
-        scores.push(strsim::normalized_levenshtein(&prefix, &before));
+        scores.push(similarity(&prefix, &before));
     }
     if let Some(suffix) = &note.suffix {
         let suffix = fold(suffix);
@@ -433,17 +299,17 @@ fn context_similarity(article: &ParsedArticle, note: &NoteSpec, found: &Found) -
             .chars()
             .take(suffix.chars().count())
             .collect();
-        scores.push(strsim::normalized_levenshtein(&suffix, &after));
+        scores.push(similarity(&suffix, &after));
     }
     scores.iter().sum::<f64>() / scores.len().max(1) as f64
 }
 
 /// The note, with the new quote and its own prefix, suffix and occurrence, must
 /// anchor to exactly the phrase found: what `fix` writes, `build` accepts.
-fn validate(article: &ParsedArticle, note: &NoteSpec, found: &Found) -> Result<(), String> {
+fn validate(article: &ParsedArticle, note: &NoteSpec, found: &PhraseMatch) -> Result<(), String> {
     let candidate = QuoteSelector {
         exact: &found.text,
-        ..selector(note)
+        ..QuoteSelector::of(note)
     };
     match anchor::anchor(article, &candidate) {
         Ok(a) if a.block == found.block && a.range == found.original => Ok(()),
@@ -477,90 +343,6 @@ fn closest_hint(article: &ParsedArticle, needle: &str, min_similarity: f64) -> S
             s.similarity * 100.0
         ),
         None => format!("{floor}; the passage may have been cut"),
-    }
-}
-
-/// Every phrase of whole words whose similarity to `needle` (folded) reaches
-/// `min_similarity`, best first. Phrases are only tried at lengths that could
-/// reach it: similarity is at most the ratio of the shorter length to the longer.
-fn search(
-    article: &ParsedArticle,
-    needle: &str,
-    min_similarity: f64,
-) -> Result<Vec<Found>, String> {
-    let m = needle.chars().count();
-    if m == 0 {
-        return Ok(Vec::new());
-    }
-    let min = min_similarity.max(0.01);
-    let shortest = (m as f64 * min).floor() as usize;
-    let longest = (m as f64 / min).ceil() as usize;
-    let total_words: usize = article
-        .blocks
-        .iter()
-        .map(|b| b.folded.text.split(' ').count())
-        .sum();
-    let per_window = m.saturating_mul(longest);
-    let windows_per_start = longest.saturating_sub(shortest) / 2 + 2;
-    if total_words
-        .saturating_mul(windows_per_start)
-        .saturating_mul(per_window)
-        > SEARCH_BUDGET
-    {
-        return Err("the article is too long to search for this quote; edit it by hand".into());
-    }
-    let mut found = Vec::new();
-    for (b, block) in article.blocks.iter().enumerate() {
-        let text = &block.folded.text;
-        let words = crate::anchor::word_spans(text);
-        for (i, first) in words.iter().enumerate() {
-            for last in &words[i..] {
-                for range in trimmed_variants(text, first.start..last.end) {
-                    let phrase = &text[range.clone()];
-                    let len = phrase.chars().count();
-                    if len < shortest || len > longest {
-                        continue;
-                    }
-                    let similarity = strsim::normalized_levenshtein(needle, phrase);
-                    if similarity >= min_similarity {
-                        let original = block.folded.to_original(&block.text, range.clone());
-                        found.push(Found {
-                            block: b,
-                            text: block.text[original.clone()].to_string(),
-                            folded: range,
-                            original,
-                            similarity,
-                        });
-                    }
-                }
-                if text[first.start..last.end].chars().count() > longest {
-                    break;
-                }
-            }
-        }
-    }
-    // Best first; among equals, the shorter phrase, then the earlier one.
-    found.sort_by(|a, b| {
-        b.similarity
-            .total_cmp(&a.similarity)
-            .then(a.text.len().cmp(&b.text.len()))
-            .then((a.block, a.folded.start).cmp(&(b.block, b.folded.start)))
-    });
-    Ok(found)
-}
-
-/// A phrase, and the same without the punctuation that clings to its first or
-/// last word ("2015," → "2015"), so that a quote need not end on a comma.
-fn trimmed_variants(text: &str, range: Range<usize>) -> Vec<Range<usize>> {
-    let phrase = &text[range.clone()];
-    let trimmed_end = phrase.trim_end_matches([',', ';', ':', '.', '!', '?', ')', '"', '\'']);
-    let trimmed = trimmed_end.trim_start_matches(['(', '"', '\'']);
-    let start = range.start + (trimmed_end.len() - trimmed.len());
-    let end = range.start + trimmed_end.len();
-    if start < end && (start, end) != (range.start, range.end) {
-        vec![range, start..end]
-    } else {
-        vec![range]
     }
 }
 
@@ -656,7 +438,7 @@ fn write_back(path: &Path, old_text: &str, new_text: &str) -> Result<(), Error> 
     let bom = bytes.starts_with("\u{feff}".as_bytes());
     let current = &bytes[if bom { 3 } else { 0 }..];
     if current != old_text.as_bytes() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} changed while briefing fix was running; run it again",
             display_path(path)
         )));
@@ -726,7 +508,7 @@ mod tests {
     fn found(md: &str, quote: &str) -> Result<String, String> {
         let article = ParsedArticle::parse(md);
         let n = note(quote);
-        let error = anchor::anchor(&article, &selector(&n)).unwrap_err();
+        let error = anchor::anchor(&article, &QuoteSelector::of(&n)).unwrap_err();
         reanchor(&article, &n, &error, 0.8, &|_| 1).map(|f| f.text)
     }
 
@@ -775,7 +557,7 @@ mod tests {
             ParsedArticle::parse("In 2015 the plan grew fast. In 2016 the plan grew slowly.");
         let mut n = note("the plan grows");
         n.prefix = Some("In 2016 ".into());
-        let error = anchor::anchor(&article, &selector(&n)).unwrap_err();
+        let error = anchor::anchor(&article, &QuoteSelector::of(&n)).unwrap_err();
         let f = reanchor(&article, &n, &error, 0.8, &|_| 1).unwrap();
         assert_eq!(f.text, "the plan grew");
         assert!(f.folded.start > 20, "the second place: {f:?}");

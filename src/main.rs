@@ -10,12 +10,13 @@ use std::time::{Duration, Instant};
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-use briefing::build::{self, Outcome};
 use briefing::diagnostic::{display_path, Diagnostic};
 use briefing::fix::{self, FixOptions};
+use briefing::output::CancelToken;
+use briefing::pipeline::{self, Outcome};
 use briefing::report::Report;
 use briefing::serve::{ServeOptions, Session};
-use briefing::{output, scaffold, Error};
+use briefing::{scaffold, Error};
 
 #[derive(Parser)]
 #[command(
@@ -135,7 +136,7 @@ fn main() -> ExitCode {
             output,
             quiet,
         } => {
-            let output = output.unwrap_or_else(|| build::default_output(&root));
+            let output = output.unwrap_or_else(|| pipeline::default_output(&root));
             run_build(&root, &output, quiet, color)
         }
         Command::Check { root, format } => run_check(&root, format, color),
@@ -200,16 +201,11 @@ fn failure_summary(outcome: &Outcome) -> String {
 
 fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCode, Error> {
     let started = Instant::now();
-    output::check_output_dir(root, out)?;
     // Ctrl-C lets the build stop at a safe point instead of killing it half way.
-    let _ = ctrlc::set_handler(output::interrupt);
-    // Pages go to a staging folder as they are rendered; the output is touched
-    // only if the whole build succeeds.
-    let stager = output::Stager::new(out)?;
-    let outcome = build::build_site_into(root, &ProgressBar::for_build(quiet), &stager)?;
-    if output::interrupted() {
-        return Err(Error::Interrupted);
-    }
+    let cancel = CancelToken::new();
+    let on_signal = cancel.clone();
+    let _ = ctrlc::set_handler(move || on_signal.cancel());
+    let outcome = pipeline::build_into(root, out, &ProgressBar::for_build(quiet), &cancel)?;
     print_diagnostics(&outcome, color);
     let Some(site) = &outcome.site else {
         eprintln!(
@@ -219,10 +215,6 @@ fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCo
         );
         return Ok(ExitCode::from(1));
     };
-    for (rel, bytes) in &site.files {
-        stager.stage(rel, bytes)?;
-    }
-    stager.commit()?;
     if !quiet {
         println!(
             "Built {} briefing{} ({} notes, {} glossary terms) in {} ms → {}",
@@ -245,7 +237,7 @@ enum Format {
 }
 
 fn run_check(root: &Path, format: Format, color: bool) -> Result<ExitCode, Error> {
-    let mut outcome = build::build_site(root)?;
+    let mut outcome = pipeline::build_site(root)?;
     // Near-misses are hints for editors: `check` shows them, `build` does not.
     outcome.diagnostics.append(&mut outcome.near_misses);
     briefing::diagnostic::sort(&mut outcome.diagnostics);
@@ -316,7 +308,7 @@ fn run_serve(options: ServeOptions) -> Result<ExitCode, Error> {
             std::process::exit(130);
         }
     })
-    .map_err(|e| Error::Usage(format!("cannot handle Ctrl-C: {e}")))?;
+    .map_err(|e| Error::Server(format!("cannot handle Ctrl-C: {e}")))?;
     session.run()?;
     Ok(ExitCode::SUCCESS)
 }
@@ -324,7 +316,7 @@ fn run_serve(options: ServeOptions) -> Result<ExitCode, Error> {
 fn run_fix(root: &Path, options: &FixOptions, color: bool) -> Result<ExitCode, Error> {
     let report = fix::fix(root, options)?;
     let stdout_color = color && std::io::stdout().is_terminal();
-    print!("{}", report.render(stdout_color));
+    print!("{}", briefing::report::fix::render(&report, stdout_color));
     Ok(if report.all_fine() {
         ExitCode::SUCCESS
     } else {
@@ -356,7 +348,7 @@ impl ProgressBar {
     }
 }
 
-impl build::Progress for ProgressBar {
+impl pipeline::Progress for ProgressBar {
     fn start(&self, briefings: usize) {
         if let Some(bar) = self.0.as_ref().filter(|_| briefings >= 50) {
             bar.set_length(briefings as u64);

@@ -5,26 +5,37 @@
 //! an earlier build wrote them (they are listed in the manifest), so a `CNAME`,
 //! `.git` or anything else of the user's survives. Unchanged files are not touched.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use crate::build::Site;
 use crate::diagnostic::display_path;
 use crate::Error;
 
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
 /// Asks a build to stop at the next safe point (Ctrl-C): before anything in the
-/// output has been touched, or, once moving files in has begun, after the last one.
-pub fn interrupt() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
+/// output has been touched, or, once moving files in has begun, after the last
+/// one. The caller makes one and hands a clone to whatever may cancel (a signal
+/// handler); clones share one flag, so nothing process-wide is needed.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken(Arc<AtomicBool>);
 
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
+impl CancelToken {
+    /// A token nobody has cancelled yet.
+    pub fn new() -> CancelToken {
+        CancelToken::default()
+    }
+
+    /// Asks every holder of a clone to stop at its next safe point.
+    pub fn cancel(&self) {
+        self.0.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether [`CancelToken::cancel`] was called on this token or a clone.
+    pub fn is_cancelled(&self) -> bool {
+        self.0.load(Ordering::SeqCst)
+    }
 }
 
 /// The list of files briefing wrote, kept in the output folder.
@@ -52,7 +63,7 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     };
     let (root, out) = (abs(root), abs(output));
     let refuse = |why: &str| {
-        Err(Error::Usage(format!(
+        Err(Error::Refused(format!(
             "refusing to write the site to {}: {why}; choose a folder of its own, such as {}",
             display_path(output),
             display_path(&root.join("public"))
@@ -99,7 +110,7 @@ fn check_no_links(output: &Path, rel: &str) -> Result<(), Error> {
         path.push(part);
         match fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "refusing to write through the symbolic link {} in the output folder; remove the link",
                     display_path(&path)
                 )))
@@ -126,10 +137,15 @@ fn normalize(path: &Path) -> PathBuf {
     out
 }
 
-/// Writes `site` into `output`.
-pub fn write_site(site: &Site, output: &Path) -> Result<WriteStats, Error> {
-    let stager = Stager::new(output)?;
-    for (rel, bytes) in &site.files {
+/// A built site as this stage takes it: output paths (relative, `/`-separated)
+/// to bytes. Defined here, not by the stages that make it, so that writing
+/// depends on nothing before it.
+pub type SiteFiles = BTreeMap<String, Vec<u8>>;
+
+/// Writes a built site into `output`.
+pub fn write_site(files: &SiteFiles, output: &Path) -> Result<WriteStats, Error> {
+    let stager = Stager::new(output, &CancelToken::new())?;
+    for (rel, bytes) in files {
         stager.stage(rel, bytes)?;
     }
     stager.commit()
@@ -144,6 +160,7 @@ pub struct Stager {
     staging: PathBuf,
     old_manifest: BTreeSet<String>,
     staged: Mutex<Staged>,
+    cancel: CancelToken,
 }
 
 #[derive(Default)]
@@ -156,7 +173,9 @@ struct Staged {
 }
 
 impl Stager {
-    pub fn new(output: &Path) -> Result<Stager, Error> {
+    /// Prepares a write into `output` that stops (with [`Error::Interrupted`])
+    /// at its next safe point once `cancel` is cancelled.
+    pub fn new(output: &Path, cancel: &CancelToken) -> Result<Stager, Error> {
         let old_manifest = read_manifest(output)?;
         for rel in &old_manifest {
             check_no_links(output, rel)?;
@@ -166,6 +185,7 @@ impl Stager {
             staging: staging_dir(output),
             old_manifest,
             staged: Mutex::new(Staged::default()),
+            cancel: cancel.clone(),
         })
     }
 
@@ -173,7 +193,7 @@ impl Stager {
     /// are already in the output is left alone; a file there that briefing did
     /// not write is never replaced.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
-        if interrupted() {
+        if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
         check_no_links(&self.output, rel)?;
@@ -181,7 +201,7 @@ impl Stager {
         let changed = match fs::read(&target) {
             Ok(existing) if existing == bytes => false,
             Ok(_) if !self.old_manifest.contains(rel) => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "refusing to overwrite {}: briefing did not write it; move it away or build into another folder with --output",
                     display_path(&target)
                 )))
@@ -189,7 +209,7 @@ impl Stager {
             Ok(_) => true,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
-                return Err(Error::Usage(format!(
+                return Err(Error::Refused(format!(
                     "cannot write {}: a folder of that name is in the way",
                     display_path(&target)
                 )))
@@ -212,7 +232,7 @@ impl Stager {
     /// Moves the staged files into the output and removes the files of earlier
     /// builds that this one no longer has. A failure half way puts everything back.
     pub fn commit(self) -> Result<WriteStats, Error> {
-        if interrupted() {
+        if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
         let staged = std::mem::take(&mut *self.staged.lock().unwrap_or_else(|e| e.into_inner()));
@@ -404,14 +424,11 @@ mod tests {
         })
     }
 
-    fn site(files: &[(&str, &str)]) -> Site {
-        Site {
-            files: files
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
-                .collect(),
-            ..Site::default()
-        }
+    fn site(files: &[(&str, &str)]) -> SiteFiles {
+        files
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.as_bytes().to_vec()))
+            .collect()
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! command prints, and the JSON document of `briefing check --format json`, which
 //! `serve` also sends to the browser overlay.
 
+pub mod fix;
+
 use serde::Serialize;
 
 use crate::diagnostic::{display_path, Diagnostic, Severity};

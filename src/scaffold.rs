@@ -34,7 +34,7 @@ pub fn new_briefing(root: &Path, slug: &str) -> Result<Scaffolded, Error> {
     let content = root.join("content");
     let dir = content.join(slug);
     if fs::symlink_metadata(&dir).is_ok() {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} already exists; briefing new never overwrites: choose another name or edit that briefing",
             display_path(&dir)
         )));
@@ -42,7 +42,7 @@ pub fn new_briefing(root: &Path, slug: &str) -> Result<Scaffolded, Error> {
     fs::create_dir_all(&content).map_err(|e| Error::io(&content, e))?;
     // create_dir (not _all) fails if another process made the folder meanwhile.
     fs::create_dir(&dir).map_err(|e| match e.kind() {
-        std::io::ErrorKind::AlreadyExists => Error::Usage(format!(
+        std::io::ErrorKind::AlreadyExists => Error::Refused(format!(
             "{} already exists; briefing new never overwrites",
             display_path(&dir)
         )),
@@ -155,7 +155,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let made = new_briefing(dir.path(), "city-council").unwrap();
         assert_eq!(made.files.len(), 2);
-        let outcome = crate::build::build_site(dir.path()).unwrap();
+        let outcome = crate::pipeline::build_site(dir.path()).unwrap();
         assert!(
             outcome.site.is_some(),
             "a new briefing builds: {:#?}",

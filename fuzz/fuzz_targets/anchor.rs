@@ -3,8 +3,9 @@
 //! boundaries, and fold to text containing the quote.
 #![no_main]
 
-use briefing::anchor::fold::fold;
-use briefing::anchor::{anchor_all, ParsedArticle, QuoteSelector};
+use briefing::article::fold::fold;
+use briefing::anchor::{anchor_all, QuoteSelector};
+use briefing::article::ParsedArticle;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -17,5 +17,5 @@ fuzz_target!(|data: &[u8]| {
     if let Some(g) = glossary {
         std::fs::write(dir.path().join("content/glossary.yaml"), g).unwrap();
     }
-    let _ = briefing::build::build_site(dir.path());
+    let _ = briefing::pipeline::build_site(dir.path());
 });

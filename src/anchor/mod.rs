@@ -5,16 +5,21 @@
 //! `occurrence` have picked among repeats; anything else is an error that says
 //! where the candidates are. The anchorer never guesses.
 
-pub mod article;
-pub mod fold;
+pub mod placed;
+pub mod similar;
+pub mod terms;
 
 use std::collections::HashMap;
 use std::ops::Range;
 
 use aho_corasick::{AhoCorasick, AhoCorasickKind, MatchKind};
 
-pub use article::ParsedArticle;
-use fold::fold;
+use crate::article::fold::fold;
+use crate::article::ParsedArticle;
+pub use placed::{
+    anchor_briefing, AnchoredBriefing, NoteBody, NoteOrigin, NotePlace, PlacedNote, Unanchored,
+};
+pub use similar::nearest_phrase;
 
 /// What a note asks for: the W3C TextQuoteSelector, plus our `occurrence`.
 #[derive(Debug, Clone, Copy)]
@@ -320,74 +325,6 @@ fn not_found(article: &ParsedArticle, needle: &str) -> AnchorError {
     AnchorError::NotFound {
         suggestion: nearest_phrase(article, needle),
     }
-}
-
-/// Work allowed for one suggestion, in characters compared; a huge article gets none.
-const SUGGESTION_BUDGET: usize = 20_000_000;
-
-/// The phrase of the article most like `needle`: windows of about as many words,
-/// scored by normalized Levenshtein similarity on folded text.
-pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestion> {
-    let words = needle.split(' ').filter(|w| !w.is_empty()).count().max(1);
-    let total_words: usize = article
-        .blocks
-        .iter()
-        .map(|b| b.folded.text.split(' ').count())
-        .sum();
-    if total_words
-        .saturating_mul(needle.len())
-        .saturating_mul(needle.len())
-        .saturating_mul(3)
-        > SUGGESTION_BUDGET
-    {
-        return None;
-    }
-    let mut best: Option<(f64, usize, Range<usize>)> = None;
-    for (b, block) in article.blocks.iter().enumerate() {
-        let text = &block.folded.text;
-        let spans: Vec<Range<usize>> = word_spans(text);
-        for size in [words.saturating_sub(1).max(1), words, words + 1] {
-            for window in spans.windows(size.min(spans.len()).max(1)) {
-                let range = window[0].start..window[window.len() - 1].end;
-                let score = strsim::normalized_levenshtein(needle, &text[range.clone()]);
-                if best.as_ref().is_none_or(|(s, ..)| score > *s) {
-                    best = Some((score, b, range));
-                }
-            }
-        }
-    }
-    let (similarity, block, range) = best?;
-    if similarity < 0.5 {
-        return None;
-    }
-    let b = &article.blocks[block];
-    let original = b.folded.to_original(&b.text, range);
-    Some(Suggestion {
-        block,
-        text: b.text[original.clone()].to_string(),
-        range: original,
-        similarity,
-    })
-}
-
-/// The byte ranges of the words of folded text (words are separated by single spaces).
-pub fn word_spans(text: &str) -> Vec<Range<usize>> {
-    let mut spans = Vec::new();
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (c == ' ', start) {
-            (true, Some(s)) => {
-                spans.push(s..i);
-                start = None;
-            }
-            (false, None) => start = Some(i),
-            _ => {}
-        }
-    }
-    if let Some(s) = start {
-        spans.push(s..text.len());
-    }
-    spans
 }
 
 #[cfg(test)]

@@ -14,9 +14,12 @@
 
 use serde::Serialize;
 
-use crate::anchor::ParsedArticle;
+use crate::anchor::{NotePlace, PlacedNote};
+use crate::article::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
+use crate::load::BriefingSource;
 use crate::render::html::escape;
+use crate::validate::links::is_safe_url;
 
 /// Where a note sits in the article.
 #[derive(Debug, Clone)]
@@ -64,6 +67,54 @@ pub fn motivation(kind: NoteKind) -> &'static str {
         NoteKind::Correction => "editing",
         NoteKind::Context | NoteKind::Disclosure | NoteKind::Footnote => "commenting",
     }
+}
+
+/// A briefing's numbered notes as a W3C Web Annotation collection, in
+/// `language`; `htmls[i]` is the rendered text of `notes[i]`.
+pub fn briefing_annotations(
+    src: &BriefingSource,
+    language: &str,
+    article: &ParsedArticle,
+    notes: &[PlacedNote],
+    htmls: &[String],
+) -> String {
+    let export_notes: Vec<ExportNote> = notes
+        .iter()
+        .zip(htmls)
+        .map(|(p, html)| {
+            let spec = p.origin.map(|o| o.spec);
+            ExportNote {
+                id: &p.id,
+                kind: p.kind,
+                html,
+                place: match &p.place {
+                    NotePlace::Quote(a) => Place::Quote {
+                        block: a.block,
+                        range: a.range.clone(),
+                    },
+                    NotePlace::Footnote { block, offset, .. } => Place::Point {
+                        block: *block,
+                        offset: *offset,
+                    },
+                },
+                sources: p.sources,
+                tags: spec.map(|s| s.tags.as_slice()).unwrap_or_default(),
+                author: spec.and_then(|s| s.author.as_deref()),
+                date: spec.and_then(|s| s.date),
+            }
+        })
+        .collect();
+    let context = ExportContext {
+        title: &src.front.title,
+        language,
+        source_url: src
+            .front
+            .source
+            .as_ref()
+            .and_then(|s| s.url.as_deref())
+            .filter(|u| is_safe_url(u)),
+    };
+    annotation_collection(&context, article, &export_notes)
 }
 
 /// The notes of one briefing as a JSON-LD `AnnotationCollection`, pretty-printed.
@@ -270,7 +321,7 @@ fn body_html(note: &ExportNote) -> String {
         html.push_str("\n<ul class=\"sources\">");
         for s in note.sources {
             let title = match &s.url {
-                Some(url) if crate::render::html::is_safe_url(url) => {
+                Some(url) if is_safe_url(url) => {
                     format!("<a href=\"{}\">{}</a>", escape(url), escape(&s.title))
                 }
                 _ => escape(&s.title),

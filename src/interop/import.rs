@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::anchor::{self, AnchorError, Context, ParsedArticle, QuoteSelector};
+use crate::anchor::{self, AnchorError, Context, QuoteSelector};
+use crate::article::{self, ParsedArticle};
 use crate::load::{self, is_valid_id, slugify};
 use crate::source::{ReadFailure, SourceFile};
 use crate::Error;
@@ -111,7 +112,7 @@ pub fn import_hypothesis(
     }
     let out = dir.join(FILE_NAME);
     if out.exists() && !force {
-        return Err(Error::Usage(format!(
+        return Err(Error::Refused(format!(
             "{} exists; pass --force to replace it",
             crate::diagnostic::display_path(&out)
         )));
@@ -131,7 +132,7 @@ pub fn import_hypothesis(
     let article = match SourceFile::read(&article_path) {
         Ok(f) => f,
         Err(ReadFailure::Io(e)) => return Err(e),
-        Err(ReadFailure::Content(d)) => return Err(Error::Usage(d.render(false))),
+        Err(ReadFailure::Content(d)) => return Err(Error::Input(Box::new(d))),
     };
     let body_start = load::split_front_matter(&article.text).map_or(0, |(_, _, b)| b);
     let parsed = ParsedArticle::parse(&article.text[body_start..]);
@@ -186,7 +187,9 @@ pub fn import_hypothesis(
     if notes.is_empty() {
         yaml.push_str("[]\n");
     } else {
-        yaml.push_str(&serde_yaml_ng::to_string(&notes).map_err(|e| Error::Usage(e.to_string()))?);
+        yaml.push_str(
+            &serde_yaml_ng::to_string(&notes).map_err(|e| Error::Internal(e.to_string()))?,
+        );
     }
     std::fs::write(&out, yaml).map_err(|e| Error::io(&out, e))?;
     Ok(report)
@@ -226,10 +229,10 @@ fn place(
         Err(AnchorError::Ambiguous { candidates, count }) if candidates.len() == count => {
             let fits = |c: &anchor::Candidate| {
                 let text = &article.blocks[c.block].text;
-                let before = anchor::fold::fold(&text[..c.range.start]);
-                let after = anchor::fold::fold(&text[c.range.end..]);
-                let p = prefix.map(anchor::fold::fold).unwrap_or_default();
-                let s = suffix.map(anchor::fold::fold).unwrap_or_default();
+                let before = article::fold::fold(&text[..c.range.start]);
+                let after = article::fold::fold(&text[c.range.end..]);
+                let p = prefix.map(article::fold::fold).unwrap_or_default();
+                let s = suffix.map(article::fold::fold).unwrap_or_default();
                 // Hypothesis context may reach into the neighbouring block; compare
                 // only the part within this block.
                 // An empty `before` is the start of a block: the prefix is then the

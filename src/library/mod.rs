@@ -16,14 +16,13 @@ use std::ops::Range;
 
 use serde::Serialize;
 
-use crate::anchor::ParsedArticle;
-use crate::diagnostic::Diagnostic;
+use crate::anchor::terms::TermUse;
+use crate::anchor::{NoteBody, NotePlace, PlacedNote};
+use crate::article::ParsedArticle;
+use crate::load::BriefingSource;
 use crate::load::model::{Date, EventSpec, NoteKind, SourceRef, TermSpec, TopicSpec};
-use crate::load::yaml::{Spans, Step};
-use crate::load::{is_valid_id, BriefingSource, YamlFile};
-use crate::render::markdown::block_anchor;
+use crate::render::markdown::{block_anchor, markdown_text, plain_text};
 use crate::render::page::{DateView, LinkView, PageFrame, SourceView};
-use crate::source::SourceFile;
 
 /// How much article text a topic page shows on each side of a note's phrase.
 const CONTEXT_CHARS: usize = 70;
@@ -112,6 +111,60 @@ impl Digest {
             })
             .collect()
     }
+}
+
+/// What the site's library pages keep of a briefing.
+pub fn digest(src: &BriefingSource, article: &ParsedArticle, notes: &[PlacedNote]) -> Digest {
+    Digest {
+        slug: src.slug.clone(),
+        title: src.front.title.clone(),
+        summary: src.front.summary.clone(),
+        date: src.front.date,
+        topics: src.front.topics.clone(),
+        notes: notes
+            .iter()
+            .enumerate()
+            .map(|(i, p)| NoteDigest {
+                id: p.id.clone(),
+                number: i + 1,
+                kind: p.kind,
+                text: match &p.body {
+                    NoteBody::Markdown(md) => markdown_text(md),
+                    NoteBody::Footnote(events) => plain_text(events.iter().cloned()),
+                },
+                phrase: match &p.place {
+                    NotePlace::Quote(a) => {
+                        Some(PhraseInContext::new(article, a.block, a.range.clone()))
+                    }
+                    NotePlace::Footnote { .. } => None,
+                },
+                topics: p.origin.map(|o| o.spec.topics.clone()).unwrap_or_default(),
+                events: p.origin.map(|o| o.spec.events.clone()).unwrap_or_default(),
+            })
+            .collect(),
+        blocks: Digest::blocks_of(article),
+    }
+}
+
+/// The page's Sources section: what its notes and its glossary terms cite.
+pub fn page_sources(notes: &[PlacedNote], terms: &[TermSpec], uses: &[TermUse]) -> Vec<PublisherSources> {
+    let mut citing: Vec<Citing> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Citing {
+            href: format!("#note-{}", p.id),
+            label: format!("note {}", i + 1),
+            sources: p.sources,
+        })
+        .collect();
+    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
+    used.sort_by_key(|&t| alphabetical_key(&terms[t]));
+    citing.extend(used.iter().map(|&t| Citing {
+        href: format!("#term-{}", terms[t].id),
+        label: terms[t].term.clone(),
+        sources: &terms[t].sources,
+    }));
+    sources_by_publisher(&citing)
 }
 
 /// A dated event on a timeline, linking to the note that states it.
@@ -344,99 +397,6 @@ pub fn letter_of(term: &str) -> String {
 pub fn alphabetical_key(term: &TermSpec) -> (String, String) {
     let from_letter = term.term.trim_start_matches(|c: char| !c.is_alphanumeric());
     (from_letter.to_lowercase(), term.id.clone())
-}
-
-/// `topics.yaml`: ids valid and unique.
-pub fn check_topic_file(file: &YamlFile<Vec<TopicSpec>>, diagnostics: &mut Vec<Diagnostic>) {
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, t) in file.value.iter().enumerate() {
-        let at = file.spans.value(&[Step::Index(i), Step::Key("id")]);
-        if !is_valid_id(&t.id) {
-            diagnostics.push(
-                file.file
-                    .error_at(at, format!("topic id `{}` is not a valid id", t.id))
-                    .with_help(format!(
-                        "use lowercase letters, digits and hyphens, e.g. `{}`",
-                        crate::load::slugify(&t.id)
-                    )),
-            );
-        } else if let Some(first) = seen.insert(&t.id, i) {
-            let line = file
-                .spans
-                .value(&[Step::Index(first), Step::Key("id")])
-                .map_or_else(String::new, |p| format!(" on line {}", p.line));
-            diagnostics.push(
-                file.file
-                    .error_at(at, format!("duplicate topic id `{}`", t.id))
-                    .with_help(format!(
-                        "the id is already used{line}; give each topic its own id"
-                    )),
-            );
-        }
-    }
-}
-
-/// The topics a briefing's front matter and notes name must be defined.
-pub fn check_briefing_topics(
-    src: &BriefingSource,
-    known: &[TopicSpec],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    check_topic_refs(
-        &src.article,
-        &src.front_spans,
-        &[],
-        &src.front.topics,
-        known,
-        diagnostics,
-    );
-    for f in &src.notes {
-        for (i, n) in f.value.iter().enumerate() {
-            check_topic_refs(
-                &f.file,
-                &f.spans,
-                &[Step::Index(i)],
-                &n.topics,
-                known,
-                diagnostics,
-            );
-        }
-    }
-}
-
-/// Each topic named in `topics` (at `base` + `topics` in `file`) must be one of
-/// `known`; an unknown one is an error that suggests the nearest known id.
-pub fn check_topic_refs(
-    file: &SourceFile,
-    spans: &Spans,
-    base: &[Step],
-    topics: &[String],
-    known: &[TopicSpec],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
-    for (j, id) in topics.iter().enumerate() {
-        if known.iter().any(|t| &t.id == id) {
-            continue;
-        }
-        let mut path = base.to_vec();
-        path.extend([Step::Key("topics"), Step::Index(j)]);
-        let nearest = known
-            .iter()
-            .map(|t| (strsim::jaro_winkler(id, &t.id), t.id.as_str()))
-            .max_by(|a, b| a.0.total_cmp(&b.0))
-            .filter(|(s, _)| *s > 0.7)
-            .map(|(_, k)| format!("did you mean `{k}`? "))
-            .unwrap_or_default();
-        let help = if known.is_empty() {
-            "define the topic in content/topics.yaml (id, title, description)".to_string()
-        } else {
-            format!("{nearest}topics are the ids defined in content/topics.yaml")
-        };
-        diagnostics.push(
-            file.error_at(spans.value(&path), format!("unknown topic `{id}`"))
-                .with_help(help),
-        );
-    }
 }
 
 #[cfg(test)]

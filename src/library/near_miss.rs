@@ -4,11 +4,11 @@
 //! then add the form the article uses as an alias. Only capitalized words count:
 //! lowercase ones (`list`, `road`) would flag every other article.
 
-use crate::anchor::ParsedArticle;
+use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::load::model::TermSpec;
 use crate::load::BriefingSource;
-use crate::render::glossary::TermUse;
+use crate::anchor::terms::TermUse;
 
 /// Shorter words (`Act`, `Law`) are too common to mean the term.
 const MIN_WORD_CHARS: usize = 4;

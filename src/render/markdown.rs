@@ -7,8 +7,10 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::html::{escape, sanitize, LinkProblem};
-use crate::anchor::article::{markdown_options, BlockKind, ParsedArticle};
+use super::html::{escape, sanitize};
+use crate::anchor::{NoteBody, NotePlace, PlacedNote};
+use crate::article::{markdown_options, BlockKind, ParsedArticle};
+use crate::validate::links::LinkProblem;
 
 /// A note anchored in the text: its phrase is marked and followed by its number.
 #[derive(Debug, Clone)]
@@ -44,6 +46,58 @@ pub fn noteref_html(note_id: &str, ref_id: &str, number: usize) -> String {
         r = escape(ref_id),
         n = escape(note_id),
     )
+}
+
+/// What the renderer marks in the text, from the numbered notes.
+pub fn marks<'n>(notes: &'n [PlacedNote]) -> (Vec<NoteMark<'n>>, Vec<FootnoteMark<'n>>) {
+    let mut quotes = Vec::new();
+    let mut footnotes = Vec::new();
+    for (i, p) in notes.iter().enumerate() {
+        let number = i + 1;
+        match &p.place {
+            NotePlace::Quote(a) => quotes.push(NoteMark {
+                id: &p.id,
+                number,
+                block: a.block,
+                range: a.range.clone(),
+            }),
+            NotePlace::Footnote { events, .. } => {
+                footnotes.extend(events.iter().enumerate().map(|(k, &event)| FootnoteMark {
+                    id: &p.id,
+                    number,
+                    event,
+                    ref_id: ref_id(&p.id, k),
+                }))
+            }
+        }
+    }
+    (quotes, footnotes)
+}
+
+/// Where quotes start and end: a glossary link may not straddle one.
+pub fn quote_boundaries(marks: &[NoteMark]) -> Vec<(usize, usize)> {
+    marks
+        .iter()
+        .flat_map(|m| [(m.block, m.range.start), (m.block, m.range.end)])
+        .collect()
+}
+
+/// The id of a note's `k`th marker in the text, which its back-links point to.
+pub fn ref_id(note_id: &str, k: usize) -> String {
+    if k == 0 {
+        format!("ref-{note_id}")
+    } else {
+        format!("ref-{note_id}-{}", k + 1)
+    }
+}
+
+/// A placed note's text as HTML; `raw_html` says whether the article (whose
+/// footnote definitions are already parsed) needs the sanitizer.
+pub fn note_html(note: &PlacedNote, raw_html: bool) -> String {
+    match note.body {
+        NoteBody::Markdown(markdown) => render_markdown(markdown),
+        NoteBody::Footnote(events) => render_events(events, raw_html),
+    }
 }
 
 /// Renders the article body with notes marked and terms linked.
@@ -307,26 +361,6 @@ pub fn render_events(events: &[Event], raw: bool) -> String {
         e => e.clone(),
     });
     finish(events.collect(), raw)
-}
-
-/// Every link and image destination in `markdown`, with its byte offset.
-pub fn destinations(markdown: &str) -> Vec<(String, bool, usize)> {
-    // Every link or image needs a `[` (or `<` for an autolink); most notes have neither.
-    if !markdown.contains(['[', '<']) {
-        return Vec::new();
-    }
-    Parser::new_ext(markdown, markdown_options())
-        .into_offset_iter()
-        .filter_map(|(e, range)| match e {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                Some((dest_url.to_string(), false, range.start))
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                Some((dest_url.to_string(), true, range.start))
-            }
-            _ => None,
-        })
-        .collect()
 }
 
 /// Drops links and images that break the link policy ([`LinkProblem`]): a bad

@@ -1,7 +1,10 @@
-//! Stage three: HTML. [`markdown`] renders the article with notes marked and terms
-//! linked; [`page`] puts it into the templates.
+//! Stage five: HTML. [`markdown`] renders the article with notes marked and terms
+//! linked; [`views`] makes the view models of each page from the anchored
+//! briefing; [`page`] puts them into the templates; [`assets`] adds the files a
+//! briefing's page links.
 
-pub mod glossary;
+pub mod assets;
 pub mod html;
 pub mod markdown;
 pub mod page;
+pub mod views;

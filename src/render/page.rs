@@ -203,12 +203,12 @@ impl From<&SourceRef> for SourceView {
             url: s
                 .url
                 .clone()
-                .filter(|u| crate::render::html::is_safe_url(u)),
+                .filter(|u| crate::validate::links::is_safe_url(u)),
             accessed: s.accessed.as_ref().map(DateView::from),
             archived: s
                 .archived
                 .clone()
-                .filter(|u| crate::render::html::is_safe_url(u)),
+                .filter(|u| crate::validate::links::is_safe_url(u)),
         }
     }
 }

@@ -10,8 +10,8 @@ use std::time::Duration;
 use serde::Serialize;
 use tiny_http::Request;
 
-use crate::build::{Outcome, Site};
 use crate::diagnostic::Diagnostic;
+use crate::pipeline::{Outcome, Site};
 use crate::report::Report;
 
 /// Event streams open at once at most; each holds a thread.

@@ -1,7 +1,7 @@
 //! `briefing serve`: build, serve the site from memory, watch `content/` and
 //! `templates/`, rebuild what an edit affects, and reload open pages.
 //!
-//! The pieces: [`crate::build::Incremental`] keeps every briefing's rendered page
+//! The pieces: [`crate::pipeline::Incremental`] keeps every briefing's rendered page
 //! so an edit to one note re-renders one briefing (plus the index and glossary
 //! pages); a notify watcher feeds the rebuild loop, which waits for a short
 //! quiet time (the debounce) so that one save is one rebuild; a
@@ -24,8 +24,8 @@ use std::time::{Duration, Instant};
 use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{RecommendedWatcher, RecursiveMode, Watcher};
 
-use crate::build::{Incremental, Outcome, Scope};
 use crate::diagnostic::{display_path, Diagnostic};
+use crate::pipeline::{Incremental, Outcome, Scope};
 use crate::report::{counts, plural, summary};
 use crate::Error;
 use live::Live;
@@ -113,7 +113,7 @@ impl Session {
         let listener = bind(options.interface, options.port)?;
         let address = listener
             .local_addr()
-            .map_err(|e| Error::Usage(format!("cannot read the server's address: {e}")))?;
+            .map_err(|e| Error::Server(format!("cannot read the server's address: {e}")))?;
         let url = format!("http://{}/", shown_address(address));
         let live = Live::new();
 
@@ -270,7 +270,7 @@ impl Session {
 fn failed_build(e: Error) -> Outcome {
     let path = match &e {
         Error::Io { path, .. } => path.clone(),
-        Error::Usage(_) | Error::Interrupted => PathBuf::from("content"),
+        _ => PathBuf::from("content"),
     };
     Outcome {
         site: None,
@@ -393,7 +393,7 @@ fn watch(root: &Path, sender: Sender<Message>) -> Result<RecommendedWatcher, Err
         };
         let _ = sender.send(message);
     })
-    .map_err(|e| Error::Usage(format!("cannot watch for changes: {e}")))?;
+    .map_err(|e| Error::Server(format!("cannot watch for changes: {e}")))?;
     watcher
         .watch(root, RecursiveMode::NonRecursive)
         .map_err(|e| watch_error(root, &e))?;
@@ -431,7 +431,7 @@ fn rewatch(watcher: &mut RecommendedWatcher, root: &Path) {
 }
 
 fn watch_error(path: &Path, e: &notify::Error) -> Error {
-    Error::Usage(format!(
+    Error::Server(format!(
         "cannot watch {} for changes: {e} (on Linux, a low fs.inotify.max_user_watches can cause this)",
         display_path(path)
     ))
@@ -447,7 +447,7 @@ struct HttpServer {
 impl HttpServer {
     fn start(listener: TcpListener, live: Arc<Live>) -> Result<HttpServer, Error> {
         let server = tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| Error::Usage(format!("cannot start the HTTP server: {e}")))?;
+            .map_err(|e| Error::Server(format!("cannot start the HTTP server: {e}")))?;
         let server = Arc::new(server);
         let stopping = Arc::new(AtomicBool::new(false));
         let mut workers = Vec::with_capacity(WORKERS);
@@ -456,7 +456,7 @@ impl HttpServer {
             let worker = thread::Builder::new()
                 .name(format!("briefing-http-{n}"))
                 .spawn(move || serve_requests(&server, &live, &stopping))
-                .map_err(|e| Error::Usage(format!("cannot start a server thread: {e}")))?;
+                .map_err(|e| Error::Server(format!("cannot start a server thread: {e}")))?;
             workers.push(worker);
         }
         Ok(HttpServer {

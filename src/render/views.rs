@@ -1,0 +1,164 @@
+//! The view models templates see, made from the typed results of the earlier
+//! stages: a loaded briefing, its numbered notes, its glossary terms.
+
+use std::collections::BTreeSet;
+
+use super::markdown::{self, ref_id};
+use super::page::{
+    BriefingView, DateView, IndexEntry, LinkView, NoteView, OriginalView, PageFrame, SiteView,
+    SourceView, TermView,
+};
+use crate::anchor::terms::TermUse;
+use crate::anchor::PlacedNote;
+use crate::load::model::{SiteConfig, TermSpec};
+use crate::load::BriefingSource;
+use crate::validate::links::is_safe_url;
+
+/// The site as every page's frame shows it.
+pub fn site_view(site: &SiteConfig) -> SiteView {
+    SiteView {
+        title: site.title.clone(),
+        language: site.language.clone(),
+        description: site.description.clone(),
+    }
+}
+
+/// The notes of a page, numbered, each with back-links to its markers;
+/// `htmls[i]` is the rendered text of `notes[i]`.
+pub fn note_views(notes: &[PlacedNote], htmls: &[String]) -> Vec<NoteView> {
+    notes
+        .iter()
+        .zip(htmls)
+        .enumerate()
+        .map(|(i, (p, html))| {
+            let number = i + 1;
+            let refs = p.reference_count();
+            NoteView {
+                id: p.id.clone(),
+                number,
+                kind: p.kind.name(),
+                kind_label: p.kind.label(),
+                html: html.clone(),
+                sources: p.sources.iter().map(SourceView::from).collect(),
+                backlinks: (0..refs)
+                    .map(|k| LinkView {
+                        href: format!("#{}", ref_id(&p.id, k)),
+                        label: if refs == 1 {
+                            format!("note {number}")
+                        } else {
+                            format!("reference {} of note {number}", k + 1)
+                        },
+                    })
+                    .collect(),
+            }
+        })
+        .collect()
+}
+
+/// The page's glossary: the terms it uses, in alphabetical order, each linking back
+/// to its first use; see-also links stay on the page when they can.
+pub fn page_terms(terms: &[TermSpec], uses: &[TermUse]) -> Vec<TermView> {
+    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
+    used.sort_by_key(|&t| crate::library::alphabetical_key(&terms[t]));
+    let on_page: BTreeSet<&str> = used.iter().map(|&t| terms[t].id.as_str()).collect();
+    used.iter()
+        .map(|&t| {
+            let term = &terms[t];
+            let back = LinkView {
+                href: format!("#use-{}", term.id),
+                label: term.abbr.clone().unwrap_or_else(|| term.term.clone()),
+            };
+            term_view(term, terms, vec![back], |id| {
+                if on_page.contains(id) {
+                    format!("#term-{id}")
+                } else {
+                    format!("../glossary/index.html#term-{id}")
+                }
+            })
+        })
+        .collect()
+}
+
+/// A glossary entry for a template; `see_also_href` says where a linked term lives.
+pub fn term_view(
+    t: &TermSpec,
+    all: &[TermSpec],
+    uses: Vec<LinkView>,
+    see_also_href: impl Fn(&str) -> String,
+) -> TermView {
+    TermView {
+        id: t.id.clone(),
+        term: t.term.clone(),
+        abbr: t.abbr.clone(),
+        definition_html: markdown::render_markdown(&t.definition),
+        sources: t.sources.iter().map(SourceView::from).collect(),
+        see_also: t
+            .see_also
+            .iter()
+            .map(|id| LinkView {
+                href: see_also_href(id),
+                label: all
+                    .iter()
+                    .find(|o| &o.id == id)
+                    .map_or_else(|| id.clone(), |o| o.term.clone()),
+            })
+            .collect(),
+        uses,
+    }
+}
+
+/// A briefing page's view; `annotations_href` links the notes' machine-readable
+/// export.
+pub fn briefing_view(
+    src: &BriefingSource,
+    frame: PageFrame,
+    annotations_href: &str,
+    article_html: String,
+    notes: Vec<NoteView>,
+    terms: Vec<TermView>,
+) -> BriefingView {
+    let front = &src.front;
+    let original = front.source.clone().unwrap_or_default();
+    BriefingView {
+        frame,
+        slug: src.slug.clone(),
+        title: front.title.clone(),
+        date: front.date.as_ref().map(DateView::from),
+        checked: front.checked.as_ref().map(DateView::from),
+        summary: front.summary.clone(),
+        original: OriginalView {
+            publisher: original.publisher,
+            title: original.title,
+            url: original.url.filter(|u| is_safe_url(u)),
+            published: original.published.as_ref().map(DateView::from),
+            author: original.author,
+        },
+        editor_summary_html: front
+            .editor_summary
+            .iter()
+            .map(|s| markdown::render_inline(s))
+            .collect(),
+        article_html,
+        notes,
+        terms,
+        alternates: vec![LinkView {
+            href: annotations_href.to_string(),
+            label: "application/ld+json".to_string(),
+        }],
+        timeline: Vec::new(),
+        sources_by_publisher: Vec::new(),
+    }
+}
+
+/// A briefing's line in the site index.
+pub fn index_entry(src: &BriefingSource, notes: usize) -> IndexEntry {
+    let front = &src.front;
+    IndexEntry {
+        href: format!("{}/index.html", src.slug),
+        title: front.title.clone(),
+        publisher: front.source.as_ref().and_then(|s| s.publisher.clone()),
+        date: front.date.as_ref().map(DateView::from),
+        notes,
+        summary: front.summary.clone(),
+    }
+}

@@ -1,0 +1,279 @@
+//! Stage four: every check of the content that is not about YAML syntax or
+//! shape (those stay with [`crate::load`], where the text is parsed). Each check
+//! is a function from typed input — a loaded briefing, its parsed article, its
+//! anchored notes, the glossary — to diagnostics, so that "what is checked" can
+//! be read in one place. Nothing here changes what it checks.
+//!
+//! The id checks of notes and glossary terms run while loading
+//! (`load::check_note_ids`, `load::check_glossary`), since later stages rely on
+//! ids being valid and unique.
+
+pub mod links;
+mod quotes;
+pub mod topics;
+
+use std::collections::BTreeSet;
+
+use crate::anchor::{AnchoredBriefing, NotePlace, PlacedNote};
+use crate::article::{self, ParsedArticle};
+use crate::diagnostic::{Diagnostic, Position};
+use crate::load::model::{SourceRef, TermSpec};
+use crate::load::yaml::{Spans, Step};
+use crate::load::{BriefingSource, YamlFile};
+use crate::source::SourceFile;
+use links::{is_safe_url, url_scheme, LinkProblem};
+
+/// Every check of one briefing: its links, its notes' sources and links, how
+/// each quote anchored, and its footnotes.
+pub fn briefing(
+    src: &BriefingSource,
+    article: &ParsedArticle,
+    anchored: &AnchoredBriefing,
+) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    article_links(src, article, &mut diagnostics);
+    front_matter_url(src, &mut diagnostics);
+    editor_summary_links(src, &mut diagnostics);
+    for origin in crate::anchor::placed::note_origins(src) {
+        let (file, spans) = (&origin.file.file, &origin.file.spans);
+        let at = |key: &str| spans.value(&[Step::Index(origin.index), Step::Key(key)]);
+        let note = origin.spec;
+        sources(
+            file,
+            spans,
+            &[Step::Index(origin.index)],
+            &note.sources,
+            &mut diagnostics,
+        );
+        if note.sources.is_empty() {
+            diagnostics.push(
+                file.warning_at(at("id"), format!("note `{}` lists no source", note.id))
+                    .with_help(
+                        "add `sources:` with the title, publisher, date and URL behind the note",
+                    ),
+            );
+        }
+        markdown_links(&note.note, "a note", file, || at("note"), &mut diagnostics);
+    }
+    for u in &anchored.unanchored {
+        diagnostics.push(quotes::unanchored(src, article, u));
+    }
+    for note in &anchored.notes {
+        if let Some(d) = quotes::folded_only(article, note) {
+            diagnostics.push(d);
+        }
+    }
+    footnotes(src, article, &anchored.notes, &mut diagnostics);
+    diagnostics
+}
+
+/// Definitions and sources of the glossary, under the same rules as notes.
+pub fn glossary(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    for (i, t) in g.value.iter().enumerate() {
+        let at = || g.spans.value(&[Step::Index(i), Step::Key("definition")]);
+        markdown_links(
+            &t.definition,
+            "a glossary definition",
+            &g.file,
+            at,
+            &mut diagnostics,
+        );
+        sources(
+            &g.file,
+            &g.spans,
+            &[Step::Index(i)],
+            &t.sources,
+            &mut diagnostics,
+        );
+    }
+    diagnostics
+}
+
+/// A warning for each glossary term that no briefing uses; `used` holds the
+/// indexes of the terms some page links.
+pub fn unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeSet<usize>) -> Vec<Diagnostic> {
+    g.value
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !used.contains(i))
+        .map(|(i, t)| {
+            let at = g.spans.value(&[Step::Index(i), Step::Key("term")]);
+            g.file
+                .warning_at(
+                    at,
+                    format!("glossary term `{}` is not used in any briefing", t.id),
+                )
+                .with_help(
+                    "add the word as it appears in the article to `aliases`, or remove the term",
+                )
+        })
+        .collect()
+}
+
+/// Links and images of the article itself: safe schemes, nothing from the network.
+fn article_links(src: &BriefingSource, article: &ParsedArticle, diagnostics: &mut Vec<Diagnostic>) {
+    for d in &article.destinations {
+        if let Some(problem) = LinkProblem::of(&d.url, d.image) {
+            let at = Some(src.article.position(src.body_start + d.source));
+            diagnostics.push(
+                src.article
+                    .error_at(at, problem.message(&d.url, "the article"))
+                    .with_help(problem.help()),
+            );
+        }
+    }
+}
+
+fn editor_summary_links(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
+    for (i, point) in src.front.editor_summary.iter().enumerate() {
+        let at = || {
+            src.front_spans
+                .value(&[Step::Key("editor_summary"), Step::Index(i)])
+        };
+        markdown_links(point, "the editor's summary", &src.article, at, diagnostics);
+    }
+}
+
+/// The original's address, which the page links: it must be a web address.
+fn front_matter_url(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
+    if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
+        if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+            let at = src
+                .front_spans
+                .value(&[Step::Key("source"), Step::Key("url")]);
+            diagnostics.push(
+                src.article
+                    .error_at(at, format!("the original's URL `{url}` is not an http(s) address"))
+                    .with_help("give the full address starting with https://, or leave `url` out if it is not known"),
+            );
+        }
+    }
+}
+
+/// Source lists: unsafe URLs are errors; a missing date or URL, a non-web URL
+/// and a source listed twice are warnings.
+fn sources(
+    file: &SourceFile,
+    spans: &Spans,
+    base: &[Step],
+    sources: &[SourceRef],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (j, s) in sources.iter().enumerate() {
+        let mut path = base.to_vec();
+        path.extend([Step::Key("sources"), Step::Index(j)]);
+        // Positions are looked up only for a problem: reading them costs a parse.
+        let at = || spans.value(&path);
+        match &s.url {
+            Some(url) if !is_safe_url(url) => diagnostics.push(
+                file.error_at(at(), format!("source URL `{url}` is not allowed"))
+                    .with_help("source links must be http(s) addresses"),
+            ),
+            Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
+                diagnostics.push(
+                    file.warning_at(
+                        at(),
+                        format!("source URL `{url}` is not an http(s) address"),
+                    )
+                    .with_help("give the full address, starting with https://"),
+                )
+            }
+            Some(_) => {}
+            None => diagnostics.push(
+                file.warning_at(at(), format!("source “{}” has no URL", s.title))
+                    .with_help("add `url:` so readers can check the source"),
+            ),
+        }
+        if let Some(url) = &s.archived {
+            if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+                diagnostics.push(
+                    file.error_at(at(), format!("archived copy `{url}` is not an http(s) address"))
+                        .with_help("give the archive's full address, starting with https://, or leave `archived` out"),
+                );
+            }
+        }
+        if s.date.is_none() {
+            diagnostics.push(
+                file.warning_at(at(), format!("source “{}” has no date", s.title))
+                    .with_help("add `date:` (YYYY-MM-DD, YYYY-MM or YYYY)"),
+            );
+        }
+        if sources[..j].contains(s) {
+            diagnostics.push(
+                file.warning_at(at(), format!("source “{}” is listed twice", s.title))
+                    .with_help("remove the duplicate"),
+            );
+        }
+    }
+}
+
+/// Links and images in a note: only safe schemes, and nothing from the network.
+fn markdown_links(
+    markdown: &str,
+    place: &str,
+    file: &SourceFile,
+    at: impl Fn() -> Option<Position>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for d in article::destinations(markdown) {
+        if let Some(problem) = LinkProblem::of(&d.url, d.image) {
+            diagnostics.push(
+                file.error_at(at(), problem.message(&d.url, place))
+                    .with_help(problem.help()),
+            );
+        }
+    }
+}
+
+/// Footnotes: a definition never referenced is a warning; two labels that make
+/// one id, or a footnote with the id of a note, are errors.
+fn footnotes(
+    src: &BriefingSource,
+    article: &ParsedArticle,
+    notes: &[PlacedNote],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for (label, (_, at)) in &article.footnote_defs {
+        if !article.footnote_refs.iter().any(|r| &r.label == label) {
+            diagnostics.push(
+                src.article
+                    .warning_at(
+                        Some(src.article.position(src.body_start + at)),
+                        format!("footnote `[^{label}]` is defined but never referenced"),
+                    )
+                    .with_help(format!(
+                        "reference it in the text as `[^{label}]`, or remove the definition"
+                    )),
+            );
+        }
+    }
+    let is_footnote = |n: &&PlacedNote| matches!(n.place, NotePlace::Footnote { .. });
+    let mut ids = BTreeSet::new();
+    for f in notes.iter().filter(is_footnote) {
+        if !ids.insert(&f.id) {
+            diagnostics.push(
+                src.article
+                    .error_at(
+                        None,
+                        format!("two footnote labels both become the id `{}`", f.id),
+                    )
+                    .with_help("rename one of the footnotes"),
+            );
+        }
+        if notes.iter().any(|n| n.origin.is_some() && n.id == f.id) {
+            diagnostics.push(
+                src.article
+                    .error_at(
+                        None,
+                        format!(
+                            "the footnote `{}` and a note in annotations.yaml share the id `{}`",
+                            f.id.trim_start_matches("fn-"),
+                            f.id
+                        ),
+                    )
+                    .with_help("rename the note in annotations.yaml, or the footnote label"),
+            );
+        }
+    }
+}

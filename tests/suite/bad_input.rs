@@ -1,0 +1,308 @@
+//! Hostile and broken input: every case ends in a clear, located message and a
+//! non-zero exit, never a panic, and leaves `public/` exactly as it was. Inputs
+//! that are awkward but valid (CRLF, a byte-order mark, emoji, right-to-left
+//! text, combining accents) must simply work.
+//!
+//! The committed cases are the folders of `tests/fixtures/invalid/` (their exact
+//! messages are insta snapshots, see `tests/suite/fixtures.rs`); the cases here are
+//! generated because they are huge, binary, or about the filesystem.
+
+use std::path::Path;
+use std::process::Output;
+
+use crate::common::*;
+use assert_cmd::Command;
+
+fn briefing(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("briefing").unwrap();
+    cmd.current_dir(dir).env("NO_COLOR", "1");
+    cmd
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+const ARTICLE: &str = "---\ntitle: T\n---\nChina launched the DSR initiative in 2015 to incorporate digital elements.\n";
+
+fn note(quote: &str) -> String {
+    format!(
+        "- id: n\n  quote: {quote:?}\n  kind: context\n  note: A note.\n  sources: [{{title: T, publisher: P, date: 2025-01, url: \"https://example.org\"}}]\n"
+    )
+}
+
+/// A scratch project with one briefing `b` and an earlier build in public/.
+fn project(article: &str, annotations: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let b = dir.path().join("content/b");
+    std::fs::create_dir_all(&b).unwrap();
+    std::fs::write(b.join("article.md"), article).unwrap();
+    std::fs::write(b.join("annotations.yaml"), annotations).unwrap();
+    briefing(dir.path())
+        .args(["build", "--quiet"])
+        .assert()
+        .success();
+    dir
+}
+
+fn fails_cleanly(dir: &Path, args: &[&str], code: i32, expected: &str) {
+    let before = snapshot_tree(&dir.join("public"));
+    let out = briefing(dir).args(args).output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert!(err.contains(expected), "expected `{expected}` in:\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(
+        before,
+        snapshot_tree(&dir.join("public")),
+        "public/ changed"
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging left behind: {leftovers:?}");
+}
+
+#[test]
+fn every_invalid_fixture_fails_located_and_leaves_public_alone() {
+    let mut names: Vec<_> = std::fs::read_dir(fixture("invalid"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    names.sort();
+    assert!(names.len() >= 25, "{} cases", names.len());
+    for name in names {
+        let project = project_with_public(&format!("invalid/{}", name.to_string_lossy()));
+        let before = snapshot_tree(&project.path().join("public"));
+        let out = briefing(project.path()).arg("build").output().unwrap();
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{name:?}: {err}");
+        assert!(
+            err.contains("content/") && err.contains(": error: "),
+            "{name:?} not located: {err}"
+        );
+        assert!(err.contains("help: "), "{name:?} gives no help: {err}");
+        assert!(!err.contains("panicked"), "{name:?}: {err}");
+        assert_eq!(
+            before,
+            snapshot_tree(&project.path().join("public")),
+            "{name:?} changed public/"
+        );
+    }
+}
+
+#[test]
+fn crlf_line_endings_and_a_byte_order_mark_work() {
+    let article = format!("\u{feff}{}", ARTICLE.replace('\n', "\r\n"));
+    let dir = project(
+        &article,
+        &format!("\u{feff}{}", note("launched the DSR").replace('\n', "\r\n")),
+    );
+    let page = std::fs::read_to_string(dir.path().join("public/b/index.html")).unwrap();
+    assert!(page.contains("data-note=\"n\">launched the DSR</mark>"));
+}
+
+#[test]
+fn emoji_right_to_left_combining_and_zero_width_text_anchor() {
+    let article =
+        "---\ntitle: T\n---\nA 🙂 smile, نص عربي here, cafe\u{301} au lait, zero\u{200b}width.\n";
+    for quote in ["🙂 smile", "نص عربي", "caf\u{e9} au", "zerowidth"] {
+        let dir = project(article, &note(quote));
+        assert!(dir.path().join("public/b/index.html").exists(), "{quote}");
+    }
+}
+
+#[test]
+fn a_quote_of_one_character_is_ambiguous_not_guessed() {
+    let dir = project(ARTICLE, &note("launched"));
+    std::fs::write(dir.path().join("content/b/annotations.yaml"), note("i")).unwrap();
+    fails_cleanly(dir.path(), &["build"], 1, "quote of note `n` is ambiguous");
+}
+
+#[test]
+fn symlinks_in_content_are_refused() {
+    let dir = project(ARTICLE, &note("launched"));
+    std::os::unix::fs::symlink(dir.path().join("content"), dir.path().join("content/loop"))
+        .unwrap();
+    std::os::unix::fs::symlink("/etc/passwd", dir.path().join("content/b/passwd.txt")).unwrap();
+    fails_cleanly(
+        dir.path(),
+        &["build"],
+        1,
+        "content/loop: error: symbolic links are not followed",
+    );
+    fails_cleanly(
+        dir.path(),
+        &["build"],
+        1,
+        "content/b/passwd.txt: error: symbolic links are not followed",
+    );
+}
+
+#[test]
+fn dangerous_or_unwritable_outputs_are_refused() {
+    let dir = project(ARTICLE, &note("launched"));
+    for output in ["/", ".", "..", "content", "content/b/public", "templates/x"] {
+        fails_cleanly(
+            dir.path(),
+            &["build", "--output", output],
+            2,
+            "refusing to write the site",
+        );
+    }
+    // A place no one may write, not even root.
+    fails_cleanly(
+        dir.path(),
+        &["build", "--output", "/proc/briefing-test/public"],
+        2,
+        "/proc/briefing-test",
+    );
+}
+
+#[test]
+fn a_full_disk_leaves_public_as_it_was() {
+    let dir = project(ARTICLE, &note("launched"));
+    std::fs::write(
+        dir.path().join("content/b/annotations.yaml"),
+        note("launched the DSR"),
+    )
+    .unwrap();
+    // Files larger than 1 KiB cannot be written: every page write fails (EFBIG).
+    let before = snapshot_tree(&dir.path().join("public"));
+    let bin = assert_cmd::cargo::cargo_bin("briefing");
+    let out = std::process::Command::new("bash")
+        .current_dir(dir.path())
+        .arg("-c")
+        .arg(format!(
+            "trap '' XFSZ; ulimit -f 1; exec {} build",
+            bin.display()
+        ))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("error: "), "{}", stderr(&out));
+    assert_eq!(before, snapshot_tree(&dir.path().join("public")));
+}
+
+#[test]
+fn huge_inputs_finish() {
+    // A 50 MB article, 100,000 notes, and Markdown nested 10,000 levels deep.
+    let mut big = String::from("---\ntitle: Big\n---\n");
+    let paragraph =
+        "Lorem ipsum dolor sit amet, consectetur adipiscing elit, sed do eiusmod tempor. ";
+    while big.len() < 50_000_000 {
+        big.push_str(&paragraph.repeat(12));
+        big.push_str("\n\n");
+    }
+    big.push_str("The unique closing phrase.\n");
+    let dir = project(&big, &note("unique closing phrase"));
+    assert!(
+        dir.path()
+            .join("public/b/index.html")
+            .metadata()
+            .unwrap()
+            .len()
+            > 50_000_000
+    );
+
+    let mut article = String::from("---\ntitle: Many\n---\n");
+    let mut notes = String::new();
+    for i in 0..100_000 {
+        article.push_str(&format!("Item w{i}x is here. "));
+        if i % 50 == 49 {
+            article.push_str("\n\n");
+        }
+        notes.push_str(&format!("- {{id: n{i}, quote: \"w{i}x\", kind: context, note: N., sources: [{{title: T, publisher: P, date: 2025, url: \"https://e.org\"}}]}}\n"));
+    }
+    let dir = project(&article, &notes);
+    let page = std::fs::read_to_string(dir.path().join("public/b/index.html")).unwrap();
+    assert_eq!(
+        page.matches("<a role=\"doc-noteref\" id=\"ref-").count(),
+        100_000
+    );
+
+    let deep = format!(
+        "---\ntitle: Deep\n---\n{} deep launched text\n",
+        ">".repeat(10_000)
+    );
+    project(&deep, &note("deep launched text"));
+}
+
+#[test]
+fn ctrl_c_during_a_build_leaves_public_as_it_was() {
+    // Big enough that a debug build takes seconds, so the signal lands mid-build.
+    let mut big = String::from("---\ntitle: Big\n---\n");
+    while big.len() < 30_000_000 {
+        big.push_str(&"Lorem ipsum dolor sit amet, consectetur adipiscing elit. ".repeat(12));
+        big.push_str("\n\n");
+    }
+    big.push_str("The unique closing phrase.\n");
+    let dir = project(ARTICLE, &note("launched the DSR"));
+    std::fs::write(dir.path().join("content/b/article.md"), big).unwrap();
+    std::fs::write(
+        dir.path().join("content/b/annotations.yaml"),
+        note("unique closing phrase"),
+    )
+    .unwrap();
+    let before = snapshot_tree(&dir.path().join("public"));
+    let child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+        .current_dir(dir.path())
+        .arg("build")
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(130), "{err}");
+    assert!(
+        err.contains("interrupted; the output was left as it was"),
+        "{err}"
+    );
+    assert_eq!(before, snapshot_tree(&dir.path().join("public")));
+    let staging = std::fs::read_dir(dir.path()).unwrap().filter(|e| {
+        e.as_ref()
+            .unwrap()
+            .file_name()
+            .to_string_lossy()
+            .contains("staging")
+    });
+    assert_eq!(staging.count(), 0);
+}
+
+/// The library side of Ctrl-C: a build whose token is cancelled stops before
+/// touching the output, whichever signal or caller cancelled it.
+#[test]
+fn a_cancelled_build_leaves_public_as_it_was() {
+    let dir = project_with_public("valid/basic");
+    let public = dir.path().join("public");
+    let before = snapshot_tree(&public);
+    let cancel = briefing::output::CancelToken::new();
+    cancel.clone().cancel();
+    let result = briefing::pipeline::build_into(dir.path(), &public, &(), &cancel);
+    assert!(
+        matches!(result, Err(briefing::Error::Interrupted)),
+        "{result:?}"
+    );
+    assert_eq!(before, snapshot_tree(&public));
+}
+
+/// A refusal to write is its own kind of error, told apart from a usage mistake.
+#[test]
+fn refusals_and_usage_mistakes_are_different_errors() {
+    let dir = project_with_public("valid/basic");
+    let cancel = briefing::output::CancelToken::new();
+    let err = briefing::pipeline::build_into(dir.path(), dir.path(), &(), &cancel).unwrap_err();
+    assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");
+    let err = briefing::scaffold::new_briefing(dir.path(), "forum").unwrap_err();
+    assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");
+    let err = briefing::scaffold::new_briefing(dir.path(), "Not A Slug").unwrap_err();
+    assert!(matches!(err, briefing::Error::Usage(_)), "{err:?}");
+}

@@ -1,0 +1,17 @@
+//! The integration tests, one binary with a module per area (one binary links
+//! the library once, instead of once per test file). `tests/browser/` holds the
+//! browser tests, run by node.
+
+mod common;
+
+mod bad_input;
+mod check;
+mod cli;
+mod fix;
+mod fixtures;
+mod incremental;
+mod interop;
+mod new;
+mod properties;
+mod serve;
+mod site;
