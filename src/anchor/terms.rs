@@ -126,9 +126,9 @@ pub fn written_forms(t: &TermSpec) -> Vec<(String, bool)> {
 /// `control` / `controls`, `agency` / `agencies`, `tax` / `taxes`. Irregular
 /// words are not guessed; an editor adds them as aliases.
 pub fn inflections(form: &str) -> Vec<String> {
-    let word_start = form
-        .rfind(|c: char| !c.is_alphanumeric())
-        .map_or(0, |i| i + form[i..].chars().next().map_or(1, char::len_utf8));
+    let word_start = form.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| {
+        i + form[i..].chars().next().map_or(1, char::len_utf8)
+    });
     let (head, word) = form.split_at(word_start);
     if word.chars().count() < 2 || !word.chars().all(|c| c.is_alphabetic()) {
         return Vec::new();
@@ -154,8 +154,8 @@ pub fn inflections(form: &str) -> Vec<String> {
         }
         return out;
     }
-    let consonant_y = lower.ends_with('y')
-        && !lower[..lower.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    let consonant_y =
+        lower.ends_with('y') && !lower[..lower.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
     if consonant_y {
         out.push(with(stem(1), "ies"));
     } else if lower.ends_with("ies") {

@@ -19,8 +19,8 @@ use serde::Serialize;
 use crate::anchor::terms::TermUse;
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
-use crate::load::BriefingSource;
 use crate::load::model::{Date, EventSpec, NoteKind, SourceRef, TermSpec, TopicSpec};
+use crate::load::BriefingSource;
 use crate::render::markdown::{block_anchor, markdown_text, plain_text};
 use crate::render::page::{DateView, LinkView, PageFrame, SourceView};
 
@@ -147,7 +147,11 @@ pub fn digest(src: &BriefingSource, article: &ParsedArticle, notes: &[PlacedNote
 }
 
 /// The page's Sources section: what its notes and its glossary terms cite.
-pub fn page_sources(notes: &[PlacedNote], terms: &[TermSpec], uses: &[TermUse]) -> Vec<PublisherSources> {
+pub fn page_sources(
+    notes: &[PlacedNote],
+    terms: &[TermSpec],
+    uses: &[TermUse],
+) -> Vec<PublisherSources> {
     let mut citing: Vec<Citing> = notes
         .iter()
         .enumerate()

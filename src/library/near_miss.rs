@@ -4,11 +4,11 @@
 //! then add the form the article uses as an alias. Only capitalized words count:
 //! lowercase ones (`list`, `road`) would flag every other article.
 
+use crate::anchor::terms::TermUse;
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::load::model::TermSpec;
 use crate::load::BriefingSource;
-use crate::anchor::terms::TermUse;
 
 /// Shorter words (`Act`, `Law`) are too common to mean the term.
 const MIN_WORD_CHARS: usize = 4;
@@ -29,7 +29,8 @@ pub fn near_misses(
             .chain(&term.aliases)
             .flat_map(|f| f.split(|c: char| !c.is_alphanumeric()))
             .filter(|w| {
-                w.chars().count() >= MIN_WORD_CHARS && w.chars().next().is_some_and(char::is_uppercase)
+                w.chars().count() >= MIN_WORD_CHARS
+                    && w.chars().next().is_some_and(char::is_uppercase)
             })
             .collect();
         if let Some((word, block, offset)) = first_place(article, &words) {
@@ -68,8 +69,14 @@ fn first_place<'w>(article: &ParsedArticle, words: &[&'w str]) -> Option<(&'w st
                 while let Some(i) = text[from..].find(word) {
                     let start = from + i;
                     let end = start + word.len();
-                    let before_ok = !text[..start].chars().next_back().is_some_and(char::is_alphanumeric);
-                    let after_ok = !text[end..].chars().next().is_some_and(char::is_alphanumeric);
+                    let before_ok = !text[..start]
+                        .chars()
+                        .next_back()
+                        .is_some_and(char::is_alphanumeric);
+                    let after_ok = !text[end..]
+                        .chars()
+                        .next()
+                        .is_some_and(char::is_alphanumeric);
                     if before_ok && after_ok {
                         return Some((word, b, run.start + start));
                     }

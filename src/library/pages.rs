@@ -6,7 +6,7 @@ use std::path::Path;
 use super::{search, site_timeline, topic_pages, Digest, TimelineView, TopicPageView, TopicsView};
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{TermSpec, TopicSpec};
-use crate::render::page::{LetterView, LinkView, SearchView, SiteView, TermView, Templates};
+use crate::render::page::{LetterView, LinkView, SearchView, SiteView, Templates, TermView};
 
 /// Each output path with its page (or the template error that stopped it).
 pub fn site_pages(

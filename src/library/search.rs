@@ -76,7 +76,11 @@ pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
         }
     }
     for t in terms {
-        let abbr = t.abbr.as_ref().map(|a| format!(" ({a})")).unwrap_or_default();
+        let abbr = t
+            .abbr
+            .as_ref()
+            .map(|a| format!(" ({a})"))
+            .unwrap_or_default();
         let aliases = if t.aliases.is_empty() {
             String::new()
         } else {

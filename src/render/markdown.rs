@@ -425,7 +425,7 @@ mod tests {
         let html = render_article(&a, &[n], &[], &[]);
         assert_eq!(
             html,
-            "<p>China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
+            "<p id=\"p-1\">China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
         );
     }
 
@@ -474,7 +474,10 @@ mod tests {
         );
         assert_eq!(html, "<p>click pic <a href=\"https://x.org\">ok</a></p>\n");
         let a = ParsedArticle::parse("See [this](javascript:x).");
-        assert_eq!(render_article(&a, &[], &[], &[]), "<p>See this.</p>\n");
+        assert_eq!(
+            render_article(&a, &[], &[], &[]),
+            "<p id=\"p-1\">See this.</p>\n"
+        );
     }
 
     #[test]
@@ -486,5 +489,20 @@ mod tests {
         );
         let html = render_markdown("{{ x }} {% if %} 1 < 2");
         assert_eq!(html, "<p>{{ x }} {% if %} 1 &lt; 2</p>\n");
+    }
+
+    #[test]
+    fn paragraphs_headings_and_list_items_get_anchors_that_cells_and_code_borrow() {
+        let a = ParsedArticle::parse(
+            "# Head\n\nText.\n\n- one\n\n| a |\n|---|\n| b |\n\n```\ncode\n```\n",
+        );
+        let html = render_article(&a, &[], &[], &[]);
+        for id in ["p-1", "p-2", "p-3"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+        }
+        assert_eq!(html.matches(" id=").count(), 3, "{html}");
+        let last = a.blocks.len() - 1;
+        assert_eq!(a.blocks[last].kind, BlockKind::CodeBlock);
+        assert_eq!(block_anchor(&a, last).as_deref(), Some("p-3"));
     }
 }

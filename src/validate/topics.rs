@@ -105,4 +105,3 @@ fn topic_refs(
         );
     }
 }
-
