@@ -46,9 +46,9 @@ pub fn near_misses(
                             term.id, term.term
                         ),
                     )
-                    .with_help(format!(
-                        "if the article means the term, add the phrase it uses to the term's `aliases` in glossary.yaml"
-                    )),
+                    .with_help(
+                        "if the article means the term, add the phrase it uses to the term's `aliases` in glossary.yaml",
+                    ),
             );
         }
     }
