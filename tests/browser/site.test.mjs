@@ -490,7 +490,7 @@ describe("briefing pages", () => {
           // Glossary definitions still open as popovers, below the term.
           const term = tab.locator(TERM).first();
           if (await term.count()) {
-            await term.scrollIntoViewIfNeeded();
+            await term.evaluate((e) => e.scrollIntoView({ block: "start" }));
             await term.click();
             await tab.locator("#pop").waitFor({ state: "visible" });
             const t = await rectOf(tab, term);
