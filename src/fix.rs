@@ -22,7 +22,7 @@ use crate::article::{fold::fold, ParsedArticle};
 use crate::diagnostic::{display_path, Diagnostic, Position};
 use crate::load::model::NoteSpec;
 use crate::load::yaml::Step;
-use crate::load::{self, BriefingSource, YamlFile};
+use crate::load::{self, LoadedBriefing, YamlFile};
 use crate::Error;
 
 /// How `fix` runs.
@@ -56,13 +56,19 @@ const CONTEXT_MARGIN: f64 = 0.2;
 pub struct Proposal {
     /// The YAML file and the position of the `quote:` value.
     pub file: PathBuf,
+    /// Where the `quote:` value is, for the report.
     pub position: Option<Position>,
+    /// The note's id.
     pub note: String,
+    /// The quote as the YAML has it.
     pub old: String,
+    /// The article's phrase that would replace it, in the article's own characters.
     pub new: String,
     /// 0 to 1, on folded text.
     pub similarity: f64,
+    /// The article the phrase was found in.
     pub article: PathBuf,
+    /// The line of `article` the phrase is on.
     pub article_line: usize,
     index: usize,
 }
@@ -70,17 +76,24 @@ pub struct Proposal {
 /// A note that cannot be re-anchored with confidence.
 #[derive(Debug, Clone)]
 pub struct Lost {
+    /// The YAML file of the note.
     pub file: PathBuf,
+    /// Where the `quote:` value is.
     pub position: Option<Position>,
+    /// The note's id.
     pub note: String,
+    /// The quote as the YAML has it.
     pub quote: String,
+    /// Why it cannot be re-anchored, and what to do.
     pub reason: String,
 }
 
 /// What `fix` found, and did.
 #[derive(Debug, Default)]
 pub struct FixReport {
+    /// Notes that can be (or, with `apply`, were) re-anchored.
     pub proposals: Vec<Proposal>,
+    /// Notes left as they are.
     pub lost: Vec<Lost>,
     /// Problems that kept files from being read; their notes were not checked.
     pub errors: Vec<Diagnostic>,
@@ -88,6 +101,7 @@ pub struct FixReport {
     pub anchored: usize,
     /// Files rewritten (with `apply`).
     pub written: Vec<PathBuf>,
+    /// Whether the proposals were written to the YAML files.
     pub applied: bool,
 }
 
@@ -126,7 +140,7 @@ pub fn fix(root: &Path, options: &FixOptions) -> Result<FixReport, Error> {
 }
 
 /// Anchors every note of one briefing, and searches for the ones that fail.
-fn check_briefing(src: &BriefingSource, options: &FixOptions, report: &mut FixReport) {
+fn check_briefing(src: &LoadedBriefing, options: &FixOptions, report: &mut FixReport) {
     let article = ParsedArticle::parse(src.body());
     let notes: Vec<(&YamlFile<Vec<NoteSpec>>, usize, &NoteSpec)> = src
         .notes
@@ -348,7 +362,7 @@ fn closest_hint(article: &ParsedArticle, needle: &str, min_similarity: f64) -> S
 
 /// Rewrites each YAML file that has proposals; a file that cannot be rewritten
 /// safely keeps its bytes and its proposals become lost notes.
-fn apply(briefings: &[BriefingSource], report: &mut FixReport) -> Result<(), Error> {
+fn apply(briefings: &[LoadedBriefing], report: &mut FixReport) -> Result<(), Error> {
     let mut by_file: BTreeMap<PathBuf, Vec<Proposal>> = BTreeMap::new();
     for p in report.proposals.drain(..) {
         by_file.entry(p.file.clone()).or_default().push(p);
@@ -584,7 +598,7 @@ mod tests {
     #[test]
     fn rewrite_changes_only_the_quote_bytes() {
         let text = "# notes\n- id: a   # first\n  quote: 'old ''one'''  # keep\n  kind: context\n  note: x\n- id: b\n  quote: |\n    old two\n  # between\n  kind: context\n  note: y\n";
-        let f = crate::source::SourceFile::new(Path::new("a.yaml"), text.to_string());
+        let f = crate::text_file::TextFile::new(Path::new("a.yaml"), text.to_string());
         let located = crate::load::yaml::parse::<Vec<NoteSpec>>(&f, text, 0, "notes").unwrap();
         let file = YamlFile {
             file: f,

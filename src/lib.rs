@@ -1,11 +1,12 @@
 //! briefing: a static site generator for annotated briefings.
 //!
-//! The module tree is the pipeline:
+//! The module tree is the pipeline (ARCHITECTURE.md has the map):
 //! [`load`] reads `content/` → [`article`] parses each article into the text a
 //! reader sees → [`anchor`] resolves each note's quote to one place in it →
-//! [`render`] turns article, notes and glossary into HTML → [`output`] writes the
-//! site without damaging what is there. [`pipeline`] runs the stages; every user
-//! mistake along the way is a located [`diagnostic`].
+//! [`validate`] checks everything → [`render`] turns article, notes and glossary
+//! into HTML → [`output`] writes the site without damaging what is there.
+//! [`pipeline`] runs the stages; every user mistake along the way is a located
+//! [`diagnostic`].
 //!
 //! Around it, the editing loop: [`serve`] keeps a [`pipeline::Incremental`] build
 //! in memory and serves it with live reload, [`report`] prints diagnostics for
@@ -15,22 +16,30 @@
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.
 #![allow(clippy::result_large_err)]
+// Public items are what tests, benches, the fuzz targets and `main.rs` build on;
+// each says why it exists, so the next reader need not reverse-engineer it.
+#![warn(missing_docs)]
 
 pub mod anchor;
 pub mod article;
+// The YAML rework of issue 12 (part B) documents these three; until it lands,
+// their public items go without doc comments.
+#[allow(missing_docs)]
 pub mod diagnostic;
 pub mod fix;
 pub mod interop;
-pub mod library;
+pub(crate) mod library;
+#[allow(missing_docs)]
 pub mod load;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+#[allow(missing_docs)]
 pub mod report;
 pub mod scaffold;
 pub mod serve;
-pub mod source;
-pub mod validate;
+pub mod text_file;
+pub(crate) mod validate;
 
 use std::path::{Path, PathBuf};
 

@@ -44,8 +44,11 @@ pub const MANIFEST: &str = ".briefing-manifest";
 /// What a write did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct WriteStats {
+    /// Files written or replaced.
     pub written: usize,
+    /// Files left alone because their bytes were already there.
     pub unchanged: usize,
+    /// Files of an earlier build removed because this build no longer has them.
     pub removed: usize,
 }
 

@@ -14,7 +14,9 @@ use crate::Error;
 /// The files `new` wrote.
 #[derive(Debug)]
 pub struct Scaffolded {
+    /// The briefing folder made.
     pub dir: PathBuf,
+    /// The files written into it, to list for the user.
     pub files: Vec<PathBuf>,
 }
 

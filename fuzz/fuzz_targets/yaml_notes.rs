@@ -3,12 +3,12 @@
 
 use briefing::load::model::NoteSpec;
 use briefing::load::yaml::{parse, Spans, Step};
-use briefing::source::SourceFile;
+use briefing::text_file::TextFile;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else { return };
-    let file = SourceFile::new(std::path::Path::new("annotations.yaml"), text.to_string());
+    let file = TextFile::new(std::path::Path::new("annotations.yaml"), text.to_string());
     if let Ok(notes) = parse::<Vec<NoteSpec>>(&file, &file.text, 0, "a list of notes") {
         for i in 0..notes.value.len() {
             let _ = notes.spans.value(&[Step::Index(i), Step::Key("quote")]);

@@ -1,13 +1,13 @@
-//! Stage two: anchor each note's quote to exactly one place in the article.
+//! Stage three: anchor each note's quote to exactly one place in the article.
 //!
 //! A quote is compared with the rendered text of one block through the fold in
-//! [`fold`]. It must match exactly once, after `prefix`, `suffix` and
+//! [`crate::article::fold`]. It must match exactly once, after `prefix`, `suffix` and
 //! `occurrence` have picked among repeats; anything else is an error that says
 //! where the candidates are. The anchorer never guesses.
 
-pub mod placed;
-pub mod similar;
-pub mod terms;
+pub(crate) mod placed;
+pub(crate) mod similar;
+pub(crate) mod terms;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -24,16 +24,22 @@ pub use similar::nearest_phrase;
 /// What a note asks for: the W3C TextQuoteSelector, plus our `occurrence`.
 #[derive(Debug, Clone, Copy)]
 pub struct QuoteSelector<'a> {
+    /// The quote, exactly as the note gives it.
     pub exact: &'a str,
+    /// Text right before the quote, to pick one of several matches.
     pub prefix: Option<&'a str>,
+    /// Text right after the quote, to pick one of several matches.
     pub suffix: Option<&'a str>,
+    /// Which match to take (1-based), when context cannot tell them apart.
     pub occurrence: Option<usize>,
 }
 
 /// A quote resolved to one place: a byte range in one block's rendered text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Anchor {
+    /// The block of [`ParsedArticle::blocks`] the quote lies in.
     pub block: usize,
+    /// Byte range of the quote in that block's text as the reader sees it.
     pub range: Range<usize>,
     /// The quote matched only through the typographic fold, not character for character.
     pub folded_only: bool,
@@ -42,7 +48,9 @@ pub struct Anchor {
 /// One of several places a quote matches, with what would pick it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
+    /// The block of [`ParsedArticle::blocks`] this place lies in.
     pub block: usize,
+    /// Byte range of the match in that block's text.
     pub range: Range<usize>,
     /// A `prefix` or `suffix` that picks this place alone, if a short one exists.
     pub context: Option<Context>,
@@ -61,15 +69,20 @@ impl Candidate {
 /// Text next to a match that tells it apart from the others.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Context {
+    /// `prefix:` this text picks the place.
     Prefix(String),
+    /// `suffix:` this text picks the place.
     Suffix(String),
 }
 
 /// The closest phrase of the article to a quote that was not found.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
+    /// The block of [`ParsedArticle::blocks`] the phrase lies in.
     pub block: usize,
+    /// Byte range of the phrase in that block's text.
     pub range: Range<usize>,
+    /// The phrase as the reader sees it, to be shown as "did you mean".
     pub text: String,
     /// 0.0 to 1.0, 1.0 being identical after the fold.
     pub similarity: f64,
@@ -80,22 +93,30 @@ pub struct Suggestion {
 pub enum AnchorError {
     /// Empty, or only whitespace.
     EmptyQuote,
+    /// The quote is nowhere in the article, even after the fold.
     NotFound {
+        /// The article's closest phrase, if one is close enough to be worth naming.
         suggestion: Option<Suggestion>,
     },
     /// The quote runs from one block into the next.
     CrossesBlocks,
     /// The quote is there, but `prefix`/`suffix` exclude every place.
     ContextNotFound {
+        /// How many places the quote itself matches.
         count: usize,
     },
     /// `occurrence` asks for more matches than there are.
     NoSuchOccurrence {
+        /// The `occurrence` the note asks for.
         asked: usize,
+        /// How many places match.
         count: usize,
     },
+    /// The quote matches several places and nothing picks one.
     Ambiguous {
+        /// The first few places, each with a context that would pick it.
         candidates: Vec<Candidate>,
+        /// How many places match in all.
         count: usize,
     },
 }

@@ -10,7 +10,7 @@ use pulldown_cmark::Event;
 use super::{anchor_all, Anchor, AnchorError, QuoteSelector};
 use crate::article::ParsedArticle;
 use crate::load::model::{NoteKind, NoteSpec, SourceRef};
-use crate::load::{slugify, BriefingSource, YamlFile};
+use crate::load::{slugify, LoadedBriefing, YamlFile};
 
 /// A briefing's notes, placed. Unlike the notes as written in YAML, a
 /// [`PlacedNote`] cannot point nowhere: a note whose quote failed is in
@@ -113,7 +113,7 @@ impl<'a> QuoteSelector<'a> {
 }
 
 /// Every note of the briefing's annotations files, in file order.
-pub fn note_origins(src: &BriefingSource) -> Vec<NoteOrigin<'_>> {
+pub fn note_origins(src: &LoadedBriefing) -> Vec<NoteOrigin<'_>> {
     src.notes
         .iter()
         .flat_map(|file| {
@@ -128,7 +128,7 @@ pub fn note_origins(src: &BriefingSource) -> Vec<NoteOrigin<'_>> {
 /// Anchors every YAML note in one pass over the article, places the article's
 /// footnotes, and numbers them all in reading order.
 pub fn anchor_briefing<'a>(
-    src: &'a BriefingSource,
+    src: &'a LoadedBriefing,
     article: &'a ParsedArticle<'a>,
 ) -> AnchoredBriefing<'a> {
     let origins = note_origins(src);

@@ -15,6 +15,7 @@
 /// Text after the fold, with a way back to offsets in the original.
 #[derive(Debug, Clone, Default)]
 pub struct Folded {
+    /// The folded text, which quotes are matched in.
     pub text: String,
     /// Every character whose folded form differs in length from the original, in
     /// text order; between two of them, bytes correspond one to one.
@@ -70,6 +71,7 @@ pub fn fold(s: &str) -> String {
 }
 
 impl Folded {
+    /// Folds `original`, remembering where each changed character came from.
     pub fn new(original: &str) -> Folded {
         let mut text = String::with_capacity(original.len());
         let mut changes = Vec::new();
@@ -106,8 +108,8 @@ impl Folded {
         original: &str,
         range: std::ops::Range<usize>,
     ) -> std::ops::Range<usize> {
-        let start = crate::source::floor_char_boundary(original, self.map_start(range.start));
-        let end = crate::source::ceil_char_boundary(original, self.map_end(range.end));
+        let start = crate::text_file::floor_char_boundary(original, self.map_start(range.start));
+        let end = crate::text_file::ceil_char_boundary(original, self.map_end(range.end));
         start..end.max(start)
     }
 

@@ -17,19 +17,28 @@ use fold::Folded;
 /// What kind of block a piece of text sits in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BlockKind {
+    /// A paragraph.
     Paragraph,
+    /// A heading: quotable, but no glossary links.
     Heading,
+    /// A list item.
     ListItem,
+    /// A table cell.
     TableCell,
+    /// A code block: quotable, but no glossary links.
     CodeBlock,
 }
 
 /// The rendered text of one block.
 #[derive(Debug, Clone)]
 pub struct Block {
+    /// What kind of block it is, which decides what may be linked in it.
     pub kind: BlockKind,
+    /// The text a reader sees: what quotes are matched against.
     pub text: String,
+    /// `text` through the typographic fold, with a way back to `text`'s offsets.
     pub folded: Folded,
+    /// The text events the block's text came from, in order.
     pub runs: Vec<Run>,
 }
 
@@ -40,6 +49,7 @@ pub struct Run {
     pub event: usize,
     /// Where the run's text starts in [`Block::text`].
     pub start: usize,
+    /// Length in bytes of the run's text.
     pub len: usize,
     /// The `Start(Link)` event this run sits in, if any.
     pub link: Option<usize>,
@@ -50,6 +60,7 @@ pub struct Run {
 }
 
 impl Run {
+    /// Where the run's text lies in [`Block::text`].
     pub fn range(&self) -> Range<usize> {
         self.start..self.start + self.len
     }
@@ -58,8 +69,11 @@ impl Run {
 /// A `[^label]` reference written in the article itself.
 #[derive(Debug, Clone)]
 pub struct FootnoteRef {
+    /// The label written in `[^label]`.
     pub label: String,
+    /// Index into [`ParsedArticle::events`] of the reference.
     pub event: usize,
+    /// The block the reference stands in.
     pub block: usize,
     /// Offset in the block's text where the reference stands.
     pub offset: usize,
@@ -68,21 +82,28 @@ pub struct FootnoteRef {
 /// A link or image destination, for the URL safety check.
 #[derive(Debug, Clone)]
 pub struct Destination {
+    /// The destination as written.
     pub url: String,
+    /// Byte offset in the Markdown where the link or image starts, to locate an error.
     pub source: usize,
+    /// An image (loaded by the browser), not a link (followed by the reader).
     pub image: bool,
 }
 
 /// The article, parsed once and indexed for anchoring and rendering.
 #[derive(Debug)]
 pub struct ParsedArticle<'a> {
+    /// The Markdown events of the text flow; footnote definitions are taken out.
     pub events: Vec<Event<'a>>,
+    /// Every block that holds text, in reading order.
     pub blocks: Vec<Block>,
+    /// Every `[^label]` reference, in reading order.
     pub footnote_refs: Vec<FootnoteRef>,
     /// Footnote definitions, taken out of the text flow, by label.
     pub footnote_defs: BTreeMap<String, (Vec<Event<'a>>, usize)>,
     /// For each `Start(Link)` event index, the index of its `End(Link)`.
     pub link_ends: BTreeMap<usize, usize>,
+    /// Every link and image destination, footnote definitions included, for the URL check.
     pub destinations: Vec<Destination>,
     /// Whether the Markdown contains raw HTML, which must then be sanitized.
     pub has_raw_html: bool,
@@ -102,6 +123,7 @@ enum Open {
 }
 
 impl<'a> ParsedArticle<'a> {
+    /// Parses the article's Markdown body (after the front matter) once, for every later stage.
     pub fn parse(markdown: &'a str) -> ParsedArticle<'a> {
         let mut article = ParsedArticle {
             events: Vec::new(),

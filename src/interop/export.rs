@@ -17,7 +17,7 @@ use serde::Serialize;
 use crate::anchor::{NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 use crate::render::html::escape;
 use crate::validate::links::is_safe_url;
 
@@ -72,7 +72,7 @@ pub fn motivation(kind: NoteKind) -> &'static str {
 /// A briefing's numbered notes as a W3C Web Annotation collection, in
 /// `language`; `htmls[i]` is the rendered text of `notes[i]`.
 pub fn briefing_annotations(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     language: &str,
     article: &ParsedArticle,
     notes: &[PlacedNote],

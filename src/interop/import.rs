@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use crate::anchor::{self, AnchorError, Context, QuoteSelector};
 use crate::article::{self, ParsedArticle};
 use crate::load::{self, is_valid_id, slugify};
-use crate::source::{ReadFailure, SourceFile};
+use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
 
 /// The file the import writes, in the briefing's folder.
@@ -87,9 +87,13 @@ struct ImportedNote {
 /// What an import did.
 #[derive(Debug, Default)]
 pub struct ImportReport {
+    /// The annotations file written.
     pub path: PathBuf,
+    /// How many notes it holds.
     pub written: usize,
+    /// Page notes skipped: annotations with no quote.
     pub page_notes: usize,
+    /// Replies skipped: they comment on an annotation, not the article.
     pub replies: usize,
     /// Annotations not written: Hypothesis id and why.
     pub left_out: Vec<(String, String)>,
@@ -129,7 +133,7 @@ pub fn import_hypothesis(
             )))
         }
     };
-    let article = match SourceFile::read(&article_path) {
+    let article = match TextFile::read(&article_path) {
         Ok(f) => f,
         Err(ReadFailure::Io(e)) => return Err(e),
         Err(ReadFailure::Content(d)) => return Err(Error::Input(Box::new(d))),

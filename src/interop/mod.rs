@@ -2,5 +2,5 @@
 //! [`export`] writes each briefing's notes as a W3C Web Annotation collection;
 //! [`import`] reads a Hypothesis export and anchors it in a briefing's article.
 
-pub mod export;
+pub(crate) mod export;
 pub mod import;

@@ -7,59 +7,54 @@
 //! site pages are put together from digests alone, also after a `serve` rebuild
 //! of a single briefing.
 
-pub mod near_miss;
 pub mod pages;
 pub mod search;
 
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use serde::Serialize;
-
 use crate::anchor::terms::TermUse;
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::load::model::{Date, EventSpec, NoteKind, SourceRef, TermSpec, TopicSpec};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 use crate::render::markdown::{block_anchor, markdown_text, plain_text};
-use crate::render::page::{DateView, LinkView, PageFrame, SourceView};
+use crate::render::page::{
+    CitedSource, DateView, EventView, LinkView, PhraseInContext, PublisherSources, SourceView,
+    TopicNoteView, TopicView,
+};
+use crate::render::views::alphabetical_key;
 
 /// How much article text a topic page shows on each side of a note's phrase.
 const CONTEXT_CHARS: usize = 70;
 
-/// A note's phrase with a little of the text around it.
-#[derive(Debug, Clone, Serialize)]
-pub struct PhraseInContext {
-    pub before: String,
-    pub phrase: String,
-    pub after: String,
-}
-
-impl PhraseInContext {
-    /// The phrase at `range` of block `block`, cut at word boundaries.
-    pub fn new(article: &ParsedArticle, block: usize, range: Range<usize>) -> PhraseInContext {
-        let text = &article.blocks[block].text;
-        let before = &text[..range.start];
-        let after = &text[range.end..];
-        let before = match before.char_indices().rev().nth(CONTEXT_CHARS) {
-            Some((cut, _)) => {
-                let word = before[cut..].find(' ').map_or(cut, |s| cut + s + 1);
-                format!("…{}", &before[word..])
-            }
-            None => before.to_string(),
-        };
-        let after = match after.char_indices().nth(CONTEXT_CHARS) {
-            Some((cut, _)) => {
-                let word = after[..cut].rfind(' ').unwrap_or(cut);
-                format!("{}…", &after[..word])
-            }
-            None => after.to_string(),
-        };
-        PhraseInContext {
-            before: one_line(&before),
-            phrase: one_line(&text[range]),
-            after: one_line(&after),
+/// The phrase at `range` of block `block`, cut at word boundaries.
+pub fn phrase_in_context(
+    article: &ParsedArticle,
+    block: usize,
+    range: Range<usize>,
+) -> PhraseInContext {
+    let text = &article.blocks[block].text;
+    let before = &text[..range.start];
+    let after = &text[range.end..];
+    let before = match before.char_indices().rev().nth(CONTEXT_CHARS) {
+        Some((cut, _)) => {
+            let word = before[cut..].find(' ').map_or(cut, |s| cut + s + 1);
+            format!("…{}", &before[word..])
         }
+        None => before.to_string(),
+    };
+    let after = match after.char_indices().nth(CONTEXT_CHARS) {
+        Some((cut, _)) => {
+            let word = after[..cut].rfind(' ').unwrap_or(cut);
+            format!("{}…", &after[..word])
+        }
+        None => after.to_string(),
+    };
+    PhraseInContext {
+        before: one_line(&before),
+        phrase: one_line(&text[range]),
+        after: one_line(&after),
     }
 }
 
@@ -114,7 +109,7 @@ impl Digest {
 }
 
 /// What the site's library pages keep of a briefing.
-pub fn digest(src: &BriefingSource, article: &ParsedArticle, notes: &[PlacedNote]) -> Digest {
+pub fn digest(src: &LoadedBriefing, article: &ParsedArticle, notes: &[PlacedNote]) -> Digest {
     Digest {
         slug: src.slug.clone(),
         title: src.front.title.clone(),
@@ -134,7 +129,7 @@ pub fn digest(src: &BriefingSource, article: &ParsedArticle, notes: &[PlacedNote
                 },
                 phrase: match &p.place {
                     NotePlace::Quote(a) => {
-                        Some(PhraseInContext::new(article, a.block, a.range.clone()))
+                        Some(phrase_in_context(article, a.block, a.range.clone()))
                     }
                     NotePlace::Footnote { .. } => None,
                 },
@@ -171,18 +166,6 @@ pub fn page_sources(
     sources_by_publisher(&citing)
 }
 
-/// A dated event on a timeline, linking to the note that states it.
-#[derive(Debug, Clone, Serialize)]
-pub struct EventView {
-    pub date: DateView,
-    pub label: String,
-    pub href: String,
-    /// "note 3", for the link's accessible name.
-    pub note: String,
-    /// The briefing, on the site's timeline; `None` on the briefing's own page.
-    pub briefing: Option<LinkView>,
-}
-
 /// The events a briefing's notes state, oldest first; `href_prefix` is put
 /// before `#note-…` (empty on the briefing's page).
 pub fn timeline(
@@ -211,23 +194,6 @@ pub fn timeline(
     // Stable: events of one date stay in note order.
     events.sort_by_key(|(d, _)| *d);
     events
-}
-
-/// One source as the briefing's Sources section lists it: once, however many
-/// notes and terms cite it.
-#[derive(Debug, Clone, Serialize)]
-pub struct CitedSource {
-    #[serde(flatten)]
-    pub source: SourceView,
-    pub cited_by: Vec<LinkView>,
-}
-
-/// The sources of one publisher.
-#[derive(Debug, Clone, Serialize)]
-pub struct PublisherSources {
-    /// `None` for sources that name no publisher; they come last.
-    pub publisher: Option<String>,
-    pub sources: Vec<CitedSource>,
 }
 
 /// What cites sources on a briefing page: a note or a glossary term.
@@ -274,51 +240,6 @@ pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
 
 fn publisher_key(publisher: Option<&str>) -> String {
     publisher.unwrap_or_default().to_lowercase()
-}
-
-/// A topic with how much of the site is about it.
-#[derive(Debug, Clone, Serialize)]
-pub struct TopicView {
-    pub id: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub notes: usize,
-    pub briefings: usize,
-}
-
-/// A note on a topic page.
-#[derive(Debug, Clone, Serialize)]
-pub struct TopicNoteView {
-    pub briefing: LinkView,
-    pub href: String,
-    pub number: usize,
-    pub kind: &'static str,
-    pub kind_label: &'static str,
-    pub date: Option<DateView>,
-    pub phrase: Option<PhraseInContext>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TopicsView {
-    #[serde(flatten)]
-    pub frame: PageFrame,
-    pub topics: Vec<TopicView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TopicPageView {
-    #[serde(flatten)]
-    pub frame: PageFrame,
-    pub topic: TopicView,
-    pub briefings: Vec<LinkView>,
-    pub notes: Vec<TopicNoteView>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TimelineView {
-    #[serde(flatten)]
-    pub frame: PageFrame,
-    pub events: Vec<EventView>,
 }
 
 /// The site's topics and what is filed under each, from every briefing's digest.
@@ -389,20 +310,6 @@ pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
     all.into_iter().map(|(_, _, e)| e).collect()
 }
 
-/// A glossary entry's place in the alphabet: its first letter, or `#`.
-pub fn letter_of(term: &str) -> String {
-    match term.chars().find(|c| c.is_alphanumeric()) {
-        Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
-        _ => "#".to_string(),
-    }
-}
-
-/// The order terms are listed in: alphabetical, whatever the case.
-pub fn alphabetical_key(term: &TermSpec) -> (String, String) {
-    let from_letter = term.term.trim_start_matches(|c: char| !c.is_alphanumeric());
-    (from_letter.to_lowercase(), term.id.clone())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,17 +360,10 @@ mod tests {
         let text = "word ".repeat(40) + "PHRASE" + &" tail".repeat(40);
         let article = ParsedArticle::parse(&text);
         let start = article.blocks[0].text.find("PHRASE").unwrap();
-        let p = PhraseInContext::new(&article, 0, start..start + 6);
+        let p = phrase_in_context(&article, 0, start..start + 6);
         assert_eq!(p.phrase, "PHRASE");
         assert!(p.before.starts_with("…word"), "{}", p.before);
         assert!(p.after.ends_with("tail…"), "{}", p.after);
         assert!(p.before.chars().count() <= CONTEXT_CHARS + 2);
-    }
-
-    #[test]
-    fn letters() {
-        assert_eq!(letter_of("entity List"), "E");
-        assert_eq!(letter_of("5G"), "#");
-        assert_eq!(letter_of("“Ärger”"), "Ä");
     }
 }

@@ -3,10 +3,13 @@
 
 use std::path::Path;
 
-use super::{search, site_timeline, topic_pages, Digest, TimelineView, TopicPageView, TopicsView};
+use super::{search, site_timeline, topic_pages, Digest};
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{TermSpec, TopicSpec};
-use crate::render::page::{LetterView, LinkView, SearchView, SiteView, Templates, TermView};
+use crate::render::page::{
+    LetterView, LinkView, SearchView, SiteView, Templates, TermView, TimelineView, TopicPageView,
+    TopicsView,
+};
 
 /// Each output path with its page (or the template error that stopped it).
 pub fn site_pages(
@@ -85,10 +88,10 @@ pub fn by_letter(
     mut view: impl FnMut(usize, &TermSpec) -> TermView,
 ) -> Vec<LetterView> {
     let mut order: Vec<usize> = (0..terms.len()).collect();
-    order.sort_by_key(|&i| super::alphabetical_key(&terms[i]));
+    order.sort_by_key(|&i| crate::render::views::alphabetical_key(&terms[i]));
     let mut letters: Vec<LetterView> = Vec::new();
     for i in order {
-        let letter = super::letter_of(&terms[i].term);
+        let letter = crate::render::views::letter_of(&terms[i].term);
         if letters.last().is_none_or(|l| l.letter != letter) {
             let id = match letter.chars().next() {
                 Some(c) if c.is_ascii_alphabetic() => letter.to_lowercase(),

@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position};
-use crate::source::{ReadFailure, SourceFile};
+use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
 use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec, TopicSpec};
 use yaml::{Located, Spans, Step};
@@ -19,24 +19,24 @@ use yaml::{Located, Spans, Step};
 pub struct Content {
     pub site: SiteConfig,
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
-    pub briefings: Vec<BriefingSource>,
+    pub briefings: Vec<LoadedBriefing>,
 }
 
 /// A YAML file with its text (for diagnostics) and positions.
 #[derive(Debug)]
 pub struct YamlFile<T> {
-    pub file: SourceFile,
+    pub file: TextFile,
     pub value: T,
     pub spans: Spans,
 }
 
 /// One briefing folder, read but not yet anchored.
 #[derive(Debug)]
-pub struct BriefingSource {
+pub struct LoadedBriefing {
     /// The folder name: the page's URL path.
     pub slug: String,
     pub dir: PathBuf,
-    pub article: SourceFile,
+    pub article: TextFile,
     pub front: FrontMatter,
     pub front_spans: Spans,
     /// Byte offset in `article.text` where the Markdown body starts.
@@ -46,7 +46,7 @@ pub struct BriefingSource {
     pub assets: Vec<PathBuf>,
 }
 
-impl BriefingSource {
+impl LoadedBriefing {
     pub fn body(&self) -> &str {
         &self.article.text[self.body_start..]
     }
@@ -161,7 +161,7 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
 pub fn load_briefing(
     dir: &Path,
     slug: &str,
-) -> Result<(Option<BriefingSource>, Vec<Diagnostic>), Error> {
+) -> Result<(Option<LoadedBriefing>, Vec<Diagnostic>), Error> {
     let mut diagnostics = Vec::new();
     let briefing = read_briefing(dir, slug, &mut diagnostics)?;
     Ok((briefing, diagnostics))
@@ -194,11 +194,8 @@ pub const RESERVED_SLUGS: &[&str] = &["glossary", "search", "topics", "timeline"
 
 /// Reads a text file: an I/O failure stops the load, a file that is not
 /// UTF-8 becomes a diagnostic and `None`.
-fn read_source(
-    path: &Path,
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Option<SourceFile>, Error> {
-    match SourceFile::read(path) {
+fn read_source(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<TextFile>, Error> {
+    match TextFile::read(path) {
         Ok(f) => Ok(Some(f)),
         Err(ReadFailure::Io(e)) => Err(e),
         Err(ReadFailure::Content(d)) => {
@@ -240,7 +237,7 @@ fn read_briefing(
     dir: &Path,
     slug: &str,
     diagnostics: &mut Vec<Diagnostic>,
-) -> Result<Option<BriefingSource>, Error> {
+) -> Result<Option<LoadedBriefing>, Error> {
     let article_path = dir.join("article.md");
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
@@ -301,7 +298,7 @@ fn read_briefing(
         }
     }
     check_note_ids(&notes, diagnostics);
-    Ok(Some(BriefingSource {
+    Ok(Some(LoadedBriefing {
         slug: slug.to_string(),
         dir: dir.to_path_buf(),
         front: front.value,

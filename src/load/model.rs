@@ -48,7 +48,7 @@ pub struct FrontMatter {
     #[serde(default)]
     pub checked: Option<Date>,
     #[serde(default)]
-    pub source: Option<ArticleSource>,
+    pub source: Option<OriginalArticle>,
     /// The editor's summary points (Markdown), shown above the article.
     #[serde(default)]
     pub editor_summary: Vec<String>,
@@ -63,7 +63,7 @@ pub struct FrontMatter {
 /// Where the article was first published.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct ArticleSource {
+pub struct OriginalArticle {
     #[serde(default)]
     pub publisher: Option<String>,
     #[serde(default)]

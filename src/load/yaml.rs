@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use std::sync::OnceLock;
 
 use crate::diagnostic::{Diagnostic, Position};
-use crate::source::SourceFile;
+use crate::text_file::TextFile;
 
 /// Where the parts of a YAML document are. Only a diagnostic or `fix` needs
 /// positions, so the document is read for them on first use, not on every build.
@@ -311,7 +311,7 @@ pub struct Located<T> {
 /// Parses `text` (a whole file, or the front matter starting at `line_offset`
 /// lines into `file`) into `T`, turning every failure into a located diagnostic.
 pub fn parse<T: DeserializeOwned>(
-    file: &SourceFile,
+    file: &TextFile,
     text: &str,
     line_offset: usize,
     expected: &str,
@@ -341,7 +341,7 @@ pub fn parse<T: DeserializeOwned>(
 }
 
 fn yaml_error(
-    file: &SourceFile,
+    file: &TextFile,
     err: &serde_yaml_ng::Error,
     line_offset: usize,
     expected: &str,
@@ -458,8 +458,8 @@ mod tests {
         quote: String,
     }
 
-    fn file(text: &str) -> SourceFile {
-        SourceFile::new(Path::new("a.yaml"), text.to_string())
+    fn file(text: &str) -> TextFile {
+        TextFile::new(Path::new("a.yaml"), text.to_string())
     }
 
     #[test]

@@ -12,7 +12,7 @@ use crate::diagnostic::Diagnostic;
 use crate::interop::export;
 use crate::library::{self, Digest};
 use crate::load::model::{Date, TermSpec, TopicSpec};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 use crate::render::markdown::{self, TermMark};
 use crate::render::page::{IndexEntry, SiteView, Templates};
 use crate::render::{assets, views};
@@ -54,7 +54,8 @@ pub(super) struct SiteWide<'a> {
     pub topics: &'a [TopicSpec],
 }
 
-pub(super) fn build_briefing(src: &BriefingSource, site: &SiteWide) -> BriefingResult {
+/// Runs one briefing through the stages; rendering is skipped after an error.
+pub(super) fn build_briefing(src: &LoadedBriefing, site: &SiteWide) -> BriefingResult {
     let article = ParsedArticle::parse(src.body());
     let anchored = anchor::anchor_briefing(src, &article);
     let mut diagnostics = validate::briefing(src, &article, &anchored);
@@ -77,7 +78,7 @@ pub(super) fn build_briefing(src: &BriefingSource, site: &SiteWide) -> BriefingR
 /// The briefing's files (page, export, assets), what the index, glossary and
 /// library pages need of it, and the glossary terms it may have meant to link.
 fn render_briefing(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
     site: &SiteWide,
@@ -150,6 +151,6 @@ fn render_briefing(
         files,
         digest,
     };
-    let near_misses = library::near_miss::near_misses(src, article, site.terms, &uses);
+    let near_misses = validate::near_miss::near_misses(src, article, site.terms, &uses);
     (page, near_misses)
 }

@@ -1,5 +1,7 @@
-//! The pipeline, end to end: load → anchor → render, all in memory. Writing is
-//! [`crate::output`]'s job, so `check` and `serve` share every step but the last.
+//! The orchestrator: load → article → anchor → validate → render, all in
+//! memory, then [`crate::output`] for `build`; `check` and `serve` share every
+//! step but the last. Each stage's logic lives in its own module; this one only
+//! hands their results on, caches them and runs briefings in parallel.
 //!
 //! [`Incremental`] keeps each briefing's result between builds: `serve` rebuilds
 //! only the briefings an edit touched ([`Scope`]), then puts the index and
@@ -27,16 +29,22 @@ use briefing::{build_briefing, BriefingResult, BuiltPage, SiteWide};
 /// The built site, in memory: output paths (relative, `/`-separated) to bytes.
 #[derive(Debug, Default)]
 pub struct Site {
+    /// Every file of the site.
     pub files: SiteFiles,
+    /// How many briefings were built, for the summary line.
     pub briefings: usize,
+    /// How many notes they hold in all.
     pub notes: usize,
+    /// How many glossary terms the site has.
     pub terms: usize,
 }
 
 /// A build's result: the site if there were no errors, and every diagnostic.
 #[derive(Debug)]
 pub struct Outcome {
+    /// The site, or `None` when there were errors (or the templates could not be read).
     pub site: Option<Site>,
+    /// Every error and warning, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
     /// Glossary terms a briefing may have meant but never links: warnings that
     /// only `check` reports, since they are hints, not problems.
@@ -44,6 +52,7 @@ pub struct Outcome {
 }
 
 impl Outcome {
+    /// How many of the diagnostics are errors.
     pub fn errors(&self) -> usize {
         self.diagnostics.iter().filter(|d| d.is_error()).count()
     }
@@ -108,7 +117,9 @@ enum Pages {
 /// Told how a build is going, one briefing at a time; the command line shows a
 /// progress bar with it on a terminal. Called from the build's worker threads.
 pub trait Progress: Sync {
+    /// The build is about to render this many briefings.
     fn start(&self, _briefings: usize) {}
+    /// One more briefing is rendered.
     fn advance(&self) {}
 }
 

@@ -3,12 +3,12 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 
 /// Adds the briefing's assets to its rendered `files` (output paths to bytes).
 /// An asset that would replace a generated file is an error, and is left out.
 pub fn copy_assets(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     files: &mut BTreeMap<String, Vec<u8>>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {

@@ -15,17 +15,24 @@ use crate::validate::links::LinkProblem;
 /// A note anchored in the text: its phrase is marked and followed by its number.
 #[derive(Debug, Clone)]
 pub struct NoteMark<'a> {
+    /// The note's id, for the `#note-…` link.
     pub id: &'a str,
+    /// The note's number on the page.
     pub number: usize,
+    /// The block of the marked phrase.
     pub block: usize,
+    /// Byte range of the marked phrase in the block's text.
     pub range: Range<usize>,
 }
 
 /// A note referenced by a `[^label]` written in the article.
 #[derive(Debug, Clone)]
 pub struct FootnoteMark<'a> {
+    /// The note's id, for the `#note-…` link.
     pub id: &'a str,
+    /// The note's number on the page.
     pub number: usize,
+    /// Index into the article's events of the `[^label]` reference.
     pub event: usize,
     /// The id of this reference, target of its back-link.
     pub ref_id: String,
@@ -34,8 +41,11 @@ pub struct FootnoteMark<'a> {
 /// The first use of a glossary term.
 #[derive(Debug, Clone)]
 pub struct TermMark<'a> {
+    /// The term's id, for the `#term-…` link.
     pub id: &'a str,
+    /// The block of the linked words.
     pub block: usize,
+    /// Byte range of the linked words in the block's text.
     pub range: Range<usize>,
 }
 

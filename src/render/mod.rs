@@ -3,8 +3,8 @@
 //! briefing; [`page`] puts them into the templates; [`assets`] adds the files a
 //! briefing's page links.
 
-pub mod assets;
-pub mod html;
+pub(crate) mod assets;
+pub(crate) mod html;
 pub mod markdown;
-pub mod page;
-pub mod views;
+pub(crate) mod page;
+pub(crate) mod views;

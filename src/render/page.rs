@@ -293,8 +293,8 @@ pub struct BriefingView {
     /// Other files the page links to, such as the annotations export.
     pub alternates: Vec<LinkView>,
     /// The events its notes state, oldest first.
-    pub timeline: Vec<crate::library::EventView>,
-    pub sources_by_publisher: Vec<crate::library::PublisherSources>,
+    pub timeline: Vec<EventView>,
+    pub sources_by_publisher: Vec<PublisherSources>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -342,5 +342,87 @@ pub struct SearchView {
     pub search_js_sha256: String,
     pub index_file: &'static str,
     pub briefings: Vec<LinkView>,
-    pub topics: Vec<crate::library::TopicView>,
+    pub topics: Vec<TopicView>,
+}
+
+/// A note's phrase with a little of the text around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhraseInContext {
+    pub before: String,
+    pub phrase: String,
+    pub after: String,
+}
+
+/// A dated event on a timeline, linking to the note that states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub date: DateView,
+    pub label: String,
+    pub href: String,
+    /// "note 3", for the link's accessible name.
+    pub note: String,
+    /// The briefing, on the site's timeline; `None` on the briefing's own page.
+    pub briefing: Option<LinkView>,
+}
+
+/// One source as the briefing's Sources section lists it: once, however many
+/// notes and terms cite it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedSource {
+    #[serde(flatten)]
+    pub source: SourceView,
+    pub cited_by: Vec<LinkView>,
+}
+
+/// The sources of one publisher.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublisherSources {
+    /// `None` for sources that name no publisher; they come last.
+    pub publisher: Option<String>,
+    pub sources: Vec<CitedSource>,
+}
+
+/// A topic with how much of the site is about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicView {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub notes: usize,
+    pub briefings: usize,
+}
+
+/// A note on a topic page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicNoteView {
+    pub briefing: LinkView,
+    pub href: String,
+    pub number: usize,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub date: Option<DateView>,
+    pub phrase: Option<PhraseInContext>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicsView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub topics: Vec<TopicView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicPageView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub topic: TopicView,
+    pub briefings: Vec<LinkView>,
+    pub notes: Vec<TopicNoteView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub events: Vec<EventView>,
 }

@@ -11,7 +11,7 @@ use super::page::{
 use crate::anchor::terms::TermUse;
 use crate::anchor::PlacedNote;
 use crate::load::model::{SiteConfig, TermSpec};
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 use crate::validate::links::is_safe_url;
 
 /// The site as every page's frame shows it.
@@ -59,7 +59,7 @@ pub fn note_views(notes: &[PlacedNote], htmls: &[String]) -> Vec<NoteView> {
 /// to its first use; see-also links stay on the page when they can.
 pub fn page_terms(terms: &[TermSpec], uses: &[TermUse]) -> Vec<TermView> {
     let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
-    used.sort_by_key(|&t| crate::library::alphabetical_key(&terms[t]));
+    used.sort_by_key(|&t| alphabetical_key(&terms[t]));
     let on_page: BTreeSet<&str> = used.iter().map(|&t| terms[t].id.as_str()).collect();
     used.iter()
         .map(|&t| {
@@ -110,7 +110,7 @@ pub fn term_view(
 /// A briefing page's view; `annotations_href` links the notes' machine-readable
 /// export.
 pub fn briefing_view(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     frame: PageFrame,
     annotations_href: &str,
     article_html: String,
@@ -151,7 +151,7 @@ pub fn briefing_view(
 }
 
 /// A briefing's line in the site index.
-pub fn index_entry(src: &BriefingSource, notes: usize) -> IndexEntry {
+pub fn index_entry(src: &LoadedBriefing, notes: usize) -> IndexEntry {
     let front = &src.front;
     IndexEntry {
         href: format!("{}/index.html", src.slug),
@@ -160,5 +160,31 @@ pub fn index_entry(src: &BriefingSource, notes: usize) -> IndexEntry {
         date: front.date.as_ref().map(DateView::from),
         notes,
         summary: front.summary.clone(),
+    }
+}
+
+/// A glossary entry's place in the alphabet: its first letter, or `#`.
+pub fn letter_of(term: &str) -> String {
+    match term.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+        _ => "#".to_string(),
+    }
+}
+
+/// The order terms are listed in: alphabetical, whatever the case.
+pub fn alphabetical_key(term: &TermSpec) -> (String, String) {
+    let from_letter = term.term.trim_start_matches(|c: char| !c.is_alphanumeric());
+    (from_letter.to_lowercase(), term.id.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(letter_of("entity List"), "E");
+        assert_eq!(letter_of("5G"), "#");
+        assert_eq!(letter_of("“Ärger”"), "Ä");
     }
 }

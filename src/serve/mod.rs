@@ -10,8 +10,8 @@
 //! to open pages, which reload or show the errors. Nothing is written to disk:
 //! `public/` stays exactly as `build` left it.
 
-pub mod http;
-pub mod live;
+pub(crate) mod http;
+pub(crate) mod live;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -35,6 +35,7 @@ use live::Live;
 pub struct ServeOptions {
     /// The project folder, holding content/ and templates/.
     pub root: PathBuf,
+    /// The address to listen on (loopback unless the user asks otherwise).
     pub interface: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
@@ -153,6 +154,7 @@ impl Session {
         &self.url
     }
 
+    /// A handle to stop the session from another thread, such as a Ctrl-C handler.
     pub fn stop_handle(&self) -> StopHandle {
         self.stop.clone()
     }

@@ -9,6 +9,7 @@
 //! ids being valid and unique.
 
 pub mod links;
+pub mod near_miss;
 mod quotes;
 pub mod topics;
 
@@ -19,14 +20,14 @@ use crate::article::{self, ParsedArticle};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{SourceRef, TermSpec};
 use crate::load::yaml::{Spans, Step};
-use crate::load::{BriefingSource, YamlFile};
-use crate::source::SourceFile;
+use crate::load::{LoadedBriefing, YamlFile};
+use crate::text_file::TextFile;
 use links::{is_safe_url, url_scheme, LinkProblem};
 
 /// Every check of one briefing: its links, its notes' sources and links, how
 /// each quote anchored, and its footnotes.
 pub fn briefing(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
 ) -> Vec<Diagnostic> {
@@ -112,7 +113,7 @@ pub fn unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeSet<usize>) -> Vec<
 }
 
 /// Links and images of the article itself: safe schemes, nothing from the network.
-fn article_links(src: &BriefingSource, article: &ParsedArticle, diagnostics: &mut Vec<Diagnostic>) {
+fn article_links(src: &LoadedBriefing, article: &ParsedArticle, diagnostics: &mut Vec<Diagnostic>) {
     for d in &article.destinations {
         if let Some(problem) = LinkProblem::of(&d.url, d.image) {
             let at = Some(src.article.position(src.body_start + d.source));
@@ -125,7 +126,7 @@ fn article_links(src: &BriefingSource, article: &ParsedArticle, diagnostics: &mu
     }
 }
 
-fn editor_summary_links(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
+fn editor_summary_links(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>) {
     for (i, point) in src.front.editor_summary.iter().enumerate() {
         let at = || {
             src.front_spans
@@ -136,7 +137,7 @@ fn editor_summary_links(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>)
 }
 
 /// The original's address, which the page links: it must be a web address.
-fn front_matter_url(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
+fn front_matter_url(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
         if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
             let at = src
@@ -154,7 +155,7 @@ fn front_matter_url(src: &BriefingSource, diagnostics: &mut Vec<Diagnostic>) {
 /// Source lists: unsafe URLs are errors; a missing date or URL, a non-web URL
 /// and a source listed twice are warnings.
 fn sources(
-    file: &SourceFile,
+    file: &TextFile,
     spans: &Spans,
     base: &[Step],
     sources: &[SourceRef],
@@ -212,7 +213,7 @@ fn sources(
 fn markdown_links(
     markdown: &str,
     place: &str,
-    file: &SourceFile,
+    file: &TextFile,
     at: impl Fn() -> Option<Position>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -229,7 +230,7 @@ fn markdown_links(
 /// Footnotes: a definition never referenced is a warning; two labels that make
 /// one id, or a footnote with the id of a note, are errors.
 fn footnotes(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     article: &ParsedArticle,
     notes: &[PlacedNote],
     diagnostics: &mut Vec<Diagnostic>,

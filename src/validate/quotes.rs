@@ -6,7 +6,7 @@ use crate::anchor::{self, AnchorError, NotePlace, PlacedNote, Unanchored};
 use crate::article::ParsedArticle;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::yaml::Step;
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 
 /// A warning for a note whose quote matched only after the fold, so that the
 /// YAML keeps the article's own characters.
@@ -41,7 +41,7 @@ pub(super) fn folded_only(article: &ParsedArticle, note: &PlacedNote) -> Option<
 
 /// Turns an anchoring failure into a diagnostic at the note's `quote:`.
 pub(super) fn unanchored(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     article: &ParsedArticle,
     note: &Unanchored,
 ) -> Diagnostic {

@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 use crate::diagnostic::Diagnostic;
 use crate::load::model::TopicSpec;
 use crate::load::yaml::{Spans, Step};
-use crate::load::{is_valid_id, BriefingSource, YamlFile};
-use crate::source::SourceFile;
+use crate::load::{is_valid_id, LoadedBriefing, YamlFile};
+use crate::text_file::TextFile;
 
 /// `topics.yaml`: ids valid and unique.
 pub fn topic_file(file: &YamlFile<Vec<TopicSpec>>) -> Vec<Diagnostic> {
@@ -45,7 +45,7 @@ pub fn topic_file(file: &YamlFile<Vec<TopicSpec>>) -> Vec<Diagnostic> {
 
 /// The topics a briefing's front matter and notes name must be defined.
 pub fn briefing_topics(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     known: &[TopicSpec],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
@@ -74,7 +74,7 @@ pub fn briefing_topics(
 /// Each topic named in `topics` (at `base` + `topics` in `file`) must be one of
 /// `known`; an unknown one is an error that suggests the nearest known id.
 fn topic_refs(
-    file: &SourceFile,
+    file: &TextFile,
     spans: &Spans,
     base: &[Step],
     topics: &[String],

@@ -3,14 +3,7 @@
 //! JSON document for editors and CI; exit 1 on errors; nothing written.
 
 use crate::common::*;
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 fn json(out: &[u8]) -> serde_json::Value {
     serde_json::from_slice(out)

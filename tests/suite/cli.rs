@@ -2,14 +2,7 @@
 //! `public/` that a failed build leaves exactly as it was.
 
 use crate::common::*;
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// Runs `build` on an invalid fixture: exit 1, the expected located message, public/ untouched.
 fn fails_with(case: &str, location: &str, message: &str) {

@@ -3,6 +3,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use assert_cmd::Command;
+
 /// Copies a directory tree (test fixtures into a scratch folder).
 pub fn copy_tree(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
@@ -53,4 +55,11 @@ pub fn project_with_public(fixture_path: &str) -> tempfile::TempDir {
     std::fs::write(public.join("old/index.html"), "earlier page").unwrap();
     std::fs::write(public.join("CNAME"), "briefings.example.org").unwrap();
     dir
+}
+
+/// The `briefing` binary, without colours, as a user's terminal would run it.
+pub fn briefing() -> Command {
+    let mut cmd = Command::cargo_bin("briefing").unwrap();
+    cmd.env("NO_COLOR", "1");
+    cmd
 }

@@ -3,14 +3,7 @@
 //! in the YAML changes, byte for byte; the others are listed as lost.
 
 use crate::common::*;
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 const ANNOTATIONS: &str = "content/vote/annotations.yaml";
 

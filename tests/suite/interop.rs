@@ -3,7 +3,6 @@
 use std::collections::BTreeMap;
 
 use crate::common::*;
-use assert_cmd::Command;
 use briefing::article::ParsedArticle;
 use briefing::pipeline::build_site;
 use predicates::prelude::*;
@@ -75,18 +74,12 @@ fn export_follows_the_model_and_positions_hold() {
     }
 }
 
-fn briefing_cmd() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
-
 #[test]
 fn import_writes_what_anchors_and_reports_the_rest() {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture("valid/basic"), dir.path());
     let export = fixture("hypothesis/export.json");
-    briefing_cmd()
+    briefing()
         .current_dir(dir.path())
         .args(["import", "hypothesis"])
         .arg(&export)
@@ -110,7 +103,7 @@ fn import_writes_what_anchors_and_reports_the_rest() {
         "{yaml}"
     );
     // refuses to overwrite without --force
-    briefing_cmd()
+    briefing()
         .current_dir(dir.path())
         .args(["import", "hypothesis"])
         .arg(&export)
@@ -170,7 +163,7 @@ fn round_trip_export_to_hypothesis_and_back_keeps_every_note_in_place() {
         serde_json::to_string(&json!({ "total": rows.len(), "rows": rows })).unwrap(),
     )
     .unwrap();
-    briefing_cmd()
+    briefing()
         .current_dir(dir.path())
         .args(["import", "hypothesis", "h.json", "--briefing", "forum"])
         .assert()

@@ -2,14 +2,7 @@
 //! which is never written over.
 
 use crate::common::*;
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 #[test]
 fn scaffolds_a_briefing_that_checks_clean() {

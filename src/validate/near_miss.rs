@@ -8,14 +8,14 @@ use crate::anchor::terms::TermUse;
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::load::model::TermSpec;
-use crate::load::BriefingSource;
+use crate::load::LoadedBriefing;
 
 /// Shorter words (`Act`, `Law`) are too common to mean the term.
 const MIN_WORD_CHARS: usize = 4;
 
 /// One warning per term that `uses` does not link but whose word the article has.
 pub fn near_misses(
-    src: &BriefingSource,
+    src: &LoadedBriefing,
     article: &ParsedArticle,
     terms: &[TermSpec],
     uses: &[TermUse],

@@ -8,8 +8,10 @@ use crate::Error;
 
 /// A text file of the user's, kept whole so diagnostics can quote its lines.
 #[derive(Debug, Clone)]
-pub struct SourceFile {
+pub struct TextFile {
+    /// Where the file is, as diagnostics name it.
     pub path: PathBuf,
+    /// Its text, without a byte-order mark.
     pub text: String,
     line_starts: Vec<usize>,
 }
@@ -22,18 +24,18 @@ pub enum ReadFailure {
     Content(Diagnostic),
 }
 
-impl SourceFile {
+impl TextFile {
     /// Reads a UTF-8 file. A leading byte-order mark is dropped; invalid UTF-8 is
     /// reported at the line and column of the first bad byte.
-    pub fn read(path: &Path) -> Result<SourceFile, ReadFailure> {
+    pub fn read(path: &Path) -> Result<TextFile, ReadFailure> {
         let bytes = std::fs::read(path).map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
         match String::from_utf8(bytes) {
-            Ok(text) => Ok(SourceFile::new(path, text)),
+            Ok(text) => Ok(TextFile::new(path, text)),
             Err(e) => {
                 let valid = e.utf8_error().valid_up_to();
                 let bytes = e.into_bytes();
                 let before = String::from_utf8_lossy(&bytes[..valid]).into_owned();
-                let file = SourceFile::new(path, before);
+                let file = TextFile::new(path, before);
                 let pos = file.position(file.text.len());
                 Err(ReadFailure::Content(
                     Diagnostic::error(path, format!("file is not valid UTF-8 (byte {valid})"))
@@ -44,14 +46,15 @@ impl SourceFile {
         }
     }
 
-    pub fn new(path: &Path, mut text: String) -> SourceFile {
+    /// A file from text already in memory (a byte-order mark is dropped).
+    pub fn new(path: &Path, mut text: String) -> TextFile {
         if text.starts_with('\u{feff}') {
             text.drain(..3);
         }
         let line_starts = std::iter::once(0)
             .chain(text.match_indices('\n').map(|(i, _)| i + 1))
             .collect();
-        SourceFile {
+        TextFile {
             path: path.to_path_buf(),
             text,
             line_starts,
@@ -124,7 +127,7 @@ mod tests {
 
     #[test]
     fn positions_count_characters_and_lines() {
-        let f = SourceFile::new(Path::new("a"), "ab\n“c”d\n".to_string());
+        let f = TextFile::new(Path::new("a"), "ab\n“c”d\n".to_string());
         assert_eq!(f.position(0), Position { line: 1, column: 1 });
         assert_eq!(f.position(3), Position { line: 2, column: 1 });
         // after “c” (3 + 1 + 3 bytes) is the 4th character of line 2
@@ -135,7 +138,7 @@ mod tests {
 
     #[test]
     fn byte_order_mark_is_dropped_and_crlf_lines_are_clean() {
-        let f = SourceFile::new(Path::new("a"), "\u{feff}x: 1\r\ny: 2\r\n".to_string());
+        let f = TextFile::new(Path::new("a"), "\u{feff}x: 1\r\ny: 2\r\n".to_string());
         assert_eq!(f.text, "x: 1\r\ny: 2\r\n");
         assert_eq!(f.line(2), Some("y: 2"));
     }
@@ -145,7 +148,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("a.yaml");
         std::fs::write(&p, b"ok\nab\xff\n").unwrap();
-        match SourceFile::read(&p) {
+        match TextFile::read(&p) {
             Err(ReadFailure::Content(d)) => {
                 assert_eq!(d.position, Some(Position { line: 2, column: 3 }))
             }
