@@ -44,6 +44,23 @@ impl TermMatcher {
         TermMatcher { automaton, forms }
     }
 
+    /// Where any form of any term stands in `text` as a whole word (in the
+    /// right case, for an abbreviation), used or not: `check` does not report a
+    /// word inside one of these as a near-miss of another term.
+    pub fn places(&self, text: &str) -> Vec<Range<usize>> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        automaton
+            .find_overlapping_iter(text)
+            .filter(|m| {
+                let (_, exact_case, form) = &self.forms[m.pattern().as_usize()];
+                (!*exact_case || &text[m.range()] == form) && whole_word(text, &m.range())
+            })
+            .map(|m| m.range())
+            .collect()
+    }
+
     /// The first use of each term in the article, in article order. At each place
     /// the longest form that is a whole word (in the right case, for an
     /// abbreviation) wins; a form that a note's quote starts or ends inside is

@@ -151,6 +151,7 @@ fn render_briefing(
         files,
         digest,
     };
-    let near_misses = validate::near_miss::near_misses(src, article, site.terms, &uses);
+    let near_misses =
+        validate::near_miss::near_misses(src, article, site.terms, site.matcher, &uses);
     (page, near_misses)
 }

@@ -2,9 +2,12 @@
 //! one of the term's own capitalized words stands in its text (`Silk Road` for
 //! `Digital Silk Road`, `Commerce` for `Commerce Department`). The editor can
 //! then add the form the article uses as an alias. Only capitalized words count:
-//! lowercase ones (`list`, `road`) would flag every other article.
+//! lowercase ones (`list`, `road`) would flag every other article, and so would
+//! any word capitalized only because it starts a sentence; and a word
+//! inside another term's match (`Strategic` of `Strategic Network` when the
+//! term is `Strategic Registry`) is that term's, not a near-miss.
 
-use crate::anchor::terms::TermUse;
+use crate::anchor::terms::{TermMatcher, TermUse};
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::load::model::TermSpec;
@@ -18,9 +21,16 @@ pub fn near_misses(
     src: &LoadedBriefing,
     article: &ParsedArticle,
     terms: &[TermSpec],
+    matcher: &TermMatcher,
     uses: &[TermUse],
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
+    // Per block: where some term's form stands.
+    let taken: Vec<Vec<std::ops::Range<usize>>> = article
+        .blocks
+        .iter()
+        .map(|b| matcher.places(&b.text))
+        .collect();
     for (t, term) in terms.iter().enumerate() {
         if uses.iter().any(|u| u.term == t) {
             continue;
@@ -33,7 +43,7 @@ pub fn near_misses(
                     && w.chars().next().is_some_and(char::is_uppercase)
             })
             .collect();
-        if let Some((word, block, offset)) = first_place(article, &words) {
+        if let Some((word, block, offset)) = first_place(article, &taken, &words) {
             let at = article
                 .source_offset(block, offset)
                 .map(|o| src.article.position(src.body_start + o));
@@ -57,7 +67,11 @@ pub fn near_misses(
 
 /// The first whole-word, same-case occurrence of any of `words` in text where a
 /// term could be linked.
-fn first_place<'w>(article: &ParsedArticle, words: &[&'w str]) -> Option<(&'w str, usize, usize)> {
+fn first_place<'w>(
+    article: &ParsedArticle,
+    taken: &[Vec<std::ops::Range<usize>>],
+    words: &[&'w str],
+) -> Option<(&'w str, usize, usize)> {
     if words.is_empty() {
         return None;
     }
@@ -77,8 +91,10 @@ fn first_place<'w>(article: &ParsedArticle, words: &[&'w str]) -> Option<(&'w st
                         .chars()
                         .next()
                         .is_some_and(char::is_alphanumeric);
-                    if before_ok && after_ok {
-                        return Some((word, b, run.start + start));
+                    let at = run.start + start;
+                    let free = !taken[b].iter().any(|r| r.start <= at && at < r.end);
+                    if before_ok && after_ok && free && !starts_sentence(&block.text[..at]) {
+                        return Some((word, b, at));
                     }
                     from = end;
                 }
@@ -86,4 +102,14 @@ fn first_place<'w>(article: &ParsedArticle, words: &[&'w str]) -> Option<(&'w st
         }
     }
     None
+}
+
+/// Whether a word after `before` starts a sentence (or the block), where any
+/// word is capitalized.
+fn starts_sentence(before: &str) -> bool {
+    before
+        .trim_end_matches(|c: char| c.is_whitespace() || "“‘\"'(".contains(c))
+        .chars()
+        .next_back()
+        .is_none_or(|c| ".!?:;".contains(c))
 }
