@@ -7,6 +7,8 @@
 //! inside another term's match (`Strategic` of `Strategic Network` when the
 //! term is `Strategic Registry`) is that term's, not a near-miss.
 
+use std::collections::HashMap;
+
 use crate::anchor::terms::{TermMatcher, TermUse};
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
@@ -25,25 +27,18 @@ pub fn near_misses(
     uses: &[TermUse],
 ) -> Vec<Diagnostic> {
     let mut found = Vec::new();
-    // Per block: where some term's form stands.
-    let taken: Vec<Vec<std::ops::Range<usize>>> = article
-        .blocks
-        .iter()
-        .map(|b| matcher.places(&b.text))
-        .collect();
+    let places = candidate_words(article, matcher);
     for (t, term) in terms.iter().enumerate() {
         if uses.iter().any(|u| u.term == t) {
             continue;
         }
-        let words: Vec<&str> = std::iter::once(&term.term)
+        let first = std::iter::once(&term.term)
             .chain(&term.aliases)
             .flat_map(|f| f.split(|c: char| !c.is_alphanumeric()))
-            .filter(|w| {
-                w.chars().count() >= MIN_WORD_CHARS
-                    && w.chars().next().is_some_and(char::is_uppercase)
-            })
-            .collect();
-        if let Some((word, block, offset)) = first_place(article, &taken, &words) {
+            .filter(|w| w.chars().count() >= MIN_WORD_CHARS)
+            .filter_map(|w| places.get(w).map(|&(block, offset)| (w, block, offset)))
+            .min_by_key(|&(_, block, offset)| (block, offset));
+        if let Some((word, block, offset)) = first {
             let at = article
                 .source_offset(block, offset)
                 .map(|o| src.article.position(src.body_start + o));
@@ -65,43 +60,52 @@ pub fn near_misses(
     found
 }
 
-/// The first whole-word, same-case occurrence of any of `words` in text where a
-/// term could be linked.
-fn first_place<'w>(
-    article: &ParsedArticle,
-    taken: &[Vec<std::ops::Range<usize>>],
-    words: &[&'w str],
-) -> Option<(&'w str, usize, usize)> {
-    if words.is_empty() {
-        return None;
-    }
+/// Each capitalized word of the article's linkable text that could be a
+/// near-miss, with its first place: not starting a sentence, and not inside a
+/// match of some term. One pass over the text, whatever the glossary's size.
+fn candidate_words<'a>(
+    article: &'a ParsedArticle,
+    matcher: &TermMatcher,
+) -> HashMap<&'a str, (usize, usize)> {
+    let mut first = HashMap::new();
     for (b, block) in article.blocks.iter().enumerate() {
+        let mut taken: Option<Vec<std::ops::Range<usize>>> = None;
         for run in block.runs.iter().filter(|r| r.linkable) {
-            let text = &block.text[run.range()];
-            for word in words {
-                let mut from = 0;
-                while let Some(i) = text[from..].find(word) {
-                    let start = from + i;
-                    let end = start + word.len();
-                    let before_ok = !text[..start]
-                        .chars()
-                        .next_back()
-                        .is_some_and(char::is_alphanumeric);
-                    let after_ok = !text[end..]
-                        .chars()
-                        .next()
-                        .is_some_and(char::is_alphanumeric);
-                    let at = run.start + start;
-                    let free = !taken[b].iter().any(|r| r.start <= at && at < r.end);
-                    if before_ok && after_ok && free && !starts_sentence(&block.text[..at]) {
-                        return Some((word, b, at));
-                    }
-                    from = end;
+            for span in word_spans(&block.text[run.range()]) {
+                let at = run.start + span.start;
+                let word = &block.text[at..run.start + span.end];
+                if !word.chars().next().is_some_and(char::is_uppercase)
+                    || first.contains_key(word)
+                    || starts_sentence(&block.text[..at])
+                {
+                    continue;
+                }
+                // Term matches are looked for only in blocks with a candidate.
+                let taken = taken.get_or_insert_with(|| matcher.places(&block.text));
+                if !taken.iter().any(|r| r.start <= at && at < r.end) {
+                    first.insert(word, (b, at));
                 }
             }
         }
     }
-    None
+    first
+}
+
+/// The words of `text`: runs of letters and digits.
+fn word_spans(text: &str) -> impl Iterator<Item = std::ops::Range<usize>> + '_ {
+    let mut rest = text.char_indices().peekable();
+    std::iter::from_fn(move || {
+        let (start, _) = rest.find(|(_, c)| c.is_alphanumeric())?;
+        let mut end = text.len();
+        while let Some(&(i, c)) = rest.peek() {
+            if !c.is_alphanumeric() {
+                end = i;
+                break;
+            }
+            rest.next();
+        }
+        Some(start..end)
+    })
 }
 
 /// Whether a word after `before` starts a sentence (or the block), where any
@@ -112,4 +116,22 @@ fn starts_sentence(before: &str) -> bool {
         .chars()
         .next_back()
         .is_none_or(|c| ".!?:;".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capitalized_words_inside_sentences_and_outside_terms_are_candidates() {
+        let article = ParsedArticle::parse(
+            "Regional officials met. The Commerce office and the Strategic Network spoke.",
+        );
+        let term: TermSpec =
+            serde_yaml_ng::from_str("{id: sn, term: Strategic Network, definition: d}").unwrap();
+        let words = candidate_words(&article, &TermMatcher::new(&[term]));
+        let mut found: Vec<&str> = words.keys().copied().collect();
+        found.sort_unstable();
+        assert_eq!(found, ["Commerce"]);
+    }
 }
