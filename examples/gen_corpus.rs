@@ -2,6 +2,7 @@
 //!
 //! ```text
 //! cargo run --release --example gen_corpus -- --briefings N --out DIR [--notes-per-briefing K]
+//! cargo run --release --example gen_corpus -- --plain --briefings N --out DIR [--zola ZOLA_DIR]
 //! ```
 //!
 //! writes `DIR/content/site.yaml`, `DIR/content/glossary.yaml` (50 terms),
@@ -22,9 +23,18 @@
 //! the same density (about four plain sentences per note):
 //! `--briefings 1 --notes-per-briefing 10000` is the 10,000-note stress case.
 //!
+//! With `--plain` it writes instead the workload other static site generators
+//! are built for: N plain articles of about the same length, each with K
+//! Markdown footnotes (default 12), as briefing folders with no notes
+//! (`annotations.yaml` and `glossary.yaml` hold empty lists); with
+//! `--zola ZOLA_DIR` also the same articles, byte for byte, as a Zola site
+//! (`config.toml`, `templates/`, `content/<slug>.md`), so both tools build the
+//! same Markdown side by side (`benches/run.sh`).
+//!
 //! `DIR/content` is replaced if it was written by this generator (it holds a
 //! `.gen_corpus` marker file, which the loader skips as a dot-file); any other
-//! existing `DIR/content` is left alone and the generator stops with an error.
+//! existing `DIR/content` is left alone and the generator stops with an error;
+//! the same holds for `ZOLA_DIR`.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -684,6 +694,62 @@ fn check_markers_unique(body: &str, notes: usize, b: usize) {
     );
 }
 
+/// A URL slug from the first four long words of a title, made unique by the number.
+fn slug_of(title: &str, b: usize) -> String {
+    let words: Vec<String> = title
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| w.len() > 3)
+        .take(4)
+        .map(|w| w.to_ascii_lowercase())
+        .collect();
+    format!("{}-{b:05}", words.join("-"))
+}
+
+/// Appends `count` sentences to `md` as paragraphs of three to six sentences, every
+/// ninth one (from the fifth) a bulleted list and a heading before every sixth, so
+/// articles have the shapes real ones do. `sentence(rng, i, out)` writes sentence `i`.
+fn lay_out(
+    rng: &mut Rng,
+    count: usize,
+    md: &mut String,
+    mut sentence: impl FnMut(&mut Rng, usize, &mut String),
+) {
+    let mut text = String::new();
+    let mut i = 0;
+    let mut paragraph_no = 0;
+    while i < count {
+        if paragraph_no > 0 && paragraph_no % 6 == 0 {
+            let _ = write!(md, "## {}\n\n", rng.pick(HEADINGS));
+        }
+        let list = paragraph_no % 9 == 4;
+        let len = if list {
+            rng.range(3, 4)
+        } else {
+            rng.range(3, 6)
+        };
+        let end = (i + len).min(count);
+        for k in i..end {
+            text.clear();
+            sentence(rng, k, &mut text);
+            if list {
+                md.push_str("- ");
+                md.push_str(&text);
+                md.push('\n');
+            } else {
+                if k > i {
+                    md.push(' ');
+                }
+                md.push_str(&text);
+            }
+        }
+        md.push_str(if list { "\n" } else { "\n\n" });
+        i = end;
+        paragraph_no += 1;
+    }
+    md.truncate(md.trim_end().len());
+    md.push('\n');
+}
+
 struct Briefing {
     slug: String,
     article: String,
@@ -727,15 +793,7 @@ fn briefing(b: usize, notes: usize, term_list: &[usize], all_terms: &[Term]) -> 
         rng.pick(VERBS),
         rng.pick(OBJECTS)
     );
-    let slug = {
-        let words: Vec<String> = title
-            .split(|c: char| !c.is_ascii_alphanumeric())
-            .filter(|w| w.len() > 3)
-            .take(4)
-            .map(|w| w.to_ascii_lowercase())
-            .collect();
-        format!("{}-{b:05}", words.join("-"))
-    };
+    let slug = slug_of(&title, b);
     let mut date = Date::random(&mut rng, 2010, 2025);
     if rng.chance(10) {
         date.day = None;
@@ -785,46 +843,16 @@ fn briefing(b: usize, notes: usize, term_list: &[usize], all_terms: &[Term]) -> 
     let body_start = md.len();
 
     let mut quotes: Vec<Option<(String, String)>> = vec![None; notes];
-    let mut sentence = String::new();
-    let mut i = 0;
-    let mut paragraph_no = 0;
-    while i < items.len() {
-        if paragraph_no > 0 && paragraph_no % 6 == 0 {
-            let _ = write!(md, "## {}\n\n", rng.pick(HEADINGS));
-        }
-        let list = paragraph_no % 9 == 4;
-        let len = if list {
-            rng.range(3, 4)
-        } else {
-            rng.range(3, 6)
-        };
-        let end = (i + len).min(items.len());
-        for (k, item) in items[i..end].iter().enumerate() {
-            sentence.clear();
-            match *item {
-                Item::Filler => filler_sentence(&mut rng, &mut sentence),
-                Item::Marker(j) => quotes[j] = Some(marker_sentence(&mut rng, j, &mut sentence)),
-                Item::Term(t, first) => {
-                    term_sentence(&mut rng, &all_terms[t], first, &mut sentence)
-                }
-            }
-            if list {
-                md.push_str("- ");
-                md.push_str(&sentence);
-                md.push('\n');
-            } else {
-                if k > 0 {
-                    md.push(' ');
-                }
-                md.push_str(&sentence);
-            }
-        }
-        md.push_str(if list { "\n" } else { "\n\n" });
-        i = end;
-        paragraph_no += 1;
-    }
-    md.truncate(md.trim_end().len());
-    md.push('\n');
+    lay_out(
+        &mut rng,
+        items.len(),
+        &mut md,
+        |rng, i, sentence| match items[i] {
+            Item::Filler => filler_sentence(rng, sentence),
+            Item::Marker(j) => quotes[j] = Some(marker_sentence(rng, j, sentence)),
+            Item::Term(t, first) => term_sentence(rng, &all_terms[t], first, sentence),
+        },
+    );
 
     // Notes, in a shuffled order (the build numbers them in article order).
     check_markers_unique(&md[body_start..], notes, b);
@@ -944,20 +972,196 @@ fn terms_of(b: usize, n: usize) -> Vec<usize> {
     list
 }
 
+// ---------------------------------------------------------------- plain articles
+
+/// Sentences in a plain article: about the length of an annotated one.
+const PLAIN_SENTENCES: usize = 50;
+
+/// A plain article, the workload other static site generators are built for:
+/// Markdown with numbered footnotes, no notes, no glossary terms.
+struct PlainArticle {
+    slug: String,
+    title: String,
+    date: Date,
+    summary: String,
+    /// The Markdown body, footnote definitions at its end.
+    body: String,
+}
+
+impl PlainArticle {
+    /// The article file: front matter between `fence` lines, as `key{assign}value`
+    /// (YAML for briefing, TOML for Zola: `yq` strings are valid in both), then
+    /// the body.
+    fn page(&self, fence: &str, assign: &str, summary_key: &str) -> String {
+        format!(
+            "{fence}\ntitle{assign}{}\ndate{assign}{}\n{summary_key}{assign}{}\n{fence}\n{}",
+            yq(&self.title),
+            self.date.iso(),
+            yq(&self.summary),
+            self.body
+        )
+    }
+}
+
+fn plain_article(b: usize, footnotes: usize) -> PlainArticle {
+    let mut rng = Rng::new(0x91A1_0000_0000_0000 ^ (b as u64).wrapping_mul(0x0100_0000_01B3));
+    let sentences = PLAIN_SENTENCES.max(footnotes * 5);
+    let title = format!(
+        "{} {} {}",
+        rng.pick(SUBJECTS),
+        rng.pick(VERBS),
+        rng.pick(OBJECTS)
+    );
+    let slug = slug_of(&title, b);
+    let date = Date::random(&mut rng, 2010, 2025);
+    let summary = format!(
+        "{} {} {}.",
+        rng.pick(SUBJECTS),
+        rng.pick(VERBS),
+        rng.pick(OBJECTS)
+    );
+    // Which sentences carry a footnote reference: `footnotes` distinct ones,
+    // numbered in reading order.
+    let mut marked = vec![false; sentences];
+    let mut order: Vec<usize> = (0..sentences).collect();
+    rng.shuffle(&mut order);
+    for &i in order.iter().take(footnotes) {
+        marked[i] = true;
+    }
+    let mut body = String::with_capacity(sentences * 110 + footnotes * 150);
+    let mut number = 0;
+    lay_out(&mut rng, sentences, &mut body, |rng, i, sentence| {
+        filler_sentence(rng, sentence);
+        if marked[i] {
+            number += 1;
+            let _ = write!(sentence, "[^{number}]");
+        }
+    });
+    for n in 1..=footnotes {
+        let _ = write!(
+            body,
+            "\n[^{n}]: {} See *{}*, {}, {}.\n",
+            rng.pick(NOTE_SENTENCES),
+            rng.pick(SOURCE_TITLES),
+            rng.pick(SOURCE_PUBLISHERS),
+            rng.range(2005, 2025)
+        );
+    }
+    PlainArticle {
+        slug,
+        title,
+        date,
+        summary,
+        body,
+    }
+}
+
+/// Writes the plain articles as a briefing site: one folder per article with
+/// no notes, and an empty glossary.
+fn write_plain_briefings(content: &Path, articles: &[PlainArticle]) -> Result<(), String> {
+    write(
+        &content.join("glossary.yaml"),
+        "# Generated by examples/gen_corpus.rs --plain: no terms.\n[]\n",
+    )?;
+    for a in articles {
+        let dir = content.join(&a.slug);
+        fs::create_dir(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+        write(&dir.join("article.md"), &a.page("---", ": ", "summary"))?;
+        write(
+            &dir.join("annotations.yaml"),
+            "# Generated by examples/gen_corpus.rs --plain: no notes.\n[]\n",
+        )?;
+    }
+    Ok(())
+}
+
+/// Zola's site settings for the comparison: what Zola builds by default, with
+/// footnotes gathered at the end of the page as briefing does.
+const ZOLA_CONFIG: &str = r#"# Written by examples/gen_corpus.rs --plain --zola: the same articles as a Zola site.
+base_url = "https://example.org"
+title = "Generated articles"
+compile_sass = false
+build_search_index = false
+
+[markdown]
+bottom_footnotes = true
+"#;
+
+/// The site index: every article, newest first, with its date and summary.
+const ZOLA_INDEX: &str = r#"<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ config.title }}</title></head>
+<body>
+<h1>{{ config.title }}</h1>
+<ul>
+{% for page in section.pages %}
+<li><a href="{{ page.permalink | safe }}">{{ page.title }}</a> <time datetime="{{ page.date }}">{{ page.date | date(format="%-d %B %Y") }}</time><p>{{ page.description }}</p></li>
+{% endfor %}
+</ul>
+</body>
+</html>
+"#;
+
+/// One article: headline, date, summary and the rendered body.
+const ZOLA_PAGE: &str = r#"<!doctype html>
+<html lang="en">
+<head><meta charset="utf-8"><title>{{ page.title }}</title><meta name="description" content="{{ page.description }}"></head>
+<body>
+<main>
+<article>
+<h1>{{ page.title }}</h1>
+<p><time datetime="{{ page.date }}">{{ page.date | date(format="%-d %B %Y") }}</time></p>
+<p>{{ page.description }}</p>
+{{ page.content | safe }}
+</article>
+</main>
+<p><a href="{{ config.base_url | safe }}/">All articles</a></p>
+</body>
+</html>
+"#;
+
+/// Writes the same plain articles as a Zola site: `config.toml`, two templates
+/// and `content/<slug>.md` with TOML front matter.
+fn write_zola_site(dir: &Path, articles: &[PlainArticle]) -> Result<(), String> {
+    let content = dir.join("content");
+    let templates = dir.join("templates");
+    for d in [&content, &templates] {
+        fs::create_dir_all(d).map_err(|e| format!("cannot create {}: {e}", d.display()))?;
+    }
+    write(&dir.join("config.toml"), ZOLA_CONFIG)?;
+    write(&templates.join("index.html"), ZOLA_INDEX)?;
+    write(&templates.join("page.html"), ZOLA_PAGE)?;
+    write(
+        &content.join("_index.md"),
+        "+++\ntitle = \"Generated articles\"\nsort_by = \"date\"\n+++\n",
+    )?;
+    for a in articles {
+        write(
+            &content.join(format!("{}.md", a.slug)),
+            &a.page("+++", " = ", "description"),
+        )?;
+    }
+    Ok(())
+}
+
 // ---------------------------------------------------------------- main
 
 struct Args {
     briefings: usize,
     notes: usize,
     out: PathBuf,
+    plain: bool,
+    zola: Option<PathBuf>,
 }
 
-const USAGE: &str = "usage: gen_corpus --briefings N --out DIR [--notes-per-briefing K]";
+const USAGE: &str = "usage: gen_corpus --briefings N --out DIR [--notes-per-briefing K] [--plain [--zola ZOLA_DIR]]";
 
 fn parse_args() -> Result<Args, String> {
     let mut briefings = None;
     let mut notes = DEFAULT_NOTES;
     let mut out = None;
+    let mut plain = false;
+    let mut zola = None;
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let (flag, inline) = match a.split_once('=') {
@@ -967,6 +1171,10 @@ fn parse_args() -> Result<Args, String> {
         if flag == "-h" || flag == "--help" {
             println!("{USAGE}");
             std::process::exit(0);
+        }
+        if flag == "--plain" && inline.is_none() {
+            plain = true;
+            continue;
         }
         let mut value = || {
             inline
@@ -982,13 +1190,21 @@ fn parse_args() -> Result<Args, String> {
             "--briefings" => briefings = Some(number(value()?)?),
             "--notes-per-briefing" => notes = number(value()?)?,
             "--out" => out = Some(PathBuf::from(value()?)),
+            "--zola" => zola = Some(PathBuf::from(value()?)),
             _ => return Err(format!("unknown argument `{a}`\n{USAGE}")),
         }
+    }
+    if zola.is_some() && !plain {
+        return Err(format!(
+            "--zola writes the plain articles; add --plain\n{USAGE}"
+        ));
     }
     Ok(Args {
         briefings: briefings.ok_or_else(|| format!("--briefings is required\n{USAGE}"))?,
         notes,
         out: out.ok_or_else(|| format!("--out is required\n{USAGE}"))?,
+        plain,
+        zola,
     })
 }
 
@@ -996,34 +1212,46 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
     fs::write(path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
-fn run(args: &Args) -> Result<(), String> {
-    let content = args.out.join("content");
-    if content.exists() {
-        if !content.join(MARKER_FILE).exists() {
+/// Empties `dir` if this generator wrote it (it holds the marker file), creates
+/// it, and marks it; stops on any other existing `dir`, which may be someone's work.
+fn fresh_dir(dir: &Path) -> Result<(), String> {
+    if dir.exists() {
+        if !dir.join(MARKER_FILE).exists() {
             return Err(format!(
-                "{} exists and was not written by gen_corpus; choose another --out",
-                content.display()
+                "{} exists and was not written by gen_corpus; choose another folder",
+                dir.display()
             ));
         }
-        fs::remove_dir_all(&content)
-            .map_err(|e| format!("cannot remove {}: {e}", content.display()))?;
+        fs::remove_dir_all(dir).map_err(|e| format!("cannot remove {}: {e}", dir.display()))?;
     }
-    fs::create_dir_all(&content)
-        .map_err(|e| format!("cannot create {}: {e}", content.display()))?;
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     write(
-        &content.join(MARKER_FILE),
+        &dir.join(MARKER_FILE),
         "written by examples/gen_corpus.rs; safe to delete\n",
-    )?;
+    )
+}
+
+fn run(args: &Args) -> Result<(), String> {
+    let content = args.out.join("content");
+    fresh_dir(&content)?;
+    let what = if args.plain {
+        "plain articles"
+    } else {
+        "briefings"
+    };
     write(
         &content.join("site.yaml"),
         &format!(
             "title: \"Generated briefings\"\nlanguage: en\ndescription: {}\n",
             yq(&format!(
-                "{} generated briefings for benchmarks.",
+                "{} generated {what} for benchmarks.",
                 args.briefings
             ))
         ),
     )?;
+    if args.plain {
+        return run_plain(args, &content);
+    }
     let all_terms = terms();
     write(&content.join("glossary.yaml"), &glossary(&all_terms))?;
     let topics: String = (0..TOPICS)
@@ -1049,6 +1277,30 @@ fn run(args: &Args) -> Result<(), String> {
         args.notes,
         bytes / 1024,
         content.display()
+    );
+    Ok(())
+}
+
+fn run_plain(args: &Args, content: &Path) -> Result<(), String> {
+    let articles: Vec<PlainArticle> = (0..args.briefings)
+        .map(|b| plain_article(b, args.notes))
+        .collect();
+    write_plain_briefings(content, &articles)?;
+    if let Some(zola) = &args.zola {
+        fresh_dir(zola)?;
+        write_zola_site(zola, &articles)?;
+    }
+    let bytes: usize = articles.iter().map(|a| a.body.len()).sum();
+    eprintln!(
+        "gen_corpus: {} plain article(s), {} footnote(s) each, {} KB of Markdown, in {}{}",
+        args.briefings,
+        args.notes,
+        bytes / 1024,
+        content.display(),
+        args.zola
+            .as_ref()
+            .map(|z| format!(" and as a Zola site in {}", z.display()))
+            .unwrap_or_default()
     );
     Ok(())
 }

@@ -13,7 +13,6 @@
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::anchor::similar::{phrases_like, similarity, PhraseMatch};
@@ -21,7 +20,6 @@ use crate::anchor::{self, AnchorError, QuoteSelector};
 use crate::article::{fold::fold, ParsedArticle};
 use crate::diagnostic::{display_path, Diagnostic, Position};
 use crate::load::model::NoteSpec;
-use crate::load::yaml::Step;
 use crate::load::{self, LoadedBriefing, YamlFile};
 use crate::Error;
 
@@ -151,12 +149,12 @@ fn check_briefing(src: &LoadedBriefing, options: &FixOptions, report: &mut FixRe
         notes.iter().map(|(_, _, n)| QuoteSelector::of(n)).collect();
     let results = anchor::anchor_all(&article, &selectors);
     for ((file, index, note), result) in notes.into_iter().zip(results) {
-        let position = file.spans.value(&[Step::Index(index), Step::Key("quote")]);
+        let position = note.quote.position();
         let lost = |reason: String| Lost {
             file: file.file.path.clone(),
             position,
-            note: note.id.clone(),
-            quote: note.quote.clone(),
+            note: note.id.to_string(),
+            quote: note.quote.to_string(),
             reason,
         };
         let error = match result {
@@ -177,8 +175,8 @@ fn check_briefing(src: &LoadedBriefing, options: &FixOptions, report: &mut FixRe
                 report.proposals.push(Proposal {
                     file: file.file.path.clone(),
                     position,
-                    note: note.id.clone(),
-                    old: note.quote.clone(),
+                    note: note.id.to_string(),
+                    old: note.quote.to_string(),
                     new: found.text,
                     similarity: found.similarity,
                     article: src.article.path.clone(),
@@ -379,7 +377,7 @@ fn apply(briefings: &[LoadedBriefing], report: &mut FixReport) -> Result<(), Err
             .iter()
             .map(|p| (p.index, p.new.as_str()))
             .collect();
-        match rewrite(file, &edits) {
+        match crate::load::rewrite::replace_quotes(file, &edits) {
             Ok(text) => {
                 write_back(&path, &file.file.text, &text)?;
                 report.written.push(path);
@@ -398,51 +396,6 @@ fn apply(briefings: &[LoadedBriefing], report: &mut FixReport) -> Result<(), Err
         }
     }
     Ok(())
-}
-
-/// The file's text with the `quote:` values of the given notes replaced, and no
-/// other change: checked by parsing both texts and comparing every value.
-fn rewrite(file: &YamlFile<Vec<NoteSpec>>, edits: &[(usize, &str)]) -> Result<String, String> {
-    let text = &file.file.text;
-    let mut ranges: Vec<(Range<usize>, String)> = Vec::new();
-    for &(index, new) in edits {
-        let extent = file
-            .spans
-            .value_extent(&[Step::Index(index), Step::Key("quote")])
-            .ok_or("cannot find where the quote is written in the file")?;
-        ranges.push((extent, yaml_double_quoted(new)));
-    }
-    ranges.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-    if ranges.windows(2).any(|w| w[1].0.end > w[0].0.start) {
-        return Err("two quotes share their text in the file (a YAML alias?)".into());
-    }
-    let mut out = text.clone();
-    for (range, replacement) in &ranges {
-        out.replace_range(range.clone(), replacement);
-    }
-    verify(text, &out, edits)?;
-    Ok(out)
-}
-
-/// Parses the old and the new text and compares them: the new must be the old
-/// with only the given quotes changed.
-fn verify(old: &str, new: &str, edits: &[(usize, &str)]) -> Result<(), String> {
-    let unsafe_edit = || "rewriting the quote would change the file in other ways".to_string();
-    let mut expected: serde_yaml_ng::Value =
-        serde_yaml_ng::from_str(old).map_err(|_| unsafe_edit())?;
-    for &(index, quote) in edits {
-        let slot = expected
-            .get_mut(index)
-            .and_then(|note| note.get_mut("quote"))
-            .ok_or_else(unsafe_edit)?;
-        *slot = serde_yaml_ng::Value::String(quote.to_string());
-    }
-    let actual: serde_yaml_ng::Value = serde_yaml_ng::from_str(new).map_err(|_| unsafe_edit())?;
-    if actual == expected {
-        Ok(())
-    } else {
-        Err(unsafe_edit())
-    }
 }
 
 /// Writes the new text in place of the old, atomically, keeping a byte-order
@@ -480,41 +433,14 @@ fn write_back(path: &Path, old_text: &str, new_text: &str) -> Result<(), Error> 
     Ok(())
 }
 
-/// A YAML double-quoted scalar for any text: the only style in which every
-/// string can be written on one line.
-pub fn yaml_double_quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\t' => out.push_str("\\t"),
-            '\r' => out.push_str("\\r"),
-            '\u{0}' => out.push_str("\\0"),
-            '\u{85}' => out.push_str("\\N"),
-            '\u{a0}' => out.push_str("\\_"),
-            '\u{2028}' => out.push_str("\\L"),
-            '\u{2029}' => out.push_str("\\P"),
-            c if c.is_control() || c == '\u{feff}' => {
-                out.push_str(&format!("\\u{:04X}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn note(quote: &str) -> NoteSpec {
-        serde_yaml_ng::from_str(&format!(
+        serde_saphyr::from_str(&format!(
             "id: n\nquote: {}\nkind: context\nnote: x\n",
-            yaml_double_quoted(quote)
+            crate::load::rewrite::double_quoted(quote)
         ))
         .unwrap()
     }
@@ -570,45 +496,10 @@ mod tests {
         let article =
             ParsedArticle::parse("In 2015 the plan grew fast. In 2016 the plan grew slowly.");
         let mut n = note("the plan grows");
-        n.prefix = Some("In 2016 ".into());
+        n.prefix = Some(crate::load::yaml::At::unplaced("In 2016 ".into()));
         let error = anchor::anchor(&article, &QuoteSelector::of(&n)).unwrap_err();
         let f = reanchor(&article, &n, &error, 0.8, &|_| 1).unwrap();
         assert_eq!(f.text, "the plan grew");
         assert!(f.folded.start > 20, "the second place: {f:?}");
-    }
-
-    #[test]
-    fn double_quoted_yaml_round_trips() {
-        for s in [
-            "plain",
-            "quote \" and \\ backslash",
-            "tab\tnew\nline",
-            "“curly” — dash … ellipsis",
-            "nbsp\u{a0}here",
-            "bell\u{7} and \u{2028}",
-            "# not a comment: really",
-        ] {
-            let yaml = format!("q: {}\n", yaml_double_quoted(s));
-            let v: std::collections::BTreeMap<String, String> =
-                serde_yaml_ng::from_str(&yaml).unwrap();
-            assert_eq!(v["q"], s, "{yaml}");
-        }
-    }
-
-    #[test]
-    fn rewrite_changes_only_the_quote_bytes() {
-        let text = "# notes\n- id: a   # first\n  quote: 'old ''one'''  # keep\n  kind: context\n  note: x\n- id: b\n  quote: |\n    old two\n  # between\n  kind: context\n  note: y\n";
-        let f = crate::text_file::TextFile::new(Path::new("a.yaml"), text.to_string());
-        let located = crate::load::yaml::parse::<Vec<NoteSpec>>(&f, text, 0, "notes").unwrap();
-        let file = YamlFile {
-            file: f,
-            value: located.value,
-            spans: located.spans,
-        };
-        let out = rewrite(&file, &[(0, "new “one”"), (1, "new two")]).unwrap();
-        assert_eq!(
-            out,
-            "# notes\n- id: a   # first\n  quote: \"new “one”\"  # keep\n  kind: context\n  note: x\n- id: b\n  quote: \"new two\"\n  # between\n  kind: context\n  note: y\n"
-        );
     }
 }

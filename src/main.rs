@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use briefing::diagnostic::{display_path, Diagnostic};
 use briefing::fix::{self, FixOptions};
@@ -21,7 +21,7 @@ use briefing::{scaffold, Error};
 #[derive(Parser)]
 #[command(
     name = "briefing",
-    version,
+    version = env!("BRIEFING_VERSION"),
     about = "Build annotated briefings: an article, notes anchored to its phrases, a glossary.",
     after_help = "Examples:\n  briefing build                   build ./content into ./public\n  briefing build --root site --output /tmp/out\n  briefing check                   report every problem, write nothing\n  briefing serve --open            preview with live reload at http://127.0.0.1:1111/\n  briefing fix --apply             re-anchor notes after the article was updated\n  briefing new city-council        start a new briefing"
 )]
@@ -46,6 +46,9 @@ enum Command {
         /// Print nothing but warnings and errors.
         #[arg(long, short)]
         quiet: bool,
+        /// The site's public address, replacing `base_url` of site.yaml (e.g. for a preview deploy).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<briefing::load::address::BaseUrl>,
     },
     /// Run the whole build in memory and report every error and warning; write nothing.
     #[command(
@@ -104,6 +107,28 @@ enum Command {
     /// Bring notes in from an annotation tool.
     #[command(subcommand)]
     Import(ImportFrom),
+    /// Start a new project: site.yaml, an empty glossary, one example briefing, .gitignore.
+    #[command(
+        after_help = "Nothing is ever overwritten: if any of the files exists, nothing is written.\n\nExamples:\n  briefing init my-site\n  briefing init my-site --github-pages   # also .github/workflows/pages.yml for GitHub Pages\n  briefing init my-site --netlify        # also netlify.toml"
+    )]
+    Init {
+        /// The new project's folder (created if missing).
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Also write .github/workflows/pages.yml, which publishes the committed public/ on GitHub Pages.
+        #[arg(long)]
+        github_pages: bool,
+        /// Also write netlify.toml, which has Netlify publish the committed public/.
+        #[arg(long)]
+        netlify: bool,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  briefing completions bash > ~/.local/share/bash-completion/completions/briefing\n  briefing completions zsh > ~/.zfunc/_briefing\n  briefing completions fish > ~/.config/fish/completions/briefing.fish"
+    )]
+    Completions { shell: clap_complete::Shell },
+    /// Print the manual page (roff), e.g. `briefing man > briefing.1`.
+    Man,
 }
 
 #[derive(Subcommand)]
@@ -135,9 +160,10 @@ fn main() -> ExitCode {
             root,
             output,
             quiet,
+            base_url,
         } => {
             let output = output.unwrap_or_else(|| pipeline::default_output(&root));
-            run_build(&root, &output, quiet, color)
+            run_build(&root, &output, base_url, quiet, color)
         }
         Command::Check { root, format } => run_check(&root, format, color),
         Command::Serve {
@@ -173,6 +199,24 @@ fn main() -> ExitCode {
             force,
             root,
         }) => run_import(&root, &export, &briefing, force),
+        Command::Init {
+            dir,
+            github_pages,
+            netlify,
+        } => run_init(&dir, github_pages, netlify),
+        Command::Completions { shell } => {
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "briefing",
+                &mut std::io::stdout(),
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Man => clap_mangen::Man::new(Cli::command())
+            .render(&mut std::io::stdout())
+            .map(|()| ExitCode::SUCCESS)
+            .map_err(|e| Error::io(Path::new("<stdout>"), e)),
     };
     match result {
         Ok(code) => code,
@@ -199,13 +243,20 @@ fn failure_summary(outcome: &Outcome) -> String {
     briefing::report::summary(errors, warnings)
 }
 
-fn run_build(root: &Path, out: &Path, quiet: bool, color: bool) -> Result<ExitCode, Error> {
+fn run_build(
+    root: &Path,
+    out: &Path,
+    base_url: Option<briefing::load::address::BaseUrl>,
+    quiet: bool,
+    color: bool,
+) -> Result<ExitCode, Error> {
     let started = Instant::now();
     // Ctrl-C lets the build stop at a safe point instead of killing it half way.
     let cancel = CancelToken::new();
     let on_signal = cancel.clone();
     let _ = ctrlc::set_handler(move || on_signal.cancel());
-    let outcome = pipeline::build_into(root, out, &ProgressBar::for_build(quiet), &cancel)?;
+    let outcome =
+        pipeline::build_into(root, out, base_url, &ProgressBar::for_build(quiet), &cancel)?;
     print_diagnostics(&outcome, color);
     let Some(site) = &outcome.site else {
         eprintln!(
@@ -253,6 +304,9 @@ fn run_check(root: &Path, format: Format, color: bool) -> Result<ExitCode, Error
     if outcome.site.is_none() {
         eprintln!("check failed: {}", failure_summary(&outcome));
         return Ok(ExitCode::from(1));
+    }
+    if outcome.site.as_ref().is_some_and(|s| s.base_url.is_none()) {
+        eprintln!("{}", briefing::publish::NO_BASE_URL_NOTE);
     }
     let warnings: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
     eprintln!(
@@ -332,6 +386,18 @@ fn run_new(root: &Path, slug: &str) -> Result<ExitCode, Error> {
     println!(
         "Paste the article into {}, fill in its front matter, then add notes; `briefing serve` shows the page as you go.",
         display_path(&made.dir.join("article.md"))
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_init(dir: &Path, github_pages: bool, netlify: bool) -> Result<ExitCode, Error> {
+    let made = briefing::init::init_project(dir, github_pages, netlify)?;
+    for file in &made {
+        println!("created {}", display_path(file));
+    }
+    let root = display_path(dir);
+    println!(
+        "Next: `briefing serve --root {root} --open` to see the example briefing, then `briefing new SLUG --root {root}` for your own."
     );
     Ok(ExitCode::SUCCESS)
 }

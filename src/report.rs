@@ -39,14 +39,18 @@ pub struct Report<'a> {
     pub version: u32,
     /// True when there is no error (warnings allowed): the site builds.
     pub ok: bool,
+    /// How many diagnostics are errors.
     pub errors: usize,
+    /// How many are warnings.
     pub warnings: usize,
+    /// Every diagnostic, in the order given.
     pub diagnostics: Vec<JsonDiagnostic<'a>>,
 }
 
 /// One diagnostic, flat, as editors and CI annotations want it.
 #[derive(Debug, Serialize)]
 pub struct JsonDiagnostic<'a> {
+    /// `error` or `warning`.
     pub severity: Severity,
     /// The path as the user would type it, relative to where briefing ran.
     pub file: String,
@@ -54,10 +58,28 @@ pub struct JsonDiagnostic<'a> {
     pub line: Option<usize>,
     /// 1-based, in characters.
     pub column: Option<usize>,
+    /// What is wrong.
     pub message: &'a str,
+    /// How to fix it.
     pub help: Option<&'a str>,
     /// The offending line of the file.
     pub snippet: Option<&'a str>,
+    /// Other places that explain the problem (the first of two duplicate ids,
+    /// the article's phrase nearest to a lost quote); empty when there are none.
+    pub labels: Vec<JsonLabel<'a>>,
+}
+
+/// A secondary place of a diagnostic.
+#[derive(Debug, Serialize)]
+pub struct JsonLabel<'a> {
+    /// The path as the user would type it.
+    pub file: String,
+    /// 1-based.
+    pub line: usize,
+    /// 1-based, in characters.
+    pub column: usize,
+    /// What the place shows.
+    pub message: &'a str,
 }
 
 impl<'a> Report<'a> {
@@ -91,6 +113,16 @@ impl<'a> From<&'a Diagnostic> for JsonDiagnostic<'a> {
             message: &d.message,
             help: d.help.as_deref(),
             snippet: d.snippet.as_deref(),
+            labels: d
+                .labels
+                .iter()
+                .map(|l| JsonLabel {
+                    file: display_path(&l.path),
+                    line: l.position.line,
+                    column: l.position.column,
+                    message: &l.message,
+                })
+                .collect(),
         }
     }
 }
@@ -109,7 +141,13 @@ mod tests {
                     column: 10,
                 }))
                 .with_snippet(Some("  quote: \"x\""))
-                .with_help("did you mean \"y\"?"),
+                .with_help("did you mean \"y\"?")
+                .with_label(
+                    "content/b/article.md",
+                    Position { line: 4, column: 3 },
+                    Some("a y b"),
+                    "the nearest phrase",
+                ),
             Diagnostic::warning("content/glossary.yaml", "unused"),
         ];
         let value: serde_json::Value =
@@ -124,6 +162,11 @@ mod tests {
         assert_eq!(first["column"], 10);
         assert_eq!(first["help"], "did you mean \"y\"?");
         assert_eq!(first["snippet"], "  quote: \"x\"");
+        assert_eq!(first["labels"][0]["file"], "content/b/article.md");
+        assert_eq!(first["labels"][0]["line"], 4);
+        assert_eq!(first["labels"][0]["column"], 3);
+        assert_eq!(first["labels"][0]["message"], "the nearest phrase");
+        assert_eq!(value["diagnostics"][1]["labels"], serde_json::json!([]));
         assert_eq!(value["diagnostics"][1]["line"], serde_json::Value::Null);
     }
 

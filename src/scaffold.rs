@@ -64,7 +64,7 @@ pub fn new_briefing(root: &Path, slug: &str) -> Result<Scaffolded, Error> {
 }
 
 /// Writes a file that must not exist yet.
-fn write_new(path: &Path, text: &str) -> Result<(), Error> {
+pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), Error> {
     let mut file = OpenOptions::new()
         .write(true)
         .create_new(true)

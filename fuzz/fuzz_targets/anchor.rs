@@ -3,27 +3,50 @@
 //! boundaries, and fold to text containing the quote.
 #![no_main]
 
-use briefing::article::fold::fold;
 use briefing::anchor::{anchor_all, QuoteSelector};
+use briefing::article::fold::fold;
 use briefing::article::ParsedArticle;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
     let mut parts = text.splitn(3, '\n');
-    let (Some(quote), Some(prefix), Some(markdown)) = (parts.next(), parts.next(), parts.next()) else { return };
+    let (Some(quote), Some(prefix), Some(markdown)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return;
+    };
     let article = ParsedArticle::parse(markdown);
     let selectors = [
-        QuoteSelector { exact: quote, prefix: None, suffix: None, occurrence: None },
-        QuoteSelector { exact: quote, prefix: Some(prefix), suffix: None, occurrence: None },
-        QuoteSelector { exact: quote, prefix: None, suffix: Some(prefix), occurrence: Some(2) },
+        QuoteSelector {
+            exact: quote,
+            prefix: None,
+            suffix: None,
+            occurrence: None,
+        },
+        QuoteSelector {
+            exact: quote,
+            prefix: Some(prefix),
+            suffix: None,
+            occurrence: None,
+        },
+        QuoteSelector {
+            exact: quote,
+            prefix: None,
+            suffix: Some(prefix),
+            occurrence: Some(2),
+        },
     ];
     for result in anchor_all(&article, &selectors) {
         if let Ok(a) = result {
             let block = &article.blocks[a.block].text;
             assert!(block.is_char_boundary(a.range.start) && block.is_char_boundary(a.range.end));
             let found = fold(&block[a.range.clone()]);
-            assert!(found.contains(fold(quote).trim()), "{found:?} does not contain {quote:?}");
+            assert!(
+                found.contains(fold(quote).trim()),
+                "{found:?} does not contain {quote:?}"
+            );
         }
     }
 });

@@ -105,9 +105,9 @@ impl<'a> QuoteSelector<'a> {
     pub fn of(note: &'a NoteSpec) -> QuoteSelector<'a> {
         QuoteSelector {
             exact: &note.quote,
-            prefix: note.prefix.as_deref(),
-            suffix: note.suffix.as_deref(),
-            occurrence: note.occurrence,
+            prefix: note.prefix.as_ref().map(|p| p.as_str()),
+            suffix: note.suffix.as_ref().map(|s| s.as_str()),
+            occurrence: note.occurrence.as_ref().map(|o| o.0),
         }
     }
 }
@@ -138,8 +138,8 @@ pub fn anchor_briefing<'a>(
     for (origin, result) in origins.into_iter().zip(anchor_all(article, &selectors)) {
         match result {
             Ok(anchor) => notes.push(PlacedNote {
-                id: origin.spec.id.clone(),
-                kind: origin.spec.kind,
+                id: origin.spec.id.to_string(),
+                kind: *origin.spec.kind,
                 body: NoteBody::Markdown(&origin.spec.note),
                 sources: &origin.spec.sources,
                 place: NotePlace::Quote(anchor),

@@ -121,8 +121,8 @@ impl TermMatcher {
 pub fn written_forms(t: &TermSpec) -> Vec<(String, bool)> {
     let mut forms: Vec<(String, bool)> = std::iter::once(&t.term)
         .chain(&t.aliases)
-        .map(|f| (f.clone(), false))
-        .chain(t.abbr.iter().map(|a| (a.clone(), true)))
+        .map(|f| (f.to_string(), false))
+        .chain(t.abbr.iter().map(|a| (a.to_string(), true)))
         .collect();
     if t.inflect {
         let inflected: Vec<(String, bool)> = forms
@@ -201,14 +201,18 @@ fn whole_word(text: &str, range: &Range<usize>) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::yaml::At;
 
     fn term(id: &str, term: &str, abbr: Option<&str>, aliases: &[&str]) -> TermSpec {
         TermSpec {
-            id: id.into(),
-            term: term.into(),
-            abbr: abbr.map(Into::into),
-            aliases: aliases.iter().map(|a| a.to_string()).collect(),
-            definition: String::new(),
+            id: At::unplaced(id.into()),
+            term: At::unplaced(term.into()),
+            abbr: abbr.map(|a| At::unplaced(a.into())),
+            aliases: aliases
+                .iter()
+                .map(|a| At::unplaced(a.to_string()))
+                .collect(),
+            definition: At::unplaced(String::new()),
             see_also: vec![],
             sources: vec![],
             inflect: true,

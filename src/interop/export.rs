@@ -17,6 +17,7 @@ use serde::Serialize;
 use crate::anchor::{NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::load::model::{Date, NoteKind, SourceRef};
+use crate::load::yaml::At;
 use crate::load::LoadedBriefing;
 use crate::render::html::escape;
 use crate::validate::links::is_safe_url;
@@ -41,7 +42,7 @@ pub struct ExportNote<'a> {
     pub html: &'a str,
     pub place: Place,
     pub sources: &'a [SourceRef],
-    pub tags: &'a [String],
+    pub tags: &'a [At<String>],
     pub author: Option<&'a str>,
     pub date: Option<Date>,
 }
@@ -53,6 +54,9 @@ pub struct ExportContext<'a> {
     pub language: &'a str,
     /// The original article's URL, when known; else the briefing page is the target.
     pub source_url: Option<&'a str>,
+    /// The briefing page's absolute address, when the site has a `base_url`:
+    /// ids are then absolute URLs; otherwise relative to the export file.
+    pub page_url: Option<&'a str>,
 }
 
 /// Characters of context kept on each side of a quote, as Hypothesis does.
@@ -70,13 +74,15 @@ pub fn motivation(kind: NoteKind) -> &'static str {
 }
 
 /// A briefing's numbered notes as a W3C Web Annotation collection, in
-/// `language`; `htmls[i]` is the rendered text of `notes[i]`.
+/// `language`; `htmls[i]` is the rendered text of `notes[i]`. With the page's
+/// absolute address (the site has a `base_url`), ids are absolute URLs.
 pub fn briefing_annotations(
     src: &LoadedBriefing,
     language: &str,
     article: &ParsedArticle,
     notes: &[PlacedNote],
     htmls: &[String],
+    page_url: Option<&str>,
 ) -> String {
     let export_notes: Vec<ExportNote> = notes
         .iter()
@@ -99,8 +105,8 @@ pub fn briefing_annotations(
                 },
                 sources: p.sources,
                 tags: spec.map(|s| s.tags.as_slice()).unwrap_or_default(),
-                author: spec.and_then(|s| s.author.as_deref()),
-                date: spec.and_then(|s| s.date),
+                author: spec.and_then(|s| s.author.as_ref()).map(At::as_str),
+                date: spec.and_then(|s| s.date.as_ref()).map(|d| d.value),
             }
         })
         .collect();
@@ -111,8 +117,10 @@ pub fn briefing_annotations(
             .front
             .source
             .as_ref()
-            .and_then(|s| s.url.as_deref())
+            .and_then(|s| s.url.as_ref())
+            .map(At::as_str)
             .filter(|u| is_safe_url(u)),
+        page_url,
     };
     annotation_collection(&context, article, &export_notes)
 }
@@ -128,14 +136,15 @@ pub fn annotation_collection(
         .iter()
         .map(|n| annotation(context, article, &starts, n))
         .collect();
+    let page = context.page_url.unwrap_or("");
     let collection = Collection {
         context: "http://www.w3.org/ns/anno.jsonld",
-        id: FILE_NAME,
+        id: format!("{page}{FILE_NAME}"),
         kind: "AnnotationCollection",
         label: format!("Notes on “{}”", context.title),
         total: items.len(),
         first: Page {
-            id: format!("{FILE_NAME}#page-1"),
+            id: format!("{page}{FILE_NAME}#page-1"),
             kind: "AnnotationPage",
             start_index: 0,
             items,
@@ -153,7 +162,7 @@ pub fn annotation_collection(
 struct Collection<'a> {
     #[serde(rename = "@context")]
     context: &'static str,
-    id: &'static str,
+    id: String,
     #[serde(rename = "type")]
     kind: &'static str,
     label: String,
@@ -283,7 +292,7 @@ fn annotation<'a>(
         language: Some(context.language),
         purpose: motivation(note.kind),
     }];
-    for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(String::as_str)) {
+    for tag in std::iter::once(note.kind.name()).chain(note.tags.iter().map(At::as_str)) {
         body.push(Body::TextualBody {
             value: tag.to_string(),
             format: None,
@@ -298,7 +307,10 @@ fn annotation<'a>(
         });
     }
     Annotation {
-        id: format!("index.html#note-{}", note.id),
+        id: match context.page_url {
+            Some(page) => format!("{page}#note-{}", note.id),
+            None => format!("index.html#note-{}", note.id),
+        },
         kind: "Annotation",
         motivation: motivation(note.kind),
         created: note.date.map(|d| d.to_string()),
@@ -308,7 +320,10 @@ fn annotation<'a>(
         }),
         body,
         target: Target {
-            source: context.source_url.unwrap_or("index.html"),
+            source: context
+                .source_url
+                .or(context.page_url)
+                .unwrap_or("index.html"),
             selector,
         },
     }
@@ -366,6 +381,7 @@ mod tests {
             title: "T",
             language: "en",
             source_url: None,
+            page_url: None,
         };
         let v: serde_json::Value =
             serde_json::from_str(&annotation_collection(&ctx, &article, &[note])).unwrap();

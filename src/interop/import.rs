@@ -192,7 +192,7 @@ pub fn import_hypothesis(
         yaml.push_str("[]\n");
     } else {
         yaml.push_str(
-            &serde_yaml_ng::to_string(&notes).map_err(|e| Error::Internal(e.to_string()))?,
+            &serde_saphyr::to_string(&notes).map_err(|e| Error::Internal(e.to_string()))?,
         );
     }
     std::fs::write(&out, yaml).map_err(|e| Error::io(&out, e))?;

@@ -17,6 +17,7 @@ use crate::anchor::terms::TermUse;
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::load::model::{Date, EventSpec, NoteKind, SourceRef, TermSpec, TopicSpec};
+use crate::load::yaml::{plain_list, text, Plain};
 use crate::load::LoadedBriefing;
 use crate::render::markdown::{block_anchor, markdown_text, plain_text};
 use crate::render::page::{
@@ -112,10 +113,10 @@ impl Digest {
 pub fn digest(src: &LoadedBriefing, article: &ParsedArticle, notes: &[PlacedNote]) -> Digest {
     Digest {
         slug: src.slug.clone(),
-        title: src.front.title.clone(),
-        summary: src.front.summary.clone(),
-        date: src.front.date,
-        topics: src.front.topics.clone(),
+        title: src.front.title.to_string(),
+        summary: src.front.summary.plain_cloned(),
+        date: src.front.date.plain().copied(),
+        topics: plain_list(&src.front.topics),
         notes: notes
             .iter()
             .enumerate()
@@ -133,7 +134,10 @@ pub fn digest(src: &LoadedBriefing, article: &ParsedArticle, notes: &[PlacedNote
                     }
                     NotePlace::Footnote { .. } => None,
                 },
-                topics: p.origin.map(|o| o.spec.topics.clone()).unwrap_or_default(),
+                topics: p
+                    .origin
+                    .map(|o| plain_list(&o.spec.topics))
+                    .unwrap_or_default(),
                 events: p.origin.map(|o| o.spec.events.clone()).unwrap_or_default(),
             })
             .collect(),
@@ -160,7 +164,7 @@ pub fn page_sources(
     used.sort_by_key(|&t| alphabetical_key(&terms[t]));
     citing.extend(used.iter().map(|&t| Citing {
         href: format!("#term-{}", terms[t].id),
-        label: terms[t].term.clone(),
+        label: terms[t].term.to_string(),
         sources: &terms[t].sources,
     }));
     sources_by_publisher(&citing)
@@ -179,10 +183,10 @@ pub fn timeline(
         .flat_map(|n| {
             n.events.iter().map(move |e| {
                 (
-                    e.date,
+                    *e.date,
                     EventView {
-                        date: DateView::from(&e.date),
-                        label: e.label.clone(),
+                        date: DateView::from(&*e.date),
+                        label: e.label.to_string(),
                         href: format!("{href_prefix}#note-{}", n.id),
                         note: format!("note {}", n.number),
                         briefing: briefing.cloned(),
@@ -209,14 +213,14 @@ pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
     let mut groups: BTreeMap<(bool, String), PublisherSources> = BTreeMap::new();
     for c in citing {
         for s in c.sources {
-            let key = (s.publisher.is_none(), publisher_key(s.publisher.as_deref()));
+            let key = (s.publisher.is_none(), publisher_key(text(&s.publisher)));
             let group = groups.entry(key).or_insert_with(|| PublisherSources {
-                publisher: s.publisher.clone(),
+                publisher: s.publisher.plain_cloned(),
                 sources: Vec::new(),
             });
             let same = |o: &CitedSource| match (&s.url, &o.source.url) {
-                (Some(a), Some(b)) => a == b,
-                _ => o.source.title == s.title,
+                (Some(a), Some(b)) => a.as_str() == b,
+                _ => o.source.title == s.title.as_str(),
             };
             let link = LinkView {
                 href: c.href.clone(),
@@ -253,7 +257,7 @@ pub fn topic_pages(
         .map(|t| {
             let briefings: Vec<LinkView> = digests
                 .iter()
-                .filter(|d| d.topics.contains(&t.id))
+                .filter(|d| d.topics.iter().any(|x| x == t.id.as_str()))
                 .map(|d| LinkView {
                     href: format!("../../{}/index.html", d.slug),
                     label: d.title.clone(),
@@ -264,7 +268,7 @@ pub fn topic_pages(
                 .flat_map(|d| {
                     d.notes
                         .iter()
-                        .filter(|n| n.topics.contains(&t.id))
+                        .filter(|n| n.topics.iter().any(|x| x == t.id.as_str()))
                         .map(move |n| TopicNoteView {
                             briefing: LinkView {
                                 href: format!("../../{}/index.html", d.slug),
@@ -280,9 +284,9 @@ pub fn topic_pages(
                 })
                 .collect();
             let view = TopicView {
-                id: t.id.clone(),
-                title: t.title.clone(),
-                description: t.description.clone(),
+                id: t.id.to_string(),
+                title: t.title.to_string(),
+                description: t.description.plain_cloned(),
                 notes: notes.len(),
                 briefings: briefings.len(),
             };
@@ -313,13 +317,14 @@ pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::load::yaml::At;
 
     fn source(title: &str, publisher: Option<&str>, url: Option<&str>) -> SourceRef {
         SourceRef {
-            title: title.into(),
-            publisher: publisher.map(Into::into),
+            title: At::unplaced(title.into()),
+            publisher: publisher.map(|p| At::unplaced(p.into())),
             date: None,
-            url: url.map(Into::into),
+            url: url.map(|u| At::unplaced(u.into())),
             accessed: None,
             archived: None,
         }

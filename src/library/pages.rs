@@ -7,15 +7,16 @@ use super::{search, site_timeline, topic_pages, Digest};
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{TermSpec, TopicSpec};
 use crate::render::page::{
-    LetterView, LinkView, SearchView, SiteView, Templates, TermView, TimelineView, TopicPageView,
+    LetterView, LinkView, PageFrame, SearchView, Templates, TermView, TimelineView, TopicPageView,
     TopicsView,
 };
 
 /// Each output path with its page (or the template error that stopped it).
+/// `frame(root, path, title)` is the frame of the page at `path` (its folder, with
+/// a trailing `/`), `root` levels below the site root.
 pub fn site_pages(
     templates: &Templates,
-    site: &SiteView,
-    language: &str,
+    frame: &dyn Fn(&str, &str, &str) -> PageFrame,
     topics: &[TopicSpec],
     terms: &[TermSpec],
     digests: &[&Digest],
@@ -29,16 +30,17 @@ pub fn site_pages(
         templates.render(
             "topics.html",
             &TopicsView {
-                frame: templates.frame(site, "../", language),
+                frame: frame("../", "topics/", "Topics"),
                 topics: topic_views.clone(),
             },
             templates_dir,
         ),
     ));
     for (topic, briefings, notes) in per_topic {
-        let path = format!("topics/{}/index.html", topic.id);
+        let dir = format!("topics/{}/", topic.id);
+        let path = format!("{dir}index.html");
         let view = TopicPageView {
-            frame: templates.frame(site, "../../", language),
+            frame: frame("../../", &dir, &topic.title),
             topic,
             briefings,
             notes,
@@ -50,14 +52,14 @@ pub fn site_pages(
         templates.render(
             "timeline.html",
             &TimelineView {
-                frame: templates.frame(site, "../", language),
+                frame: frame("../", "timeline/", "Timeline"),
                 events: site_timeline(digests),
             },
             templates_dir,
         ),
     ));
     let search = SearchView {
-        frame: templates.frame(site, "../", language),
+        frame: frame("../", "search/", "Search"),
         search_js: templates.search_js.clone(),
         search_js_sha256: templates.search_js_sha256.clone(),
         index_file: search::FILE_NAME,
@@ -79,6 +81,14 @@ pub fn site_pages(
         Ok(search::index_script(digests, terms)),
     ));
     pages
+}
+
+/// Whether an output path is one of the pages [`site_pages`] makes.
+pub fn is_library_page(path: &str) -> bool {
+    ["topics/", "timeline/", "search/"]
+        .iter()
+        .any(|dir| path.starts_with(dir))
+        && path.ends_with("index.html")
 }
 
 /// The glossary in alphabetical order under letter headings; `view` renders

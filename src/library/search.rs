@@ -13,6 +13,7 @@ use serde::Serialize;
 
 use super::Digest;
 use crate::load::model::TermSpec;
+use crate::load::yaml::plain_list;
 use crate::render::markdown::markdown_text;
 
 /// The file name, beside the search page.
@@ -84,7 +85,7 @@ pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
         let aliases = if t.aliases.is_empty() {
             String::new()
         } else {
-            format!(" Also: {}.", t.aliases.join(", "))
+            format!(" Also: {}.", plain_list(&t.aliases).join(", "))
         };
         entries.push((
             -1,
@@ -124,7 +125,7 @@ mod tests {
             notes: vec![],
             blocks: vec![("p-1".into(), "The Entity List grew.".into())],
         };
-        let term: TermSpec = serde_yaml_ng::from_str(
+        let term: TermSpec = serde_saphyr::from_str(
             "{id: el, term: Entity List, abbr: EL, definition: 'A *list* of firms.'}",
         )
         .unwrap();

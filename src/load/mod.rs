@@ -2,32 +2,41 @@
 //! shared glossary, and each briefing folder (article, notes, assets). Every
 //! problem found is collected as a diagnostic; only I/O failures stop the load.
 
+pub mod address;
+mod indentation;
 pub mod model;
+pub mod rewrite;
 pub mod yaml;
 
 use std::collections::HashMap;
+
+use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
 use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec, TopicSpec};
-use yaml::{Located, Spans, Step};
+use yaml::Document;
 
 /// Everything read from a project's `content/`.
 #[derive(Debug)]
 pub struct Content {
+    /// `site.yaml`, or the defaults when there is none.
     pub site: SiteConfig,
+    /// `glossary.yaml`, when there is one and it could be read.
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+    /// The briefing folders that could be read, in folder-name order.
     pub briefings: Vec<LoadedBriefing>,
 }
 
-/// A YAML file with its text (for diagnostics) and positions.
+/// A YAML file with its text, for diagnostics; the value carries its positions.
 #[derive(Debug)]
 pub struct YamlFile<T> {
+    /// The file as read, for snippets and rewriting.
     pub file: TextFile,
+    /// What the file holds, each part with its position.
     pub value: T,
-    pub spans: Spans,
 }
 
 /// One briefing folder, read but not yet anchored.
@@ -35,18 +44,22 @@ pub struct YamlFile<T> {
 pub struct LoadedBriefing {
     /// The folder name: the page's URL path.
     pub slug: String,
+    /// The folder, for assets and notes files.
     pub dir: PathBuf,
+    /// `article.md`, whole: diagnostics quote its lines.
     pub article: TextFile,
+    /// The article's front matter.
     pub front: FrontMatter,
-    pub front_spans: Spans,
     /// Byte offset in `article.text` where the Markdown body starts.
     pub body_start: usize,
+    /// `annotations.yaml` first, then the other `*.annotations.yaml` by name.
     pub notes: Vec<YamlFile<Vec<NoteSpec>>>,
     /// Other files in the folder (images …), copied beside the page.
     pub assets: Vec<PathBuf>,
 }
 
 impl LoadedBriefing {
+    /// The Markdown after the front matter.
     pub fn body(&self) -> &str {
         &self.article.text[self.body_start..]
     }
@@ -57,9 +70,14 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
     let (shared, mut diagnostics) = load_shared(content_dir)?;
     let (folders, listing) = briefing_folders(content_dir)?;
     diagnostics.extend(listing);
+    // Briefings are read and parsed in parallel; results keep the folders' order.
+    let loaded: Vec<_> = folders
+        .par_iter()
+        .map(|(name, path)| load_briefing(path, name))
+        .collect();
     let mut briefings = Vec::new();
-    for (name, path) in folders {
-        let (briefing, found) = load_briefing(&path, &name)?;
+    for result in loaded {
+        let (briefing, found) = result?;
         diagnostics.extend(found);
         briefings.extend(briefing);
     }
@@ -76,8 +94,11 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
 /// The files every briefing depends on: `site.yaml`, `glossary.yaml` and `topics.yaml`.
 #[derive(Debug)]
 pub struct Shared {
+    /// `site.yaml`, or the defaults.
     pub site: SiteConfig,
+    /// `glossary.yaml`, when there is one and it could be read.
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+    /// `topics.yaml`, if the project has one.
     pub topics: Option<YamlFile<Vec<TopicSpec>>>,
 }
 
@@ -93,7 +114,7 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
     }
     let site = match read_yaml::<SiteConfig>(
         &content_dir.join("site.yaml"),
-        "the site settings (title, language)",
+        Document::Site,
         &mut diagnostics,
     )? {
         Some(f) => f.value,
@@ -101,7 +122,7 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
     };
     let glossary = read_yaml::<Vec<TermSpec>>(
         &content_dir.join("glossary.yaml"),
-        "a list of glossary terms",
+        Document::Glossary,
         &mut diagnostics,
     )?;
     if let Some(g) = &glossary {
@@ -109,7 +130,7 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
     }
     let topics = read_yaml::<Vec<TopicSpec>>(
         &content_dir.join("topics.yaml"),
-        "a list of topics (id, title, description)",
+        Document::Topics,
         &mut diagnostics,
     )?;
     Ok((
@@ -171,7 +192,7 @@ pub fn load_briefing(
 /// (the problem is then in `diagnostics`).
 fn read_yaml<T: serde::de::DeserializeOwned>(
     path: &Path,
-    expected: &str,
+    document: Document,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<YamlFile<T>>, Error> {
     if !path.exists() {
@@ -180,8 +201,8 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     let Some(file) = read_source(path, diagnostics)? else {
         return Ok(None);
     };
-    match yaml::parse::<T>(&file, &file.text, 0, expected) {
-        Ok(Located { value, spans }) => Ok(Some(YamlFile { file, value, spans })),
+    match yaml::parse::<T>(&file, 0..file.text.len(), document) {
+        Ok(value) => Ok(Some(YamlFile { file, value })),
         Err(d) => {
             diagnostics.push(d);
             Ok(None)
@@ -267,7 +288,7 @@ fn read_briefing(
     let Some(article) = read_source(&article_path, diagnostics)? else {
         return Ok(None);
     };
-    let Some((front_text, front_line, body_start)) = split_front_matter(&article.text) else {
+    let Some((front_yaml, _, body_start)) = split_front_matter(&article.text) else {
         diagnostics.push(
             article
                 .error_at(Some(Position { line: 1, column: 1 }), "article.md has no front matter")
@@ -275,12 +296,10 @@ fn read_briefing(
         );
         return Ok(None);
     };
-    let front = match yaml::parse::<FrontMatter>(
-        &article,
-        front_text,
-        front_line,
-        "the front matter (title, date, source …)",
-    ) {
+    // The YAML starts on the line after the opening `---`.
+    let yaml_start = article.text.find('\n').map_or(0, |i| i + 1);
+    let front_yaml = yaml_start..yaml_start + front_yaml.len();
+    let front = match yaml::parse::<FrontMatter>(&article, front_yaml, Document::FrontMatter) {
         Ok(f) => f,
         Err(d) => {
             diagnostics.push(d);
@@ -293,7 +312,7 @@ fn read_briefing(
     note_paths.sort_by_key(|p| p.file_name().is_none_or(|n| n != "annotations.yaml"));
     let mut notes = Vec::new();
     for path in note_paths {
-        if let Some(f) = read_yaml::<Vec<NoteSpec>>(&path, "a list of notes", diagnostics)? {
+        if let Some(f) = read_yaml::<Vec<NoteSpec>>(&path, Document::Notes, diagnostics)? {
             notes.push(f);
         }
     }
@@ -301,8 +320,7 @@ fn read_briefing(
     Ok(Some(LoadedBriefing {
         slug: slug.to_string(),
         dir: dir.to_path_buf(),
-        front: front.value,
-        front_spans: front.spans,
+        front,
         article,
         body_start,
         notes,
@@ -375,18 +393,14 @@ pub fn split_front_matter(text: &str) -> Option<(&str, usize, usize)> {
 }
 
 fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagnostic>) {
-    // Where each id was first seen: file and index. Positions are looked up only
-    // for a problem, since reading them costs a second parse of the file.
-    let mut seen: HashMap<&str, (&YamlFile<Vec<NoteSpec>>, usize)> = HashMap::new();
-    let id_at =
-        |f: &YamlFile<Vec<NoteSpec>>, i: usize| f.spans.value(&[Step::Index(i), Step::Key("id")]);
+    let mut seen: HashMap<&str, (&TextFile, &NoteSpec)> = HashMap::new();
     for f in files {
-        for (i, note) in f.value.iter().enumerate() {
+        for note in &f.value {
             if !is_valid_id(&note.id) {
                 diagnostics.push(
                     f.file
                         .error_at(
-                            id_at(f, i),
+                            note.id.position(),
                             format!("note id `{}` is not a valid id", note.id),
                         )
                         .with_help(format!(
@@ -394,64 +408,76 @@ fn check_note_ids(files: &[YamlFile<Vec<NoteSpec>>], diagnostics: &mut Vec<Diagn
                             slugify(&note.id)
                         )),
                 );
-            } else if let Some(&(first_file, first)) = seen.get(note.id.as_str()) {
-                let path = crate::diagnostic::display_path(&first_file.file.path);
-                let first = match id_at(first_file, first) {
-                    Some(p) => format!("{path}:{}:{}", p.line, p.column),
-                    None => path,
-                };
-                diagnostics.push(
-                    f.file
-                        .error_at(id_at(f, i), format!("duplicate note id `{}`", note.id))
-                        .with_help(format!(
-                            "the id is already used at {first}; give each note its own id"
-                        )),
-                );
+            } else if let Some((first_file, first)) = seen.get(note.id.as_str()) {
+                diagnostics.push(duplicate(
+                    &f.file,
+                    &note.id,
+                    first_file,
+                    &first.id,
+                    "note",
+                    "give each note its own id",
+                ));
             } else {
-                seen.insert(&note.id, (f, i));
+                seen.insert(&note.id, (&f.file, note));
             }
         }
     }
 }
 
+/// A second use of an id, with the first one shown beside it.
+fn duplicate(
+    file: &TextFile,
+    id: &yaml::At<String>,
+    first_file: &TextFile,
+    first: &yaml::At<String>,
+    what: &str,
+    help: &str,
+) -> Diagnostic {
+    let diagnostic = file
+        .error_at(id.position(), format!("duplicate {what} id `{id}`"))
+        .with_help(help);
+    match first.position() {
+        Some(p) => diagnostic.with_label(
+            &first_file.path,
+            p,
+            first_file.line(p.line),
+            "first used here",
+        ),
+        None => diagnostic,
+    }
+}
+
 fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>) {
-    let mut ids: HashMap<&str, usize> = HashMap::new();
-    let id_at = |i: usize| g.spans.value(&[Step::Index(i), Step::Key("id")]);
-    for (i, t) in g.value.iter().enumerate() {
+    let mut ids: HashMap<&str, &TermSpec> = HashMap::new();
+    for t in &g.value {
         if !is_valid_id(&t.id) {
             diagnostics.push(
                 g.file
-                    .error_at(id_at(i), format!("term id `{}` is not a valid id", t.id))
+                    .error_at(
+                        t.id.position(),
+                        format!("term id `{}` is not a valid id", t.id),
+                    )
                     .with_help(format!(
                         "use lowercase letters, digits and hyphens, e.g. `{}`",
                         slugify(&t.id)
                     )),
             );
         } else if let Some(first) = ids.get(t.id.as_str()) {
-            let first_at = id_at(*first);
-            diagnostics.push(
-                g.file
-                    .error_at(id_at(i), format!("duplicate term id `{}`", t.id))
-                    .with_help(match first_at {
-                        Some(p) => format!(
-                            "the id is already used on line {}; give each term its own id",
-                            p.line
-                        ),
-                        None => {
-                            "the id is already used above; give each term its own id".to_string()
-                        }
-                    }),
-            );
+            diagnostics.push(duplicate(
+                &g.file,
+                &t.id,
+                &g.file,
+                &first.id,
+                "term",
+                "give each term its own id",
+            ));
         } else {
-            ids.insert(&t.id, i);
+            ids.insert(&t.id, t);
         }
     }
-    for (i, t) in g.value.iter().enumerate() {
-        for (j, other) in t.see_also.iter().enumerate() {
+    for t in &g.value {
+        for other in &t.see_also {
             if !ids.contains_key(other.as_str()) {
-                let at = g
-                    .spans
-                    .value(&[Step::Index(i), Step::Key("see_also"), Step::Index(j)]);
                 let nearest = ids
                     .keys()
                     .map(|k| (strsim::jaro_winkler(other, k), *k))
@@ -462,7 +488,7 @@ fn check_glossary(g: &YamlFile<Vec<TermSpec>>, diagnostics: &mut Vec<Diagnostic>
                 diagnostics.push(
                     g.file
                         .error_at(
-                            at,
+                            other.position(),
                             format!(
                                 "`see_also` names `{other}`, which is not a term in the glossary"
                             ),

@@ -7,15 +7,32 @@ use std::fmt;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
+use super::yaml::{At, HELP};
+
 /// `content/site.yaml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SiteConfig {
+    /// Shown on every page and in the index.
     pub title: String,
     #[serde(default = "default_language")]
+    /// The pages' `lang`: a BCP 47 tag such as `en`.
     pub language: String,
     #[serde(default)]
+    /// The index page's description.
     pub description: Option<String>,
+    /// Where the site is published; turns on what needs absolute URLs.
+    #[serde(default)]
+    pub base_url: Option<super::address::BaseUrl>,
+    /// Who writes the briefings, for the feed and JSON-LD.
+    #[serde(default)]
+    pub author: Option<String>,
+    /// The organisation publishing the site [default: the site title].
+    #[serde(default)]
+    pub publisher: Option<String>,
+    /// The share image of link previews, a file beside site.yaml.
+    #[serde(default)]
+    pub image: Option<super::address::ImageFile>,
 }
 
 fn default_language() -> String {
@@ -28,6 +45,10 @@ impl Default for SiteConfig {
             title: "Briefings".to_string(),
             language: default_language(),
             description: None,
+            base_url: None,
+            author: None,
+            publisher: None,
+            image: None,
         }
     }
 }
@@ -37,27 +58,28 @@ impl Default for SiteConfig {
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
     /// The headline, verbatim.
-    pub title: String,
+    pub title: At<String>,
     /// The date of the events reported; orders the site index.
     #[serde(default)]
-    pub date: Option<Date>,
+    pub date: Option<At<Date>>,
     /// One or two sentences for the site index.
     #[serde(default)]
-    pub summary: Option<String>,
+    pub summary: Option<At<String>>,
     /// When the notes were last checked against their sources.
     #[serde(default)]
-    pub checked: Option<Date>,
+    pub checked: Option<At<Date>>,
     #[serde(default)]
+    /// The original article; what is not known is shown as such.
     pub source: Option<OriginalArticle>,
     /// The editor's summary points (Markdown), shown above the article.
     #[serde(default)]
-    pub editor_summary: Vec<String>,
+    pub editor_summary: Vec<At<String>>,
     /// The article's language, when it differs from the site's.
     #[serde(default)]
-    pub language: Option<String>,
+    pub language: Option<At<String>>,
     /// Ids of `content/topics.yaml` topics the whole briefing is about.
     #[serde(default)]
-    pub topics: Vec<String>,
+    pub topics: Vec<At<String>>,
 }
 
 /// Where the article was first published.
@@ -65,44 +87,58 @@ pub struct FrontMatter {
 #[serde(deny_unknown_fields)]
 pub struct OriginalArticle {
     #[serde(default)]
-    pub publisher: Option<String>,
+    /// Who published the original.
+    pub publisher: Option<At<String>>,
     #[serde(default)]
-    pub title: Option<String>,
+    /// The original's headline, when it differs from `title`.
+    pub title: Option<At<String>>,
     #[serde(default)]
-    pub url: Option<String>,
+    /// Where the original is; checked to be a web address.
+    pub url: Option<At<String>>,
     #[serde(default)]
-    pub published: Option<Date>,
+    /// When the original was published.
+    pub published: Option<At<Date>>,
     #[serde(default)]
-    pub author: Option<String>,
+    /// Who wrote the original.
+    pub author: Option<At<String>>,
 }
 
 /// One note in `annotations.yaml`, as written: its quote is not yet anchored.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NoteSpec {
-    pub id: String,
-    pub quote: String,
+    /// Unique in the briefing; becomes the note's URL fragment.
+    pub id: At<String>,
+    /// The phrase of the article the note explains, as the reader sees it.
+    pub quote: At<String>,
     #[serde(default)]
-    pub prefix: Option<String>,
+    /// Text just before the quote, to pick one of several matches.
+    pub prefix: Option<At<String>>,
     #[serde(default)]
-    pub suffix: Option<String>,
+    /// Text just after the quote, to pick one of several matches.
+    pub suffix: Option<At<String>>,
     /// 1-based: pick the n-th of several matches.
     #[serde(default)]
-    pub occurrence: Option<usize>,
-    pub kind: NoteKind,
-    pub note: String,
+    pub occurrence: Option<At<Occurrence>>,
+    /// What the note does for the reader.
+    pub kind: At<NoteKind>,
+    /// Markdown.
+    pub note: At<String>,
     #[serde(default)]
+    /// The sources behind the note.
     pub sources: Vec<SourceRef>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    /// Free labels, kept in the Web Annotation export.
+    pub tags: Vec<At<String>>,
     #[serde(default)]
-    pub author: Option<String>,
+    /// Who wrote the note (kept from imports).
+    pub author: Option<At<String>>,
     /// When the note was written (kept from imports).
     #[serde(default)]
-    pub date: Option<Date>,
+    pub date: Option<At<Date>>,
     /// Ids of `content/topics.yaml` topics the note is about.
     #[serde(default)]
-    pub topics: Vec<String>,
+    pub topics: Vec<At<String>>,
     /// Dated events the note states, for the briefing's and the site's timelines.
     #[serde(default)]
     pub events: Vec<EventSpec>,
@@ -112,18 +148,23 @@ pub struct NoteSpec {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EventSpec {
-    pub date: Date,
-    pub label: String,
+    /// When it happened, as precisely as the source says.
+    pub date: At<Date>,
+    /// What happened, in a few words.
+    pub label: At<String>,
 }
 
 /// One entry of `content/topics.yaml`: named once, used by id in notes and briefings.
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TopicSpec {
-    pub id: String,
-    pub title: String,
+    /// What notes and front matter name in `topics: [...]`.
+    pub id: At<String>,
+    /// The topic's name on its page.
+    pub title: At<String>,
+    /// A sentence on what the topic covers.
     #[serde(default)]
-    pub description: Option<String>,
+    pub description: Option<At<String>>,
 }
 
 /// What a note does for the reader. A closed set: an unknown kind is an error.
@@ -144,6 +185,7 @@ pub enum NoteKind {
 }
 
 impl NoteKind {
+    /// The kind as a reader sees it, in the note's heading.
     pub fn label(self) -> &'static str {
         match self {
             NoteKind::Context => "Context",
@@ -154,6 +196,7 @@ impl NoteKind {
         }
     }
 
+    /// The kind as written in YAML, and in CSS classes.
     pub fn name(self) -> &'static str {
         match self {
             NoteKind::Context => "context",
@@ -169,36 +212,47 @@ impl NoteKind {
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceRef {
-    pub title: String,
+    /// The title as the source gives it; required, so that a link always has text.
+    pub title: At<String>,
     #[serde(default)]
-    pub publisher: Option<String>,
+    /// Who published it.
+    pub publisher: Option<At<String>>,
     #[serde(default)]
-    pub date: Option<Date>,
+    /// When it was published, as precisely as known.
+    pub date: Option<At<Date>>,
     #[serde(default)]
-    pub url: Option<String>,
+    /// Where to read it; checked to be a web address.
+    pub url: Option<At<String>>,
     /// When an editor last checked that `url` still says what the note relies on:
     /// a web page can change after its `date`, so readers need both.
     #[serde(default)]
-    pub accessed: Option<Date>,
+    pub accessed: Option<At<Date>>,
     /// A copy kept by an archive, for when `url` rots or changes.
     #[serde(default)]
-    pub archived: Option<String>,
+    pub archived: Option<At<String>>,
 }
 
 /// One entry of `glossary.yaml`.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TermSpec {
-    pub id: String,
-    pub term: String,
+    /// Unique in the glossary; names the term's URL fragment.
+    pub id: At<String>,
+    /// The term as linked in articles, whatever its case.
+    pub term: At<String>,
     #[serde(default)]
-    pub abbr: Option<String>,
+    /// A short form, linked only in this exact case.
+    pub abbr: Option<At<String>>,
     #[serde(default)]
-    pub aliases: Vec<String>,
-    pub definition: String,
+    /// Other forms of the term, linked whatever their case.
+    pub aliases: Vec<At<String>>,
+    /// Markdown.
+    pub definition: At<String>,
     #[serde(default)]
-    pub see_also: Vec<String>,
+    /// Ids of related terms in this glossary.
+    pub see_also: Vec<At<String>>,
     #[serde(default)]
+    /// Where the definition comes from.
     pub sources: Vec<SourceRef>,
     /// `false` matches the term and aliases only as written, not their plurals
     /// (`export controls`, `agencies`): for names such as `Reuters` or `Xinhua`.
@@ -210,11 +264,58 @@ fn yes() -> bool {
     true
 }
 
+/// Which of several matches of a quote a note means: 1 for the first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Occurrence(pub usize);
+
+impl<'de> Deserialize<'de> for Occurrence {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct OccurrenceVisitor;
+        fn mistake<E: de::Error>(what: &str) -> E {
+            E::custom(format!(
+                "`occurrence` is {what}{HELP}write a whole number from 1 up, without quotes: `occurrence: 2` picks the second match"
+            ))
+        }
+        impl Visitor<'_> for OccurrenceVisitor {
+            type Value = Occurrence;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a whole number from 1 up")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Occurrence, E> {
+                match usize::try_from(v) {
+                    Ok(0) => Err(mistake("0, but matches are counted from 1")),
+                    Ok(n) => Ok(Occurrence(n)),
+                    Err(_) => Err(mistake("too large")),
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Occurrence, E> {
+                match u64::try_from(v) {
+                    Ok(v) => self.visit_u64(v),
+                    Err(_) => Err(mistake(&format!("{v}, a negative number"))),
+                }
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Occurrence, E> {
+                Err(mistake(&format!("{v}, not a whole number")))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Occurrence, E> {
+                Err(mistake(&format!("the text {v:?}, not a number")))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Occurrence, E> {
+                Err(mistake(&format!("`{v}`, not a number")))
+            }
+        }
+        deserializer.deserialize_any(OccurrenceVisitor)
+    }
+}
+
 /// A calendar date as precise as the source gives it: a year, a month or a day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
+    /// Four digits.
     pub year: u16,
+    /// 1 to 12, when known.
     pub month: Option<u8>,
+    /// A day that exists in the month, when known.
     pub day: Option<u8>,
 }
 
@@ -296,7 +397,9 @@ fn parse_fixed(s: &str, width: usize) -> Option<u32> {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -314,7 +417,7 @@ impl<'de> Deserialize<'de> for Date {
             fn visit_str<E: de::Error>(self, v: &str) -> Result<Date, E> {
                 Date::parse(v).ok_or_else(|| {
                     E::custom(format!(
-                        "invalid date `{v}`: write it as YYYY-MM-DD, YYYY-MM or YYYY"
+                        "invalid date `{v}`{HELP}dates are written 2024-04-16, or 2024-04 or 2024 when the day or month is not known"
                     ))
                 })
             }
@@ -357,10 +460,23 @@ mod tests {
 
     #[test]
     fn unknown_kind_is_rejected() {
-        let err = serde_yaml_ng::from_str::<NoteKind>("contxt")
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("unknown variant `contxt`"), "{err}");
-        assert!(serde_yaml_ng::from_str::<NoteKind>("footnote").is_err());
+        assert!(serde_saphyr::from_str::<NoteKind>("contxt").is_err());
+        assert!(serde_saphyr::from_str::<NoteKind>("footnote").is_err());
+        assert_eq!(
+            serde_saphyr::from_str::<NoteKind>("context").unwrap(),
+            NoteKind::Context
+        );
+    }
+
+    #[test]
+    fn occurrences_are_whole_numbers_from_one() {
+        assert_eq!(
+            serde_saphyr::from_str::<Occurrence>("2").unwrap(),
+            Occurrence(2)
+        );
+        for bad in ["0", "-1", "1.5", "\"2\"", "true"] {
+            let err = serde_saphyr::from_str::<Occurrence>(bad).unwrap_err();
+            assert!(err.to_string().contains("from 1 up"), "{bad}: {err}");
+        }
     }
 }

@@ -1,448 +1,476 @@
-//! YAML with positions. serde_yaml_ng gives typed values and located syntax and
-//! type errors; a second, event-level pass with saphyr-parser records where each
-//! key and value sits, so that later stages (a quote that is not in the article,
-//! an unknown `see_also` id) can point at the exact line and column too.
+//! YAML, parsed once by serde-saphyr into values that carry their own positions
+//! ([`At`]), so that a check made long after loading (a quote that is not in the
+//! article, an unknown `see_also` id) points at the very value that is wrong.
+//! Parse failures become located diagnostics from the parser's structured error,
+//! never from its wording.
 
-use std::ops::Range;
+use std::fmt;
+use std::ops::{Deref, Range};
 
-use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde_saphyr::granit_parser::ErrorKind;
+use serde_saphyr::{Error as YamlError, Location, MessageFormatter};
 
-use std::sync::OnceLock;
-
+use super::indentation;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::text_file::TextFile;
 
-/// Where the parts of a YAML document are. Only a diagnostic or `fix` needs
-/// positions, so the document is read for them on first use, not on every build.
-#[derive(Debug, Default, Clone)]
-pub struct Spans {
-    source: Option<(String, usize)>,
-    root: OnceLock<Option<Node>>,
-}
-
-#[derive(Debug, Clone)]
-struct Node {
-    pos: Position,
-    kind: NodeKind,
-    /// For a scalar: the bytes of `text` it is written with, quotes or block
-    /// header included, so that a tool can rewrite one value and nothing else.
-    extent: Option<Range<usize>>,
-}
-
-#[derive(Debug, Clone)]
-enum NodeKind {
-    Leaf,
-    Seq(Vec<Node>),
-    Map(Vec<(String, Node)>),
-}
-
-/// One step into a YAML document: a list index or a map key.
-#[derive(Debug, Clone, Copy)]
-pub enum Step<'a> {
-    Index(usize),
-    Key(&'a str),
-}
-
-impl Spans {
-    /// Positions of `text`, whose first line is line `line_offset + 1` of its file.
-    pub fn of(text: &str, line_offset: usize) -> Spans {
-        Spans {
-            source: Some((text.to_string(), line_offset)),
-            root: OnceLock::new(),
-        }
-    }
-
-    fn root(&self) -> Option<&Node> {
-        self.root
-            .get_or_init(|| {
-                self.source
-                    .as_ref()
-                    .and_then(|(text, offset)| Self::read(text, *offset))
-            })
-            .as_ref()
-    }
-
-    /// Reads the positions of a document; a document the event parser rejects
-    /// yields no positions, and diagnostics fall back to the file alone.
-    fn read(text: &str, line_offset: usize) -> Option<Node> {
-        let mut parser = Parser::new_from_str(text);
-        let mut stack: Vec<Node> = Vec::new();
-        let mut keys: Vec<Option<String>> = Vec::new();
-        let mut root = None;
-        let lines = LineStarts::new(text);
-        while let Some(Ok((event, span))) = parser.next_event() {
-            let pos = Position {
-                line: span.start.line() + line_offset,
-                column: span.start.col() + 1,
-            };
-            let finished = match event {
-                Event::SequenceStart(..) => {
-                    stack.push(Node {
-                        pos,
-                        kind: NodeKind::Seq(Vec::new()),
-                        extent: None,
-                    });
-                    keys.push(None);
-                    None
-                }
-                Event::MappingStart(..) => {
-                    stack.push(Node {
-                        pos,
-                        kind: NodeKind::Map(Vec::new()),
-                        extent: None,
-                    });
-                    keys.push(None);
-                    None
-                }
-                Event::SequenceEnd | Event::MappingEnd => {
-                    keys.pop();
-                    stack.pop()
-                }
-                Event::Scalar(value, style, ..) => {
-                    // A scalar in key position of a map is a key, not a value.
-                    if let (
-                        Some(Node {
-                            kind: NodeKind::Map(_),
-                            ..
-                        }),
-                        Some(slot @ None),
-                    ) = (stack.last(), keys.last_mut())
-                    {
-                        *slot = Some(value.into_owned());
-                        None
-                    } else {
-                        let start = lines.byte(text, span.start.line(), span.start.col());
-                        let end = lines.byte(text, span.end.line(), span.end.col());
-                        Some(Node {
-                            pos,
-                            kind: NodeKind::Leaf,
-                            extent: scalar_extent(text, start, end, style),
-                        })
-                    }
-                }
-                Event::Alias(_) => Some(Node {
-                    pos,
-                    kind: NodeKind::Leaf,
-                    extent: None,
-                }),
-                Event::StreamEnd => break,
-                _ => None,
-            };
-            if let Some(node) = finished {
-                match stack.last_mut() {
-                    Some(Node {
-                        kind: NodeKind::Seq(items),
-                        ..
-                    }) => items.push(node),
-                    Some(Node {
-                        kind: NodeKind::Map(entries),
-                        ..
-                    }) => {
-                        let key = keys.last_mut().and_then(Option::take).unwrap_or_default();
-                        entries.push((key, node));
-                    }
-                    _ => root = Some(node),
-                }
-            }
-        }
-        root
-    }
-
-    /// The position of the value at `path`, or of the deepest part of the path that exists.
-    pub fn value(&self, path: &[Step]) -> Option<Position> {
-        let mut node = self.root()?;
-        for step in path {
-            match node.child(step) {
-                Some(n) => node = n,
-                None => break,
-            }
-        }
-        Some(node.pos)
-    }
-
-    /// The bytes of the parsed text that the scalar at `path` is written with:
-    /// from its opening quote to its closing one, from a block scalar's `|` or `>`
-    /// to the end of its last line, or a plain scalar's words. `None` when `path`
-    /// does not lead to a scalar. Offsets count from the start of the text given
-    /// to [`Spans::of`].
-    pub fn value_extent(&self, path: &[Step]) -> Option<Range<usize>> {
-        let mut node = self.root()?;
-        for step in path {
-            node = node.child(step)?;
-        }
-        node.extent.clone()
-    }
-}
-
-impl Node {
-    fn child(&self, step: &Step) -> Option<&Node> {
-        match (&self.kind, step) {
-            (NodeKind::Seq(items), Step::Index(n)) => items.get(*n),
-            (NodeKind::Map(entries), Step::Key(k)) => {
-                entries.iter().find(|(key, _)| key == k).map(|(_, n)| n)
-            }
-            _ => None,
-        }
-    }
-}
-
-/// Byte offsets of line starts, to turn the parser's line and character column
-/// into a byte offset (whatever unit the parser's own index counts in).
-struct LineStarts(Vec<usize>);
-
-impl LineStarts {
-    fn new(text: &str) -> LineStarts {
-        LineStarts(
-            std::iter::once(0)
-                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-                .collect(),
-        )
-    }
-
-    /// The byte offset of a 1-based line and 0-based character column.
-    fn byte(&self, text: &str, line: usize, col: usize) -> usize {
-        let Some(&start) = line.checked_sub(1).and_then(|l| self.0.get(l)) else {
-            return text.len();
-        };
-        text[start..]
-            .char_indices()
-            .nth(col)
-            .map_or(text.len(), |(i, _)| start + i)
-    }
-}
-
-/// Where a scalar that starts at byte `start` ends. The parser's own end is
-/// right for plain scalars only: for quoted ones it runs on over trailing blanks
-/// and comments, and a block scalar's starts at its first line of text, not at
-/// its `|` or `>` header.
-fn scalar_extent(
-    text: &str,
-    start: usize,
-    parser_end: usize,
-    style: ScalarStyle,
-) -> Option<Range<usize>> {
-    let rest = text.get(start..)?;
-    match style {
-        ScalarStyle::Plain => {
-            let end = parser_end.clamp(start, text.len());
-            Some(start..start + text.get(start..end)?.trim_end().len())
-        }
-        ScalarStyle::SingleQuoted => {
-            let mut chars = rest.char_indices().skip(1).peekable();
-            while let Some((i, c)) = chars.next() {
-                if c == '\'' {
-                    if chars.peek().is_some_and(|&(_, n)| n == '\'') {
-                        chars.next();
-                    } else {
-                        return Some(start..start + i + 1);
-                    }
-                }
-            }
-            None
-        }
-        ScalarStyle::DoubleQuoted => {
-            let mut chars = rest.char_indices().skip(1);
-            while let Some((i, c)) = chars.next() {
-                match c {
-                    '\\' => {
-                        chars.next();
-                    }
-                    '"' => return Some(start..start + i + 1),
-                    _ => {}
-                }
-            }
-            None
-        }
-        ScalarStyle::Literal | ScalarStyle::Folded => block_scalar_extent(text, start),
-    }
-}
-
-/// A block scalar, from its `|` or `>` header to the end of its last non-blank
-/// line. `content` is where its first line of text starts, whose indentation all
-/// of its lines share; the first less indented line that is not blank ends it.
-fn block_scalar_extent(text: &str, content: usize) -> Option<Range<usize>> {
-    let line_start = text[..content].rfind('\n').map_or(0, |i| i + 1);
-    let indent = content - line_start;
-    // The header is on the last non-blank line before the text.
-    let before = text[..line_start].trim_end();
-    let header_line = before.rfind('\n').map_or(0, |i| i + 1);
-    let header = header_line + block_header_offset(&before[header_line..])?;
-    let mut end = content;
-    let mut pos = line_start;
-    for line in text[line_start..].split_inclusive('\n') {
-        let body = line.trim_end_matches(['\n', '\r']);
-        let blank = body.trim().is_empty();
-        let leading = body.len() - body.trim_start_matches(' ').len();
-        if !blank && leading < indent {
-            break;
-        }
-        if !blank {
-            end = pos + body.trim_end().len();
-        }
-        pos += line.len();
-    }
-    Some(header..end)
-}
-
-/// Where the `|` or `>` of a block scalar header is in its line, as in
-/// `quote: |-  # comment`.
-fn block_header_offset(line: &str) -> Option<usize> {
-    let is_header = |i: usize| {
-        let after = line[i + 1..]
-            .trim_start_matches(|c: char| c == '-' || c == '+' || c.is_ascii_digit())
-            .trim_start();
-        let after_value = after.is_empty() || after.starts_with('#');
-        let starts_value = i == 0 || line[..i].ends_with([' ', '\t', ':', '-']);
-        after_value && starts_value
-    };
-    line.char_indices()
-        .rfind(|&(i, c)| (c == '|' || c == '>') && is_header(i))
-        .map(|(i, _)| i)
-}
-
-/// A parsed YAML document with the positions of its parts.
-#[derive(Debug)]
-pub struct Located<T> {
+/// A value as written in a YAML file, with where it is written. Compares,
+/// hashes and serializes as the value alone.
+#[derive(Debug, Clone, Default)]
+pub struct At<T> {
+    /// The value itself; `At` dereferences to it.
     pub value: T,
-    pub spans: Spans,
+    span: Span,
 }
 
-/// Parses `text` (a whole file, or the front matter starting at `line_offset`
-/// lines into `file`) into `T`, turning every failure into a located diagnostic.
+/// Where a value is written: its first character, and its bytes (quotes or
+/// block header excluded) when it is written in place rather than through an alias.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Span {
+    position: Option<Position>,
+    bytes: Option<Range<usize>>,
+}
+
+impl<T> At<T> {
+    /// A value that was not read from a file (tests, defaults): it has no position.
+    pub fn unplaced(value: T) -> At<T> {
+        At {
+            value,
+            span: Span::default(),
+        }
+    }
+
+    /// Line and column of the value's first character.
+    pub fn position(&self) -> Option<Position> {
+        self.span.position
+    }
+
+    /// The bytes of the file the value is written with: a quoted value with its
+    /// quotes, a block scalar's lines without its `|` or `>` header. `None` for a
+    /// value written elsewhere (an alias) or not read from a file.
+    pub fn bytes(&self) -> Option<Range<usize>> {
+        self.span.bytes.clone()
+    }
+}
+
+impl At<String> {
+    /// The text, for APIs that take `&str`.
+    pub fn as_str(&self) -> &str {
+        &self.value
+    }
+}
+
+/// Optional values read from YAML, taken without their positions.
+pub trait Plain<T> {
+    /// The value, if there is one.
+    fn plain(&self) -> Option<&T>;
+    /// A copy of the value, if there is one.
+    fn plain_cloned(&self) -> Option<T>
+    where
+        T: Clone,
+    {
+        self.plain().cloned()
+    }
+}
+
+impl<T> Plain<T> for Option<At<T>> {
+    fn plain(&self) -> Option<&T> {
+        self.as_ref().map(|v| &v.value)
+    }
+}
+
+/// Optional text read from YAML, as `&str`.
+pub fn text(value: &Option<At<String>>) -> Option<&str> {
+    value.as_ref().map(At::as_str)
+}
+
+/// The values of a list read from YAML, without their positions.
+pub fn plain_list<T: Clone>(values: &[At<T>]) -> Vec<T> {
+    values.iter().map(|v| v.value.clone()).collect()
+}
+
+impl<T> Deref for At<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
+}
+
+impl<T: PartialEq> PartialEq for At<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl<T: Eq> Eq for At<T> {}
+
+impl<T: std::hash::Hash> std::hash::Hash for At<T> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.value.hash(state)
+    }
+}
+
+impl<T: fmt::Display> fmt::Display for At<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.value.fmt(f)
+    }
+}
+
+impl<T: Serialize> Serialize for At<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.value.serialize(serializer)
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for At<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let spanned = serde_saphyr::Spanned::<T>::deserialize(deserializer)?;
+        let position = position_of(&spanned.referenced);
+        // Through an alias the value is written at its anchor, not here.
+        let bytes = (spanned.referenced == spanned.defined)
+            .then(|| {
+                let span = spanned.referenced.span();
+                let start = usize::try_from(span.byte_offset()?).ok()?;
+                let len = usize::try_from(span.byte_len()?).ok()?;
+                Some(start..start + len)
+            })
+            .flatten();
+        Ok(At {
+            value: spanned.value,
+            span: Span { position, bytes },
+        })
+    }
+}
+
+fn position_of(location: &Location) -> Option<Position> {
+    (location.line() > 0).then(|| Position {
+        line: location.line() as usize,
+        column: location.column().max(1) as usize,
+    })
+}
+
+/// The kinds of YAML document the project has, for messages that say what
+/// belongs in the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Document {
+    /// `site.yaml`.
+    Site,
+    /// `glossary.yaml`.
+    Glossary,
+    /// `annotations.yaml` and `*.annotations.yaml`.
+    Notes,
+    /// The YAML between an article's `---` lines.
+    FrontMatter,
+    /// `topics.yaml`.
+    Topics,
+}
+
+impl Document {
+    fn what(self) -> &'static str {
+        match self {
+            Document::Site => "the site settings (title, language, description)",
+            Document::Glossary => "a list of glossary terms",
+            Document::Notes => "a list of notes",
+            Document::FrontMatter => "the front matter (title, date, source …)",
+            Document::Topics => "a list of topics (id, title, description)",
+        }
+    }
+
+    fn when_empty(self) -> &'static str {
+        match self {
+            Document::Site => {
+                "write the site settings here, e.g. `title: My briefings`, or delete the file to use the defaults"
+            }
+            Document::Glossary => {
+                "write the glossary terms here (`- id: …`), or `[]` for none, or delete the file"
+            }
+            Document::Notes => "write the notes here (`- id: …`), or `[]` for none",
+            Document::FrontMatter => "write at least `title: \"…\"` between the two `---` lines",
+            Document::Topics => "write the topics here (`- id: …`), or `[]` for none, or delete the file",
+        }
+    }
+
+    fn shape(self) -> &'static str {
+        match self {
+            Document::Site | Document::FrontMatter => {
+                "keys with values, one per line (`title: …`), not a list"
+            }
+            Document::Glossary | Document::Notes | Document::Topics => {
+                "a list: start each entry with `- ` at the beginning of the line"
+            }
+        }
+    }
+}
+
+/// How much larger than its file a document may grow by expanding aliases:
+/// ample for a source reused in a few notes, far too little for an alias bomb.
+const EXPANSION_FACTOR: usize = 8;
+/// The allowance for small files, in bytes of text and in events.
+const EXPANSION_FLOOR: usize = 64 * 1024;
+
+/// The parser's settings: duplicate keys are errors; an empty value of a text
+/// key is empty text; what the document may expand to is bounded by its size.
+fn options(len: usize) -> serde_saphyr::Options {
+    let allowance = len.saturating_mul(EXPANSION_FACTOR).max(EXPANSION_FLOOR);
+    serde_saphyr::options! {
+        budget: serde_saphyr::budget! {
+            max_total_scalar_bytes: allowance,
+            max_events: allowance,
+            max_nodes: allowance,
+        },
+        alias_limits: serde_saphyr::alias_limits! {
+            max_total_replayed_events: allowance,
+        },
+        null_as_string: true,
+        with_snippet: false,
+    }
+}
+
+/// Parses the YAML at `yaml` in `file` (the whole file, or an article's front
+/// matter, whose opening `---` line comes just before it) into `T`, turning any
+/// failure into a located diagnostic. Positions are the file's own.
 pub fn parse<T: DeserializeOwned>(
     file: &TextFile,
-    text: &str,
-    line_offset: usize,
-    expected: &str,
-) -> Result<Located<T>, Diagnostic> {
-    if text
-        .trim()
+    yaml: Range<usize>,
+    document: Document,
+) -> Result<T, Diagnostic> {
+    let body = &file.text[yaml.clone()];
+    if body
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
     {
         return Err(file
             .error_at(
-                Some(Position {
-                    line: line_offset + 1,
-                    column: 1,
-                }),
-                "the YAML document is empty",
+                Some(file.position(yaml.start)),
+                format!("the YAML document is empty: expected {}", document.what()),
             )
-            .with_help(format!("write {expected} here; an empty list is `[]`")));
+            .with_help(document.when_empty()));
     }
-    match serde_yaml_ng::from_str::<T>(text) {
-        Ok(value) => Ok(Located {
-            value,
-            spans: Spans::of(text, line_offset),
+    // The text before `yaml` is at most the front matter's `---` line, which
+    // YAML reads as the start of a document: positions stay the file's.
+    let text = &file.text[..yaml.end];
+    serde_saphyr::from_str_with_options::<T>(text, options(body.len()))
+        .map_err(|err| diagnose(file, text, &err, document))
+}
+
+/// A diagnostic for a parse failure, chosen by the kind of error.
+fn diagnose(file: &TextFile, text: &str, err: &YamlError, document: Document) -> Diagnostic {
+    let err = innermost(err);
+    let position = err.location().as_ref().and_then(position_of);
+    let line = position.map_or(1, |p| p.line);
+    let plain = |message: String, help: String| file.error_at(position, message).with_help(help);
+    match err {
+        YamlError::SerdeUnknownField {
+            field, expected, ..
+        } => indentation::mistake(file, text, line, line + 1).unwrap_or_else(|| {
+            let mut help = unknown_key_help(field, expected);
+            if let Some((key, n, column)) = indentation::deeper_key_above(text, line) {
+                help.push_str(&format!(
+                    "; if `{field}` belongs with `{key}:` on line {n}, check the indentation: indent it to column {column}, like `{key}:`"
+                ));
+            }
+            plain(format!("unknown key `{field}`"), help)
         }),
-        Err(err) => Err(yaml_error(file, &err, line_offset, expected)),
+        YamlError::SerdeUnknownVariant {
+            variant, expected, ..
+        } => indentation::mistake(file, text, line, line + 1).unwrap_or_else(|| {
+            let message = match position.and_then(|p| key_before(file, p)) {
+                Some(key) => format!("`{key}` cannot be `{variant}`"),
+                None => format!("unknown value `{variant}`"),
+            };
+            plain(message, format!("use one of: {}", expected.join(", ")))
+        }),
+        YamlError::SerdeMissingField { field, .. } => {
+            indentation::mistake(file, text, line, indentation::block_end(text, line))
+                .unwrap_or_else(|| {
+                    plain(
+                        format!("missing key `{field}`"),
+                        format!("add `{field}:` to this entry"),
+                    )
+                })
+        }
+        YamlError::DuplicateMappingKey { key, .. } => plain(
+            match key {
+                Some(k) => format!("duplicate key `{k}`"),
+                None => "duplicate key".to_string(),
+            },
+            "remove one of the two; each key may appear once in an entry".into(),
+        ),
+        YamlError::MultipleDocuments { location, .. } => {
+            let separator = document_separator(file, text, location);
+            file.error_at(
+                separator.or(position),
+                format!(
+                    "more than one YAML document in this file: expected {}",
+                    document.what()
+                ),
+            )
+            .with_help(
+                "a `---` or `...` line ends a YAML document; remove it (a file holds one document)",
+            )
+        }
+        YamlError::Budget { .. }
+        | YamlError::AliasReplayLimitExceeded { .. }
+        | YamlError::AliasExpansionLimitExceeded { .. }
+        | YamlError::AliasReplayStackDepthExceeded { .. }
+        | YamlError::AliasReplayCounterOverflow { .. } => plain(
+            format!(
+                "this YAML expands to too much: its aliases (`*name`) would make it more than {EXPANSION_FACTOR} times the size of the file"
+            ),
+            "write the values out instead of repeating them through aliases".into(),
+        ),
+        YamlError::Unexpected { .. }
+        | YamlError::SerdeInvalidType { .. }
+        | YamlError::InvalidScalar { .. }
+        | YamlError::SerdeInvalidValue { .. } => {
+            indentation::mistake(file, text, line, line + 1).unwrap_or_else(|| {
+                let key = position.and_then(|p| key_before(file, p));
+                match (key, err) {
+                    (None, _) if line == first_content_line(text) => plain(
+                        format!("expected {} here", document.what()),
+                        format!("this file holds {}", document.shape()),
+                    ),
+                    (Some(key), YamlError::SerdeInvalidType { unexpected, expected, .. }) => plain(
+                        format!("`{key}` should be {expected}, not {unexpected}"),
+                        WRONG_TYPE_HELP.into(),
+                    ),
+                    (Some(key), _) => plain(
+                        format!("`{key}` has the wrong type of value"),
+                        WRONG_TYPE_HELP.into(),
+                    ),
+                    (None, _) => plain(message_of(err).into(), WRONG_TYPE_HELP.into()),
+                }
+            })
+        }
+        YamlError::Message { msg, .. } => match msg.split_once(HELP) {
+            Some((message, help)) => plain(message.into(), help.into()),
+            None => plain(msg.clone(), "check this value".into()),
+        },
+        YamlError::ExternalMessage { source, .. } => match source.as_ref() {
+            serde_saphyr::ExternalMessageSource::Parser(scan) => {
+                syntax_error(file, text, position, scan.kind(), err)
+            }
+            _ => plain(message_of(err).into(), SYNTAX_HELP.into()),
+        },
+        _ => indentation::mistake(file, text, line, line + 1)
+            .unwrap_or_else(|| plain(message_of(err).into(), SYNTAX_HELP.into())),
     }
 }
 
-fn yaml_error(
+const WRONG_TYPE_HELP: &str =
+    "a list puts each item on its own line, starting with `- `; text containing `: ` or `#` needs quotes";
+
+const SYNTAX_HELP: &str =
+    "check the YAML syntax on this line (indentation, quotes, a missing `:`); quote text containing `: ` or `#`";
+
+/// Separates a message from its help in the errors our own types raise while
+/// they are read (see `model`), which carry both through serde's one string.
+pub(crate) const HELP: &str = "\u{1f}";
+
+/// A syntax error, named after what the parser found.
+fn syntax_error(
     file: &TextFile,
-    err: &serde_yaml_ng::Error,
-    line_offset: usize,
-    expected: &str,
+    text: &str,
+    position: Option<Position>,
+    kind: &ErrorKind,
+    err: &YamlError,
 ) -> Diagnostic {
-    let mut position = err.location().map(|l| Position {
-        line: l.line() + line_offset,
-        column: l.column(),
-    });
-    let full = err.to_string();
-    // serde_yaml_ng appends " at line L column C" (we show positions ourselves), and for
-    // a syntax error a ", while scanning X at line L column C" context, whose start is
-    // where the mistake usually is: an unclosed quote, a bracket never closed.
-    let (head, context) = match full.split_once(", while ") {
-        Some((h, c)) => (h, Some(c)),
-        None => (full.as_str(), None),
-    };
-    let mut message = strip_location(head).to_string();
-    // serde also prefixes the path inside the document (`[3].sources`); the position says it better.
-    if let Some((path, tail)) = message.split_once(": ") {
-        if !path.contains(' ') {
-            message = tail.to_string();
+    let line = position.map_or(1, |p| p.line);
+    if let Some(control) = position.and_then(|p| control_character_at(file, p)) {
+        return file
+            .error_at(
+                position,
+                format!("a control character ({control}) is in the text"),
+            )
+            .with_help("remove it: YAML text may not contain control characters (tabs and line breaks aside)");
+    }
+    match kind {
+        ErrorKind::UnclosedQuotedScalar => file
+            .error_at(position, "this quoted text has no closing quote")
+            .with_help(
+                "add the closing quote; inside \"…\" write a quote as \\\", inside '…' as ''",
+            ),
+        ErrorKind::TabInIndentation
+        | ErrorKind::TabNotAllowed
+        | ErrorKind::TabInBlockIndentation
+        | ErrorKind::TabAtBlockScalarStart => {
+            indentation::mistake(file, text, line.saturating_sub(1), line + 1).unwrap_or_else(
+                || {
+                    file.error_at(position, "a tab where YAML expects spaces")
+                        .with_help("indent with spaces only")
+                },
+            )
         }
-    }
-    let mut help = help_for(&message, expected);
-    if let Some(context) = context {
-        let what = strip_location(context);
-        if let Some(start) = parse_location(context) {
-            help = Some(format!(
-                "the parser was {what} that starts here and found no end for it (it gave up at line {}, column {}); close it",
-                position.map_or(0, |p| p.line),
-                position.map_or(0, |p| p.column)
-            ));
-            position = Some(Position {
-                line: start.line + line_offset,
-                column: start.column,
-            });
-        }
-        message = format!("{message} while {what}");
-    }
-    let diagnostic = file.error_at(position, message);
-    match help {
-        Some(h) => diagnostic.with_help(h),
-        None => diagnostic,
+        _ => indentation::mistake(file, text, line, line + 1).unwrap_or_else(|| {
+            file.error_at(position, format!("YAML syntax error: {}", message_of(err)))
+                .with_help(SYNTAX_HELP)
+        }),
     }
 }
 
-fn strip_location(s: &str) -> &str {
-    s.find(" at line ").map_or(s, |i| &s[..i])
+/// The character at `position`, named, when it is a control character.
+fn control_character_at(file: &TextFile, position: Position) -> Option<String> {
+    let c = file.line(position.line)?.chars().nth(position.column - 1)?;
+    (c.is_control() && c != '\t').then(|| format!("U+{:04X}", c as u32))
 }
 
-fn parse_location(s: &str) -> Option<Position> {
-    let rest = &s[s.find(" at line ")? + 9..];
-    let (line, rest) = rest.split_once(" column ")?;
-    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some(Position {
-        line: line.trim().parse().ok()?,
-        column: column.parse().ok()?,
-    })
+/// The key whose value starts at `position`, as in `kind: contxt`.
+fn key_before(file: &TextFile, position: Position) -> Option<String> {
+    let line = file.line(position.line)?;
+    let before: String = line.chars().take(position.column - 1).collect();
+    let key = before.trim_end().strip_suffix(':')?;
+    let key = key.trim_start().trim_start_matches("- ").trim();
+    (!key.is_empty()).then(|| key.to_string())
 }
 
-/// Suggests a fix for the messages serde and the YAML parser give.
-fn help_for(message: &str, expected: &str) -> Option<String> {
-    if let Some(rest) = message.strip_prefix("unknown field `") {
-        let (unknown, rest) = rest.split_once('`')?;
-        let allowed: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
-        let nearest = allowed
-            .iter()
-            .map(|k| (strsim::jaro_winkler(unknown, k), *k))
-            .filter(|(score, _)| *score > 0.8)
-            .max_by(|a, b| a.0.total_cmp(&b.0));
-        return Some(match nearest {
-            Some((_, k)) => format!("did you mean `{k}`? (allowed keys: {})", allowed.join(", ")),
-            None => format!("allowed keys here: {}", allowed.join(", ")),
-        });
+/// The error itself, out of the wrappers that add aliases' places or snippets.
+fn innermost(err: &YamlError) -> &YamlError {
+    match err.without_snippet() {
+        YamlError::AliasError { error, .. } => innermost(error),
+        other => other,
     }
-    if let Some(rest) = message.strip_prefix("unknown variant `") {
-        let allowed: Vec<&str> = rest.split('`').skip(2).step_by(2).collect();
-        return Some(format!("use one of: {}", allowed.join(", ")));
+}
+
+/// The parser's own description of an error, without its location (shown apart).
+fn message_of(err: &YamlError) -> std::borrow::Cow<'_, str> {
+    serde_saphyr::DefaultMessageFormatter.format_message(err)
+}
+
+/// The help for an unknown key: the nearest allowed one, or all of them.
+fn unknown_key_help(unknown: &str, allowed: &[&str]) -> String {
+    let nearest = allowed
+        .iter()
+        .map(|k| (strsim::jaro_winkler(unknown, k), *k))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0));
+    match nearest {
+        Some((_, k)) => format!("did you mean `{k}`? (allowed keys: {})", allowed.join(", ")),
+        None => format!("allowed keys here: {}", allowed.join(", ")),
     }
-    if message.starts_with("invalid date") {
-        return Some(
-            "dates are written 2024-04-16, or 2024-04 or 2024 when the day or month is not known"
-                .into(),
-        );
-    }
-    if message.starts_with("missing field") {
-        return Some("add the missing key to this entry".into());
-    }
-    if message.starts_with("duplicate field") || message.contains("duplicate entry") {
-        return Some("remove one of the two keys; each key may appear once".into());
-    }
-    if message.contains("repetition limit") || message.contains("recursion limit") {
-        return Some(
-            "the document expands too much (aliases or nesting); write the values out plainly"
-                .into(),
-        );
-    }
-    if message.starts_with("invalid type") {
-        return Some(format!("expected {expected}; check the value's type (a list starts with `- `, text may need quotes)"));
-    }
-    Some("check the YAML syntax on this line (indentation, quotes, a missing `:`); quote text containing `: ` or `#`".into())
+}
+
+/// The `---` or `...` line that ends the first document, before `location`.
+fn document_separator(file: &TextFile, text: &str, location: &Location) -> Option<Position> {
+    let before = position_of(location).map_or(usize::MAX, |p| p.line);
+    let first = first_content_line(text);
+    (first + 1..before.min(file.text.lines().count() + 1))
+        .find(|&n| {
+            file.line(n)
+                .is_some_and(|l| l.trim_end() == "---" || l.trim_end() == "...")
+        })
+        .map(|line| Position { line, column: 1 })
+}
+
+/// The first line that is neither blank, a comment nor the front matter's `---`.
+fn first_content_line(text: &str) -> usize {
+    text.lines()
+        .position(|l| {
+            let t = l.trim();
+            !(t.is_empty() || t.starts_with('#') || t == "---")
+        })
+        .map_or(1, |i| i + 1)
 }
 
 #[cfg(test)]
@@ -454,70 +482,59 @@ mod tests {
     #[serde(deny_unknown_fields)]
     #[allow(dead_code)]
     struct Item {
-        id: String,
-        quote: String,
+        id: At<String>,
+        quote: At<String>,
     }
 
     fn file(text: &str) -> TextFile {
         TextFile::new(Path::new("a.yaml"), text.to_string())
     }
 
-    #[test]
-    fn spans_point_at_keys_and_values() {
-        let text = "- id: a\n  quote: \"x y\"\n- id: b\n  quote: z\n";
-        let spans = Spans::of(text, 0);
-        let at = |line, column| Some(Position { line, column });
-        assert_eq!(
-            spans.value(&[Step::Index(1), Step::Key("quote")]),
-            at(4, 10)
-        );
-        assert_eq!(
-            spans.value(&[Step::Index(0), Step::Key("quote")]),
-            at(2, 10)
-        );
-        // a missing key falls back to its map
-        assert_eq!(spans.value(&[Step::Index(1), Step::Key("nope")]), at(3, 3));
+    fn parse_items(text: &str) -> Result<Vec<Item>, Diagnostic> {
+        let f = file(text);
+        parse::<Vec<Item>>(&f, 0..f.text.len(), Document::Notes)
     }
 
     #[test]
-    fn value_extents_cover_each_scalar_style_and_nothing_else() {
-        let text = "# “c” é\n- id: a  # c\n  q1: \"x “y” \\\"z\"   # after\n  q2: 'it''s'\n  q3: plain é  # c\n  q4: plain\n    continued\n  q5: |-  # keep\n    block\n\n    two\n# gone\n  q6: \"multi\n    line\"\n  q7: >\n    folded\n\n  q8: last\n";
-        let spans = Spans::of(text, 0);
-        let extent = |key: &str| {
-            spans
-                .value_extent(&[Step::Index(0), Step::Key(key)])
-                .map(|r| &text[r])
-        };
-        assert_eq!(extent("id"), Some("a"));
-        assert_eq!(extent("q1"), Some("\"x “y” \\\"z\""));
-        assert_eq!(extent("q2"), Some("'it''s'"));
-        assert_eq!(extent("q3"), Some("plain é"));
-        assert_eq!(extent("q4"), Some("plain\n    continued"));
-        assert_eq!(extent("q5"), Some("|-  # keep\n    block\n\n    two"));
-        assert_eq!(extent("q6"), Some("\"multi\n    line\""));
-        assert_eq!(extent("q7"), Some(">\n    folded"));
-        assert_eq!(extent("q8"), Some("last"));
-        assert_eq!(extent("nope"), None);
-        assert_eq!(
-            spans.value_extent(&[Step::Index(0)]),
-            None,
-            "a map is not a scalar"
-        );
+    fn values_carry_their_positions_and_bytes() {
+        let text = "- id: a\n  quote: \"x “y”\"  # c\n- id: b\n  quote: z\n";
+        let items = parse_items(text).unwrap();
+        let at = |line, column| Some(Position { line, column });
+        assert_eq!(items[1].quote.position(), at(4, 10));
+        assert_eq!(items[0].quote.position(), at(2, 10));
+        assert_eq!(items[1].id.position(), at(3, 7));
+        assert_eq!(&text[items[0].quote.bytes().unwrap()], "\"x “y”\"");
+        assert_eq!(items[0].quote.as_str(), "x “y”");
+    }
+
+    #[test]
+    fn front_matter_positions_are_the_files() {
+        let f = file("---\nid: a\nquote: b\n---\nbody\n");
+        let item: Item = parse(&f, 4..18, Document::FrontMatter).unwrap();
+        assert_eq!(item.quote.position(), Some(Position { line: 3, column: 8 }));
+    }
+
+    #[test]
+    fn an_aliased_value_has_a_position_but_no_bytes_of_its_own() {
+        let text = "- id: a\n  quote: &q x\n- id: b\n  quote: *q\n";
+        let items = parse_items(text).unwrap();
+        assert_eq!(items[1].quote.as_str(), "x");
+        assert_eq!(items[1].quote.position().map(|p| p.line), Some(4));
+        assert_eq!(items[1].quote.bytes(), None);
     }
 
     #[test]
     fn typo_in_key_is_located_with_a_suggestion() {
-        let f = file("- id: a\n  qoute: x\n");
-        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
+        let err = parse_items("- id: a\n  qoute: x\n").unwrap_err();
         assert_eq!(err.position.map(|p| p.line), Some(2));
         assert!(
-            err.message.contains("unknown field `qoute`"),
+            err.message.contains("unknown key `qoute`"),
             "{}",
             err.message
         );
         assert!(
             err.help
-                .clone()
+                .as_deref()
                 .unwrap()
                 .starts_with("did you mean `quote`?"),
             "{:?}",
@@ -526,9 +543,8 @@ mod tests {
     }
 
     #[test]
-    fn syntax_error_has_line_and_column() {
-        let f = file("- id: a\n  quote: \"open\n- id: b\n");
-        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
+    fn unclosed_quote_is_reported_where_it_opens() {
+        let err = parse_items("- id: a\n  quote: \"open\n- id: b\n").unwrap_err();
         assert_eq!(
             err.position,
             Some(Position {
@@ -537,17 +553,41 @@ mod tests {
             }),
             "{err}"
         );
-        assert!(err.message.contains("quoted scalar"), "{}", err.message);
+        assert!(err.message.contains("no closing quote"), "{}", err.message);
     }
 
     #[test]
     fn duplicate_keys_and_empty_documents_are_errors() {
-        let f = file("- id: a\n  id: b\n  quote: q\n");
-        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list").unwrap_err();
-        assert!(err.message.contains("duplicate"), "{}", err.message);
-        let f = file("# nothing\n\n");
-        let err = parse::<Vec<Item>>(&f, &f.text, 0, "a list of notes").unwrap_err();
+        let err = parse_items("- id: a\n  id: b\n  quote: q\n").unwrap_err();
+        assert!(
+            err.message.contains("duplicate key `id`"),
+            "{}",
+            err.message
+        );
+        let err = parse_items("# nothing\n\n").unwrap_err();
         assert!(err.message.contains("empty"));
+    }
+
+    #[test]
+    fn an_empty_site_file_is_not_told_to_write_a_list() {
+        let f = file("\n");
+        let err = parse::<serde_json::Value>(&f, 0..1, Document::Site).unwrap_err();
+        let help = err.help.unwrap();
+        assert!(help.contains("title:") && !help.contains("[]"), "{help}");
+    }
+
+    #[test]
+    fn a_second_document_is_reported_at_its_separator() {
+        let err = parse_items("- id: a\n  quote: b\n---\n- id: c\n  quote: d\n").unwrap_err();
+        assert_eq!(err.position, Some(Position { line: 3, column: 1 }), "{err}");
+        assert!(err.message.contains("more than one YAML document"), "{err}");
+    }
+
+    #[test]
+    fn a_nul_byte_is_reported_where_it_is() {
+        let err = parse_items("- id: a\n  quote: x\0y\n").unwrap_err();
+        assert_eq!(err.position.map(|p| p.line), Some(2), "{err}");
+        assert!(err.message.contains("U+0000"), "{err}");
     }
 
     #[test]
@@ -562,7 +602,23 @@ mod tests {
             text.push_str(&format!("{name}: &{name} [*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev},*{prev}]\n"));
         }
         let f = file(&text);
-        let err = parse::<serde_yaml_ng::Value>(&f, &f.text, 0, "a map").unwrap_err();
-        assert!(err.message.contains("limit"), "{}", err.message);
+        let err = parse::<serde_json::Value>(&f, 0..f.text.len(), Document::Site).unwrap_err();
+        assert!(
+            err.message.contains("expands to too much"),
+            "{}",
+            err.message
+        );
+    }
+
+    #[test]
+    fn a_flat_alias_bomb_stops_within_a_budget_of_the_files_size() {
+        // One long scalar aliased many times: few events, but a huge expansion.
+        let mut text = format!("- id: a\n  quote: &big \"{}\"\n", "x".repeat(100_000));
+        for i in 0..200 {
+            text.push_str(&format!("- id: n{i}\n  quote: *big\n"));
+        }
+        let err = parse_items(&text).unwrap_err();
+        assert!(err.message.contains("expands to too much"), "{err}");
+        assert!(err.position.is_some(), "{err}");
     }
 }

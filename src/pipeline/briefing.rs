@@ -13,6 +13,7 @@ use crate::interop::export;
 use crate::library::{self, Digest};
 use crate::load::model::{Date, TermSpec, TopicSpec};
 use crate::load::LoadedBriefing;
+use crate::publish::{self, BriefingFacts, PageKind};
 use crate::render::markdown::{self, TermMark};
 use crate::render::page::{IndexEntry, SiteView, Templates};
 use crate::render::{assets, views};
@@ -42,6 +43,8 @@ pub(super) struct BuiltPage {
     pub files: BTreeMap<String, Vec<u8>>,
     /// What the topic, timeline and search pages need of the briefing.
     pub digest: Digest,
+    /// What the feed and sitemap list of it.
+    pub facts: BriefingFacts,
 }
 
 /// The site-wide inputs every briefing is rendered with.
@@ -106,16 +109,33 @@ fn render_briefing(
     let article_html = markdown::render_article(article, &note_marks, &footnote_marks, &term_marks);
 
     let language = src.front.language.as_deref().unwrap_or(&site.site.language);
+    let facts = BriefingFacts::of(src, notes.len());
+    let page_url = site.site.base_url.as_ref().map(|b| b.join(&facts.path()));
     let mut files = BTreeMap::new();
     files.insert(
         format!("{}/{}", src.slug, export::FILE_NAME),
-        export::briefing_annotations(src, language, article, notes, &htmls).into_bytes(),
+        export::briefing_annotations(src, language, article, notes, &htmls, page_url.as_deref())
+            .into_bytes(),
     );
     let digest = library::digest(src, article, notes);
     if let Some(templates) = site.templates {
+        let mut frame = templates.frame(site.site, "../", language);
+        if let Some(json_ld) = publish::briefing_json_ld(
+            site.site,
+            &facts,
+            language,
+            src.front.source.as_ref(),
+            &publish::corrections(article, notes),
+        ) {
+            let page = PageKind::Briefing {
+                facts: &facts,
+                json_ld,
+            };
+            frame.meta = publish::page_meta(site.site, page);
+        }
         let mut view = views::briefing_view(
             src,
-            templates.frame(site.site, "../", language),
+            frame,
             export::FILE_NAME,
             article_html,
             views::note_views(notes, &htmls),
@@ -139,16 +159,17 @@ fn render_briefing(
     used.sort_unstable();
     let page = BuiltPage {
         slug: src.slug.clone(),
-        sort_key: (src.front.date, src.slug.clone()),
+        sort_key: (src.front.date.as_ref().map(|d| d.value), src.slug.clone()),
         entry: views::index_entry(src, notes.len()),
         notes: notes.len(),
-        terms_used: used.iter().map(|&t| site.terms[t].id.clone()).collect(),
+        terms_used: used.iter().map(|&t| site.terms[t].id.to_string()).collect(),
         see_also: used
             .iter()
-            .flat_map(|&t| site.terms[t].see_also.iter().cloned())
+            .flat_map(|&t| site.terms[t].see_also.iter().map(|id| id.to_string()))
             .collect(),
         text: article.text(),
         files,
+        facts,
         digest,
     };
     let near_misses =

@@ -17,10 +17,12 @@ use rayon::prelude::*;
 
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
+use crate::load::address::BaseUrl;
 use crate::load::model::{TermSpec, TopicSpec};
 use crate::load::{self, YamlFile};
 use crate::output::{self, CancelToken, SiteFiles, Stager};
-use crate::render::page::{GlossaryView, IndexView, LinkView, SiteView, Templates};
+use crate::publish::{self, PageKind};
+use crate::render::page::{GlossaryView, IndexView, LinkView, NotFoundView, SiteView, Templates};
 use crate::render::views::{self, term_view};
 use crate::validate;
 use crate::Error;
@@ -37,6 +39,9 @@ pub struct Site {
     pub notes: usize,
     /// How many glossary terms the site has.
     pub terms: usize,
+    /// Where the site is published, if it says: feed, sitemap and canonical
+    /// links were made only then.
+    pub base_url: Option<BaseUrl>,
 }
 
 /// A build's result: the site if there were no errors, and every diagnostic.
@@ -83,7 +88,7 @@ fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
         .map(|(form, _)| form)
         .collect();
     GlossaryChanges {
-        ids: changed.iter().map(|t| t.id.clone()).collect(),
+        ids: changed.iter().map(|t| t.id.to_string()).collect(),
         forms: aho_corasick::AhoCorasick::builder()
             .ascii_case_insensitive(true)
             .build(&forms)
@@ -131,15 +136,17 @@ impl Progress for () {}
 /// the output is changed only if the whole build has no errors and `cancel`
 /// was not cancelled, and then only in files briefing wrote. The outcome's site
 /// (`None` after errors) holds the counts and the index and glossary pages.
+/// `base_url`, when given, replaces the one in `site.yaml` (`build --base-url`).
 pub fn build_into(
     root: &Path,
     output: &Path,
+    base_url: Option<BaseUrl>,
     progress: &dyn Progress,
     cancel: &CancelToken,
 ) -> Result<Outcome, Error> {
     output::check_output_dir(root, output)?;
     let stager = Stager::new(output, cancel)?;
-    let outcome = build_site_into(root, progress, &stager)?;
+    let outcome = build_site_into(root, base_url, progress, &stager)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
@@ -157,10 +164,12 @@ pub fn build_into(
 /// only the index and glossary pages.
 fn build_site_into(
     root: &Path,
+    base_url: Option<BaseUrl>,
     progress: &dyn Progress,
     stager: &Stager,
 ) -> Result<Outcome, Error> {
     let mut build = Incremental::new(root);
+    build.base_url = base_url;
     build.update(&Scope::Everything, progress, Some(stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     Ok(build.assemble(Pages::Move))
@@ -232,6 +241,8 @@ pub struct Incremental {
     briefings: BTreeMap<String, BriefingResult>,
     /// The folders the last (re)build loaded and rendered.
     rendered: Vec<String>,
+    /// Replaces `base_url` of `site.yaml`.
+    base_url: Option<BaseUrl>,
 }
 
 /// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
@@ -245,8 +256,11 @@ struct SharedInputs {
 }
 
 impl SharedInputs {
-    fn load(root: &Path) -> Result<SharedInputs, Error> {
-        let (shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+    fn load(root: &Path, base_url: Option<&BaseUrl>) -> Result<SharedInputs, Error> {
+        let (mut shared, mut diagnostics) = load::load_shared(&root.join("content"))?;
+        if let Some(url) = base_url {
+            shared.site.base_url = Some(url.clone());
+        }
         let templates = match Templates::load(&root.join("templates")) {
             Ok(t) => Some(t),
             Err(d) => {
@@ -305,6 +319,7 @@ impl Incremental {
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
+            base_url: None,
         }
     }
 
@@ -339,9 +354,9 @@ impl Incremental {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
-            self.shared = Some(SharedInputs::load(&self.root)?);
+            self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
         } else if let Scope::Glossary(_) = scope {
-            let shared = SharedInputs::load(&self.root)?;
+            let shared = SharedInputs::load(&self.root, self.base_url.as_ref())?;
             let old = self
                 .shared
                 .as_ref()
@@ -435,6 +450,7 @@ impl Incremental {
         let mut entries = Vec::new();
         let mut digests = Vec::new();
         let mut near_misses = Vec::new();
+        let mut facts = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
             near_misses.extend(r.near_misses.iter().cloned());
@@ -442,7 +458,7 @@ impl Incremental {
                 digests.push((page.sort_key.clone(), page.digest.clone()));
                 site.notes += page.notes;
                 for id in &page.terms_used {
-                    if let Some(t) = terms.iter().position(|t| &t.id == id) {
+                    if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
                         used_in.entry(t).or_default().push(LinkView {
                             href: format!("../{}/index.html#use-{id}", page.slug),
                             label: page.entry.title.clone(),
@@ -450,6 +466,7 @@ impl Incremental {
                     }
                 }
                 entries.push((page.sort_key.clone(), page.entry.clone()));
+                facts.push(page.facts.clone());
                 match pages {
                     Pages::Copy => site.files.extend(page.files.clone()),
                     Pages::Move => site.files.append(&mut page.files),
@@ -464,16 +481,25 @@ impl Incremental {
             ));
         }
         site.terms = terms.len();
+        let site_view = shared.site_view();
+        site.base_url = site_view.base_url.clone();
 
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| d).collect();
+            let frame = |root: &str, page: PageKind| {
+                let mut frame = templates.frame(&site_view, root, &shared.site.language);
+                frame.meta = publish::page_meta(&site_view, page);
+                frame
+            };
+            let library_frame = |root: &str, path: &str, title: &str| {
+                frame(root, PageKind::Library { path, title })
+            };
             for (path, page) in crate::library::pages::site_pages(
                 templates,
-                &shared.site_view(),
-                &shared.site.language,
+                &library_frame,
                 shared.topics(),
                 terms,
                 &digests,
@@ -482,7 +508,7 @@ impl Incremental {
                 push_page(&mut site, &path, page, &mut diagnostics);
             }
             let index = IndexView {
-                frame: templates.frame(&shared.site_view(), "", &shared.site.language),
+                frame: frame("", PageKind::Home),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
                 terms: terms.len(),
             };
@@ -493,7 +519,7 @@ impl Incremental {
                 &mut diagnostics,
             );
             let glossary = GlossaryView {
-                frame: templates.frame(&shared.site_view(), "../", &shared.site.language),
+                frame: frame("../", PageKind::Glossary),
                 letters: crate::library::pages::by_letter(terms, |i, t| {
                     term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
                         format!("#term-{id}")
@@ -506,7 +532,33 @@ impl Incremental {
                 templates.render("glossary.html", &glossary, &templates_dir),
                 &mut diagnostics,
             );
+            // Hosts serve it for any missing address, at any depth: only an
+            // absolute path to the root (known from base_url) works everywhere.
+            let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
+            let not_found = NotFoundView {
+                frame: frame(root, PageKind::NotFound),
+            };
+            push_page(
+                &mut site,
+                "404.html",
+                templates.render("404.html", &not_found, &templates_dir),
+                &mut diagnostics,
+            );
         }
+        let content_dir = self.root.join("content");
+        let library_pages: Vec<String> = site
+            .files
+            .keys()
+            .filter(|p| crate::library::pages::is_library_page(p))
+            .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
+            .collect();
+        site.files.extend(publish::site_files(
+            &site_view,
+            &facts,
+            &library_pages,
+            &content_dir,
+            &mut diagnostics,
+        ));
 
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();

@@ -9,6 +9,7 @@ use tera::{Context, Tera};
 
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{Date, SourceRef};
+use crate::load::yaml::Plain;
 
 /// A template or asset: its name and built-in text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -32,6 +33,8 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("search.html", include_str!("../../templates/search.html")),
     ("search.js", include_str!("../../templates/search.js")),
+    ("meta.html", include_str!("../../templates/meta.html")),
+    ("404.html", include_str!("../../templates/404.html")),
 ];
 
 /// The compiled templates and the assets inlined into every page.
@@ -106,15 +109,16 @@ impl Templates {
     }
 
     /// The frame of a page `root` levels below the site root, in `language`.
-    pub fn frame(&self, site: &SiteView, root: &'static str, language: &str) -> PageFrame {
+    pub fn frame(&self, site: &SiteView, root: &str, language: &str) -> PageFrame {
         PageFrame {
             site: site.clone(),
             css: self.css.clone(),
             js: self.js.clone(),
             css_sha256: self.css_sha256.clone(),
             js_sha256: self.js_sha256.clone(),
-            root,
+            root: root.to_string(),
             language: language.to_string(),
+            meta: None,
         }
     }
 
@@ -200,17 +204,17 @@ pub struct SourceView {
 impl From<&SourceRef> for SourceView {
     fn from(s: &SourceRef) -> Self {
         SourceView {
-            title: s.title.clone(),
-            publisher: s.publisher.clone(),
-            date: s.date.as_ref().map(DateView::from),
+            title: s.title.to_string(),
+            publisher: s.publisher.plain_cloned(),
+            date: s.date.plain().map(DateView::from),
             url: s
                 .url
-                .clone()
+                .plain_cloned()
                 .filter(|u| crate::validate::links::is_safe_url(u)),
-            accessed: s.accessed.as_ref().map(DateView::from),
+            accessed: s.accessed.plain().map(DateView::from),
             archived: s
                 .archived
-                .clone()
+                .plain_cloned()
                 .filter(|u| crate::validate::links::is_safe_url(u)),
         }
     }
@@ -226,8 +230,10 @@ pub struct PageFrame {
     pub css_sha256: String,
     pub js_sha256: String,
     /// Relative path from the page to the site root: links work from any folder.
-    pub root: &'static str,
+    pub root: String,
     pub language: String,
+    /// Canonical link, link-preview tags and JSON-LD, when the site has a `base_url`.
+    pub meta: Option<PageMeta>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -235,6 +241,10 @@ pub struct SiteView {
     pub title: String,
     pub language: String,
     pub description: Option<String>,
+    pub base_url: Option<crate::load::address::BaseUrl>,
+    pub author: Option<String>,
+    pub publisher: Option<String>,
+    pub image: Option<crate::load::address::ImageFile>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -313,6 +323,36 @@ pub struct IndexView {
     pub frame: PageFrame,
     pub briefings: Vec<IndexEntry>,
     pub terms: usize,
+}
+
+/// The head tags of one page, for `templates/meta.html`: set only when the site
+/// has a `base_url`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PageMeta {
+    /// The page's own absolute address; `None` for the 404 page, which has none.
+    pub canonical: Option<String>,
+    /// `website` or `article` (Open Graph).
+    pub og_type: &'static str,
+    pub title: String,
+    pub description: Option<String>,
+    pub site_name: String,
+    /// Absolute address of the share image.
+    pub image: Option<String>,
+    /// `summary_large_image` with an image, else `summary`.
+    pub twitter_card: &'static str,
+    pub published: Option<String>,
+    pub modified: Option<String>,
+    /// The Atom feed, linked from every page.
+    pub feed: String,
+    /// JSON-LD, made safe to stand inside a `<script>` element.
+    pub json_ld: Option<String>,
+}
+
+/// The page static hosts show for an address that has no page.
+#[derive(Debug, Clone, Serialize)]
+pub struct NotFoundView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
 }
 
 #[derive(Debug, Clone, Serialize)]

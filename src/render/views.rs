@@ -11,6 +11,7 @@ use super::page::{
 use crate::anchor::terms::TermUse;
 use crate::anchor::PlacedNote;
 use crate::load::model::{SiteConfig, TermSpec};
+use crate::load::yaml::Plain;
 use crate::load::LoadedBriefing;
 use crate::validate::links::is_safe_url;
 
@@ -20,6 +21,10 @@ pub fn site_view(site: &SiteConfig) -> SiteView {
         title: site.title.clone(),
         language: site.language.clone(),
         description: site.description.clone(),
+        base_url: site.base_url.clone(),
+        author: site.author.clone(),
+        publisher: site.publisher.clone(),
+        image: site.image.clone(),
     }
 }
 
@@ -66,7 +71,10 @@ pub fn page_terms(terms: &[TermSpec], uses: &[TermUse]) -> Vec<TermView> {
             let term = &terms[t];
             let back = LinkView {
                 href: format!("#use-{}", term.id),
-                label: term.abbr.clone().unwrap_or_else(|| term.term.clone()),
+                label: term
+                    .abbr
+                    .plain_cloned()
+                    .unwrap_or_else(|| term.term.to_string()),
             };
             term_view(term, terms, vec![back], |id| {
                 if on_page.contains(id) {
@@ -87,9 +95,9 @@ pub fn term_view(
     see_also_href: impl Fn(&str) -> String,
 ) -> TermView {
     TermView {
-        id: t.id.clone(),
-        term: t.term.clone(),
-        abbr: t.abbr.clone(),
+        id: t.id.to_string(),
+        term: t.term.to_string(),
+        abbr: t.abbr.plain_cloned(),
         definition_html: markdown::render_markdown(&t.definition),
         sources: t.sources.iter().map(SourceView::from).collect(),
         see_also: t
@@ -99,8 +107,8 @@ pub fn term_view(
                 href: see_also_href(id),
                 label: all
                     .iter()
-                    .find(|o| &o.id == id)
-                    .map_or_else(|| id.clone(), |o| o.term.clone()),
+                    .find(|o| o.id == *id)
+                    .map_or_else(|| id.to_string(), |o| o.term.to_string()),
             })
             .collect(),
         uses,
@@ -122,16 +130,16 @@ pub fn briefing_view(
     BriefingView {
         frame,
         slug: src.slug.clone(),
-        title: front.title.clone(),
-        date: front.date.as_ref().map(DateView::from),
-        checked: front.checked.as_ref().map(DateView::from),
-        summary: front.summary.clone(),
+        title: front.title.to_string(),
+        date: front.date.plain().map(DateView::from),
+        checked: front.checked.plain().map(DateView::from),
+        summary: front.summary.plain_cloned(),
         original: OriginalView {
-            publisher: original.publisher,
-            title: original.title,
-            url: original.url.filter(|u| is_safe_url(u)),
-            published: original.published.as_ref().map(DateView::from),
-            author: original.author,
+            publisher: original.publisher.plain_cloned(),
+            title: original.title.plain_cloned(),
+            url: original.url.plain_cloned().filter(|u| is_safe_url(u)),
+            published: original.published.plain().map(DateView::from),
+            author: original.author.plain_cloned(),
         },
         editor_summary_html: front
             .editor_summary
@@ -155,11 +163,14 @@ pub fn index_entry(src: &LoadedBriefing, notes: usize) -> IndexEntry {
     let front = &src.front;
     IndexEntry {
         href: format!("{}/index.html", src.slug),
-        title: front.title.clone(),
-        publisher: front.source.as_ref().and_then(|s| s.publisher.clone()),
-        date: front.date.as_ref().map(DateView::from),
+        title: front.title.to_string(),
+        publisher: front
+            .source
+            .as_ref()
+            .and_then(|s| s.publisher.plain_cloned()),
+        date: front.date.plain().map(DateView::from),
         notes,
-        summary: front.summary.clone(),
+        summary: front.summary.plain_cloned(),
     }
 }
 
@@ -174,7 +185,7 @@ pub fn letter_of(term: &str) -> String {
 /// The order terms are listed in: alphabetical, whatever the case.
 pub fn alphabetical_key(term: &TermSpec) -> (String, String) {
     let from_letter = term.term.trim_start_matches(|c: char| !c.is_alphanumeric());
-    (from_letter.to_lowercase(), term.id.clone())
+    (from_letter.to_lowercase(), term.id.to_string())
 }
 
 #[cfg(test)]

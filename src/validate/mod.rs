@@ -19,7 +19,6 @@ use crate::anchor::{AnchoredBriefing, NotePlace, PlacedNote};
 use crate::article::{self, ParsedArticle};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{SourceRef, TermSpec};
-use crate::load::yaml::{Spans, Step};
 use crate::load::{LoadedBriefing, YamlFile};
 use crate::text_file::TextFile;
 use links::{is_safe_url, url_scheme, LinkProblem};
@@ -36,25 +35,27 @@ pub fn briefing(
     front_matter_url(src, &mut diagnostics);
     editor_summary_links(src, &mut diagnostics);
     for origin in crate::anchor::placed::note_origins(src) {
-        let (file, spans) = (&origin.file.file, &origin.file.spans);
-        let at = |key: &str| spans.value(&[Step::Index(origin.index), Step::Key(key)]);
+        let file = &origin.file.file;
         let note = origin.spec;
-        sources(
-            file,
-            spans,
-            &[Step::Index(origin.index)],
-            &note.sources,
-            &mut diagnostics,
-        );
+        sources(file, &note.sources, &mut diagnostics);
         if note.sources.is_empty() {
             diagnostics.push(
-                file.warning_at(at("id"), format!("note `{}` lists no source", note.id))
-                    .with_help(
-                        "add `sources:` with the title, publisher, date and URL behind the note",
-                    ),
+                file.warning_at(
+                    note.id.position(),
+                    format!("note `{}` lists no source", note.id),
+                )
+                .with_help(
+                    "add `sources:` with the title, publisher, date and URL behind the note",
+                ),
             );
         }
-        markdown_links(&note.note, "a note", file, || at("note"), &mut diagnostics);
+        markdown_links(
+            &note.note,
+            "a note",
+            file,
+            || note.note.position(),
+            &mut diagnostics,
+        );
     }
     for u in &anchored.unanchored {
         diagnostics.push(quotes::unanchored(src, article, u));
@@ -71,22 +72,15 @@ pub fn briefing(
 /// Definitions and sources of the glossary, under the same rules as notes.
 pub fn glossary(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for (i, t) in g.value.iter().enumerate() {
-        let at = || g.spans.value(&[Step::Index(i), Step::Key("definition")]);
+    for t in &g.value {
         markdown_links(
             &t.definition,
             "a glossary definition",
             &g.file,
-            at,
+            || t.definition.position(),
             &mut diagnostics,
         );
-        sources(
-            &g.file,
-            &g.spans,
-            &[Step::Index(i)],
-            &t.sources,
-            &mut diagnostics,
-        );
+        sources(&g.file, &t.sources, &mut diagnostics);
     }
     diagnostics
 }
@@ -98,11 +92,10 @@ pub fn unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeSet<usize>) -> Vec<
         .iter()
         .enumerate()
         .filter(|(i, _)| !used.contains(i))
-        .map(|(i, t)| {
-            let at = g.spans.value(&[Step::Index(i), Step::Key("term")]);
+        .map(|(_, t)| {
             g.file
                 .warning_at(
-                    at,
+                    t.term.position(),
                     format!("glossary term `{}` is not used in any briefing", t.id),
                 )
                 .with_help(
@@ -127,12 +120,14 @@ fn article_links(src: &LoadedBriefing, article: &ParsedArticle, diagnostics: &mu
 }
 
 fn editor_summary_links(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>) {
-    for (i, point) in src.front.editor_summary.iter().enumerate() {
-        let at = || {
-            src.front_spans
-                .value(&[Step::Key("editor_summary"), Step::Index(i)])
-        };
-        markdown_links(point, "the editor's summary", &src.article, at, diagnostics);
+    for point in &src.front.editor_summary {
+        markdown_links(
+            point,
+            "the editor's summary",
+            &src.article,
+            || point.position(),
+            diagnostics,
+        );
     }
 }
 
@@ -140,12 +135,9 @@ fn editor_summary_links(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>)
 fn front_matter_url(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
         if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
-            let at = src
-                .front_spans
-                .value(&[Step::Key("source"), Step::Key("url")]);
             diagnostics.push(
                 src.article
-                    .error_at(at, format!("the original's URL `{url}` is not an http(s) address"))
+                    .error_at(url.position(), format!("the original's URL `{url}` is not an http(s) address"))
                     .with_help("give the full address starting with https://, or leave `url` out if it is not known"),
             );
         }
@@ -154,27 +146,18 @@ fn front_matter_url(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>) {
 
 /// Source lists: unsafe URLs are errors; a missing date or URL, a non-web URL
 /// and a source listed twice are warnings.
-fn sources(
-    file: &TextFile,
-    spans: &Spans,
-    base: &[Step],
-    sources: &[SourceRef],
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn sources(file: &TextFile, sources: &[SourceRef], diagnostics: &mut Vec<Diagnostic>) {
     for (j, s) in sources.iter().enumerate() {
-        let mut path = base.to_vec();
-        path.extend([Step::Key("sources"), Step::Index(j)]);
-        // Positions are looked up only for a problem: reading them costs a parse.
-        let at = || spans.value(&path);
+        let at = || s.title.position();
         match &s.url {
             Some(url) if !is_safe_url(url) => diagnostics.push(
-                file.error_at(at(), format!("source URL `{url}` is not allowed"))
+                file.error_at(url.position(), format!("source URL `{url}` is not allowed"))
                     .with_help("source links must be http(s) addresses"),
             ),
             Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
                 diagnostics.push(
                     file.warning_at(
-                        at(),
+                        url.position(),
                         format!("source URL `{url}` is not an http(s) address"),
                     )
                     .with_help("give the full address, starting with https://"),
@@ -189,7 +172,7 @@ fn sources(
         if let Some(url) = &s.archived {
             if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
                 diagnostics.push(
-                    file.error_at(at(), format!("archived copy `{url}` is not an http(s) address"))
+                    file.error_at(url.position(), format!("archived copy `{url}` is not an http(s) address"))
                         .with_help("give the archive's full address, starting with https://, or leave `archived` out"),
                 );
             }

@@ -128,7 +128,7 @@ mod tests {
             "Regional officials met. The Commerce office and the Strategic Network spoke.",
         );
         let term: TermSpec =
-            serde_yaml_ng::from_str("{id: sn, term: Strategic Network, definition: d}").unwrap();
+            serde_saphyr::from_str("{id: sn, term: Strategic Network, definition: d}").unwrap();
         let words = candidate_words(&article, &TermMatcher::new(&[term]));
         let mut found: Vec<&str> = words.keys().copied().collect();
         found.sort_unstable();

@@ -5,7 +5,6 @@
 use crate::anchor::{self, AnchorError, NotePlace, PlacedNote, Unanchored};
 use crate::article::ParsedArticle;
 use crate::diagnostic::{self, Diagnostic};
-use crate::load::yaml::Step;
 use crate::load::LoadedBriefing;
 
 /// A warning for a note whose quote matched only after the fold, so that the
@@ -17,10 +16,7 @@ pub(super) fn folded_only(article: &ParsedArticle, note: &PlacedNote) -> Option<
     if !a.folded_only {
         return None;
     }
-    let at = origin
-        .file
-        .spans
-        .value(&[Step::Index(origin.index), Step::Key("quote")]);
+    let at = origin.spec.quote.position();
     Some(
         origin
             .file
@@ -47,10 +43,7 @@ pub(super) fn unanchored(
 ) -> Diagnostic {
     let origin = &note.origin;
     let file = &origin.file.file;
-    let at = origin
-        .file
-        .spans
-        .value(&[Step::Index(origin.index), Step::Key("quote")]);
+    let at = origin.spec.quote.position();
     // `article.md:12`, or just `article.md` where the text has no source line.
     let place = |block: usize, offset: usize| {
         let path = diagnostic::display_path(&src.article.path);
@@ -74,7 +67,24 @@ pub(super) fn unanchored(
                 ),
                 None => "copy the phrase exactly as the article has it; case matters".to_string(),
             };
-            file.error_at(at, format!("quote of note `{id}` not found in the article")).with_help(help)
+            let lost = file
+                .error_at(at, format!("quote of note `{id}` not found in the article"))
+                .with_help(help);
+            let nearest = suggestion.as_ref().and_then(|s| {
+                let offset = article.source_offset(s.block, s.range.start)?;
+                let p = src.article.position(src.body_start + offset);
+                Some((p, s.similarity, s.text.chars().count()))
+            });
+            match nearest {
+                Some((p, similarity, width)) => lost.with_wide_label(
+                    &src.article.path,
+                    p,
+                    width,
+                    src.article.line(p.line),
+                    format!("the nearest phrase, {:.0}% similar", similarity * 100.0),
+                ),
+                None => lost,
+            }
         }
         AnchorError::CrossesBlocks => file
             .error_at(at, format!("quote of note `{id}` runs across two paragraphs"))

@@ -5,16 +5,16 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::load::model::TopicSpec;
-use crate::load::yaml::{Spans, Step};
+use crate::load::yaml::At;
 use crate::load::{is_valid_id, LoadedBriefing, YamlFile};
 use crate::text_file::TextFile;
 
 /// `topics.yaml`: ids valid and unique.
 pub fn topic_file(file: &YamlFile<Vec<TopicSpec>>) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    for (i, t) in file.value.iter().enumerate() {
-        let at = file.spans.value(&[Step::Index(i), Step::Key("id")]);
+    let mut seen: BTreeMap<&str, &At<String>> = BTreeMap::new();
+    for t in &file.value {
+        let at = t.id.position();
         if !is_valid_id(&t.id) {
             diagnostics.push(
                 file.file
@@ -24,10 +24,9 @@ pub fn topic_file(file: &YamlFile<Vec<TopicSpec>>) -> Vec<Diagnostic> {
                         crate::load::slugify(&t.id)
                     )),
             );
-        } else if let Some(&first) = seen.get(t.id.as_str()) {
-            let line = file
-                .spans
-                .value(&[Step::Index(first), Step::Key("id")])
+        } else if let Some(first) = seen.get(t.id.as_str()) {
+            let line = first
+                .position()
                 .map_or_else(String::new, |p| format!(" on line {}", p.line));
             diagnostics.push(
                 file.file
@@ -37,7 +36,7 @@ pub fn topic_file(file: &YamlFile<Vec<TopicSpec>>) -> Vec<Diagnostic> {
                     )),
             );
         } else {
-            seen.insert(&t.id, i);
+            seen.insert(t.id.as_str(), &t.id);
         }
     }
     diagnostics
@@ -49,44 +48,26 @@ pub fn briefing_topics(
     known: &[TopicSpec],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    topic_refs(
-        &src.article,
-        &src.front_spans,
-        &[],
-        &src.front.topics,
-        known,
-        diagnostics,
-    );
+    topic_refs(&src.article, &src.front.topics, known, diagnostics);
     for f in &src.notes {
-        for (i, n) in f.value.iter().enumerate() {
-            topic_refs(
-                &f.file,
-                &f.spans,
-                &[Step::Index(i)],
-                &n.topics,
-                known,
-                diagnostics,
-            );
+        for n in &f.value {
+            topic_refs(&f.file, &n.topics, known, diagnostics);
         }
     }
 }
 
-/// Each topic named in `topics` (at `base` + `topics` in `file`) must be one of
-/// `known`; an unknown one is an error that suggests the nearest known id.
+/// Each topic named in `topics` (written in `file`) must be one of `known`; an
+/// unknown one is an error that suggests the nearest known id.
 fn topic_refs(
     file: &TextFile,
-    spans: &Spans,
-    base: &[Step],
-    topics: &[String],
+    topics: &[At<String>],
     known: &[TopicSpec],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    for (j, id) in topics.iter().enumerate() {
-        if known.iter().any(|t| &t.id == id) {
+    for id in topics {
+        if known.iter().any(|t| t.id.as_str() == id.as_str()) {
             continue;
         }
-        let mut path = base.to_vec();
-        path.extend([Step::Key("topics"), Step::Index(j)]);
         let nearest = known
             .iter()
             .map(|t| (strsim::jaro_winkler(id, &t.id), t.id.as_str()))
@@ -100,7 +81,7 @@ fn topic_refs(
             format!("{nearest}topics are the ids defined in content/topics.yaml")
         };
         diagnostics.push(
-            file.error_at(spans.value(&path), format!("unknown topic `{id}`"))
+            file.error_at(id.position(), format!("unknown topic `{id}`"))
                 .with_help(help),
         );
     }

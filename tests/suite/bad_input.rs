@@ -277,6 +277,130 @@ fn ctrl_c_during_a_build_leaves_public_as_it_was() {
     assert_eq!(staging.count(), 0);
 }
 
+/// A project whose notes file is replaced, after a good first build, by `notes`.
+fn project_with_notes(notes: &str) -> tempfile::TempDir {
+    let dir = project(ARTICLE, &note("launched the DSR initiative"));
+    std::fs::write(dir.path().join("content/b/annotations.yaml"), notes).unwrap();
+    dir
+}
+
+#[test]
+fn a_flat_alias_bomb_is_refused_at_its_place() {
+    // One 1 MB text aliased 1,000 times: a 1 MB file that would expand to 1 GB.
+    let mut notes = format!(
+        "- id: a\n  quote: &big \"{}\"\n  kind: context\n  note: n\n",
+        "x".repeat(1_000_000)
+    );
+    for i in 0..1_000 {
+        notes.push_str(&format!(
+            "- id: n{i}\n  quote: *big\n  kind: context\n  note: n\n"
+        ));
+    }
+    let dir = project_with_notes(&notes);
+    fails_cleanly(dir.path(), &["check"], 1, "content/b/annotations.yaml:");
+    let out = briefing(dir.path()).arg("check").output().unwrap();
+    let err = stderr(&out);
+    assert!(err.contains("expands to too much"), "{err}");
+    assert!(
+        err.lines().next().unwrap().contains("annotations.yaml:") && err.contains(": error: "),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_occurrence_that_is_not_a_count_gets_a_help_about_occurrences() {
+    for (value, what) in [
+        ("-1", "negative"),
+        ("\"2\"", "not a number"),
+        ("1.5", "not a whole number"),
+        ("0", "counted from 1"),
+    ] {
+        let notes = format!(
+            "- id: n\n  quote: \"launched\"\n  occurrence: {value}\n  kind: context\n  note: A note.\n"
+        );
+        let dir = project_with_notes(&notes);
+        fails_cleanly(
+            dir.path(),
+            &["check"],
+            1,
+            "content/b/annotations.yaml:3:15: error: `occurrence` is",
+        );
+        let err = stderr(&briefing(dir.path()).arg("check").output().unwrap());
+        assert!(err.contains(what), "{value}: {err}");
+        assert!(
+            err.contains("help: write a whole number from 1 up"),
+            "{value}: {err}"
+        );
+    }
+}
+
+#[test]
+fn yaml_mistakes_are_reported_where_they_are() {
+    // A second document: at its `---` line.
+    let dir = project_with_notes(&format!("{}---\n{}", note("launched"), note("DSR")));
+    fails_cleanly(
+        dir.path(),
+        &["check"],
+        1,
+        "content/b/annotations.yaml:6:1: error: more than one YAML document",
+    );
+    // A NUL byte on line 2: on line 2, named.
+    let dir = project_with_notes(
+        "- id: n\n  quote: \"launched\u{0}\"\n  kind: context\n  note: A note.\n",
+    );
+    fails_cleanly(dir.path(), &["check"], 1, "content/b/annotations.yaml:2:");
+    let err = stderr(&briefing(dir.path()).arg("check").output().unwrap());
+    assert!(err.contains("U+0000"), "{err}");
+    // An empty site.yaml is not told to write a list.
+    let dir = project(ARTICLE, &note("launched the DSR initiative"));
+    std::fs::write(dir.path().join("content/site.yaml"), "# to do\n").unwrap();
+    fails_cleanly(
+        dir.path(),
+        &["check"],
+        1,
+        "content/site.yaml:1:1: error: the YAML document is empty",
+    );
+    let err = stderr(&briefing(dir.path()).arg("check").output().unwrap());
+    assert!(err.contains("title:") && !err.contains("[]"), "{err}");
+}
+
+#[test]
+fn control_characters_from_user_files_are_printed_escaped() {
+    // ESC and BEL in the article, shown as the phrase nearest to a lost quote.
+    let article =
+        "---\ntitle: T\n---\nChina \u{1b}]0;pwned\u{7} launched the DSR initiative in 2015.\n";
+    let dir = project(article, &note("launched the DSR"));
+    std::fs::write(
+        dir.path().join("content/b/annotations.yaml"),
+        "- id: n\n  quote: \"\\e[2J launched the DSR initiative in 2016\"\n  kind: context\n  note: A note.\n",
+    )
+    .unwrap();
+    // ESC and BEL in a YAML value that a message quotes.
+    std::fs::write(
+        dir.path().join("content/glossary.yaml"),
+        "- id: dsr\n  term: DSR\n  definition: D.\n  see_also: [\"\\e]0;pwned\\a\"]\n",
+    )
+    .unwrap();
+    for format in ["human", "json"] {
+        let out = briefing(dir.path())
+            .args(["check", "--format", format])
+            .output()
+            .unwrap();
+        let printed = format!("{}{}", stderr(&out), String::from_utf8_lossy(&out.stdout));
+        assert_eq!(out.status.code(), Some(1), "{printed}");
+        assert!(
+            !printed.contains('\u{1b}') && !printed.contains('\u{7}'),
+            "raw control characters printed: {printed:?}"
+        );
+        if format == "human" {
+            assert!(
+                printed.contains("\\u{1b}") && printed.contains("\\u{7}"),
+                "{printed}"
+            );
+        }
+    }
+}
+
 /// The library side of Ctrl-C: a build whose token is cancelled stops before
 /// touching the output, whichever signal or caller cancelled it.
 #[test]
@@ -286,7 +410,7 @@ fn a_cancelled_build_leaves_public_as_it_was() {
     let before = snapshot_tree(&public);
     let cancel = briefing::output::CancelToken::new();
     cancel.clone().cancel();
-    let result = briefing::pipeline::build_into(dir.path(), &public, &(), &cancel);
+    let result = briefing::pipeline::build_into(dir.path(), &public, None, &(), &cancel);
     assert!(
         matches!(result, Err(briefing::Error::Interrupted)),
         "{result:?}"
@@ -299,7 +423,8 @@ fn a_cancelled_build_leaves_public_as_it_was() {
 fn refusals_and_usage_mistakes_are_different_errors() {
     let dir = project_with_public("valid/basic");
     let cancel = briefing::output::CancelToken::new();
-    let err = briefing::pipeline::build_into(dir.path(), dir.path(), &(), &cancel).unwrap_err();
+    let err =
+        briefing::pipeline::build_into(dir.path(), dir.path(), None, &(), &cancel).unwrap_err();
     assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");
     let err = briefing::scaffold::new_briefing(dir.path(), "forum").unwrap_err();
     assert!(matches!(err, briefing::Error::Refused(_)), "{err:?}");

@@ -21,7 +21,7 @@ fn a_quote_with_one_word_changed_is_located_and_the_real_phrase_suggested() {
             .assert()
             .code(1)
             .stderr(predicate::str::contains(
-                "content/forum/annotations.yaml:10:10: error: quote of note `launch` not found in the article\n   |\n10 |   quote: \"China started the DSR initiative in 2015\"\n   |          ^\n  help: did you mean \"China launched the DSR initiative in 2015\"? (content/forum/article.md:9, 85% similar)\n",
+                "content/forum/annotations.yaml:10:10: error: quote of note `launch` not found in the article\n   |\n10 |   quote: \"China started the DSR initiative in 2015\"\n   |          ^\n   |\n  ::: content/forum/article.md:9:1\n   |\n 9 | China launched the DSR initiative in 2015 to incorporate digital elements into the\n   | ----------------------------------------- the nearest phrase, 85% similar\n   |\n   = help: did you mean \"China launched the DSR initiative in 2015\"? (content/forum/article.md:9, 85% similar)\n",
             ));
     }
     assert_eq!(

@@ -78,7 +78,7 @@ fn unknown_kind() {
     fails_with(
         "unknown-kind",
         "content/b/annotations.yaml:3:9",
-        "unknown variant `contxt`",
+        "`kind` cannot be `contxt`",
     );
 }
 
@@ -87,7 +87,7 @@ fn unknown_key_is_a_typo_not_ignored() {
     fails_with(
         "unknown-key",
         "content/b/annotations.yaml:2:3",
-        "unknown field `qoute`",
+        "unknown key `qoute`",
     );
 }
 
@@ -114,7 +114,25 @@ fn yaml_syntax_error_points_at_the_unclosed_quote() {
     fails_with(
         "yaml-syntax-error",
         "content/b/annotations.yaml:2:10",
-        "found unexpected end of stream",
+        "this quoted text has no closing quote",
+    );
+}
+
+#[test]
+fn a_key_one_space_too_deep_is_an_indentation_error_on_its_own_line() {
+    fails_with(
+        "indentation-key-too-deep",
+        "content/b/annotations.yaml:4:4",
+        "wrong indentation: `note:` starts in column 4, expected column 3",
+    );
+}
+
+#[test]
+fn a_key_between_two_columns_is_an_indentation_error_on_its_own_line() {
+    fails_with(
+        "indentation-key-between-columns",
+        "content/b/annotations.yaml:7:6",
+        "wrong indentation: `publisher:` starts in column 6, expected column 7",
     );
 }
 

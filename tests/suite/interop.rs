@@ -98,7 +98,7 @@ fn import_writes_what_anchors_and_reports_the_rest() {
             .unwrap();
     assert!(
         yaml.contains("author: alice")
-            && yaml.contains("date: 2024-04-20")
+            && yaml.contains("date: \"2024-04-20\"")
             && yaml.contains("- dates"),
         "{yaml}"
     );

@@ -15,5 +15,6 @@ mod interop;
 mod library;
 mod new;
 mod properties;
+mod publish;
 mod serve;
 mod site;
