@@ -872,7 +872,7 @@ fn briefing(b: usize, notes: usize, term_list: &[usize], all_terms: &[Term]) -> 
         let _ = writeln!(ann, "  kind: {}", kinds[rng.below(kinds.len())]);
         // Topics and events come from the indices, not the PRNG, so that the rest
         // of the corpus is the same bytes as before they were added.
-        if (b + n) % 3 == 0 {
+        if (b + n).is_multiple_of(3) {
             let _ = writeln!(ann, "  topics: [topic-{}]", (b + n) % TOPICS);
         }
         if n % 4 == 1 {
