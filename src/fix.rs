@@ -104,9 +104,12 @@ pub struct FixReport {
 }
 
 impl FixReport {
-    /// True when every note anchors (or will, once the proposals are applied).
+    /// True when every note anchors now: nothing lost, nothing unreadable, and
+    /// no proposal left to apply (a dry run with proposals is not fine yet).
     pub fn all_fine(&self) -> bool {
-        self.lost.is_empty() && self.errors.is_empty()
+        self.lost.is_empty()
+            && self.errors.is_empty()
+            && (self.applied || self.proposals.is_empty())
     }
 }
 
@@ -410,27 +413,12 @@ fn write_back(path: &Path, old_text: &str, new_text: &str) -> Result<(), Error> 
             display_path(path)
         )));
     }
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let temp = path.with_file_name(format!(".{name}.briefing-fix"));
     let mut out = Vec::with_capacity(new_text.len() + 3);
     if bom {
         out.extend_from_slice("\u{feff}".as_bytes());
     }
     out.extend_from_slice(new_text.as_bytes());
-    let written = fs::write(&temp, &out)
-        .and_then(|()| {
-            let permissions = fs::metadata(path)?.permissions();
-            fs::set_permissions(&temp, permissions)
-        })
-        .and_then(|()| fs::rename(&temp, path));
-    if let Err(e) = written {
-        let _ = fs::remove_file(&temp);
-        return Err(Error::io(path, e));
-    }
-    Ok(())
+    crate::safe_write::write_file(path, &out, crate::safe_write::Existing::Replace)
 }
 
 #[cfg(test)]

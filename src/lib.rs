@@ -11,9 +11,10 @@
 //! Around it, the editing loop: [`serve`] keeps a [`pipeline::Incremental`] build
 //! in memory and serves it with live reload, [`report`] prints diagnostics for
 //! people or as JSON, [`fix`] re-anchors notes after the article changed, and
-//! [`scaffold`] starts a new briefing. [`publish`] adds what a site at a public
-//! address needs (feed, sitemap, canonical links, link previews, JSON-LD) and
-//! starts new projects (`init`).
+//! [`scaffold`] starts a new briefing, from an article saved as text with
+//! [`intake`]. [`publish`] adds what a site at a public address needs (feed,
+//! sitemap, canonical links, link previews, JSON-LD) and starts new projects
+//! (`init`).
 
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.
@@ -27,14 +28,17 @@ pub mod article;
 pub mod diagnostic;
 pub mod fix;
 pub mod init;
+pub mod intake;
 pub mod interop;
 pub(crate) mod library;
+pub mod link_check;
 pub mod load;
 pub mod output;
 pub mod pipeline;
 pub mod publish;
 pub mod render;
 pub mod report;
+pub mod safe_write;
 pub mod scaffold;
 pub mod serve;
 pub mod text_file;

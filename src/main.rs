@@ -12,6 +12,7 @@ use clap::{CommandFactory, Parser, Subcommand, ValueEnum};
 
 use briefing::diagnostic::{display_path, Diagnostic};
 use briefing::fix::{self, FixOptions};
+use briefing::link_check::{self, LinkOptions};
 use briefing::output::CancelToken;
 use briefing::pipeline::{self, Outcome};
 use briefing::report::Report;
@@ -52,7 +53,7 @@ enum Command {
     },
     /// Run the whole build in memory and report every error and warning; write nothing.
     #[command(
-        after_help = "Exit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O errors.\n\nExamples:\n  briefing check\n  briefing check --root my-site --format json"
+        after_help = "With --links, every web address is requested (HEAD, then GET; 8 at a time); broken and\nunreachable links are errors, redirects warnings. Working addresses are kept for a week in\n.briefing-cache/links.json beside content/, the only file check writes.\n\nExit codes: 0 no errors (warnings allowed), 1 errors, 2 usage or I/O errors.\n\nExamples:\n  briefing check\n  briefing check --root my-site --format json\n  briefing check --links"
     )]
     Check {
         #[arg(long, default_value = ".")]
@@ -61,6 +62,13 @@ enum Command {
         /// NO_COLOR); `json`: one JSON document on stdout, for editors and CI.
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
+        /// Also request every web address the site links, and report the broken and
+        /// redirected ones (working ones are remembered in .briefing-cache/links.json for a week).
+        #[arg(long)]
+        links: bool,
+        /// With --links: the longest one request may take, in seconds.
+        #[arg(long, default_value_t = 10.0, value_name = "SECONDS")]
+        link_timeout: f64,
     },
     /// Build the site in memory, serve it, and rebuild and reload open pages on every save.
     #[command(
@@ -81,10 +89,17 @@ enum Command {
         /// Quiet time before a rebuild, in milliseconds.
         #[arg(long, default_value_t = briefing::serve::DEFAULT_DEBOUNCE.as_millis() as u64, hide = true)]
         debounce_ms: u64,
+        /// Also answer requests for this host name (besides localhost and IP
+        /// addresses); repeat for several.
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_host: Vec<String>,
+        /// Close a connection after this many milliseconds without traffic.
+        #[arg(long, default_value_t = briefing::serve::DEFAULT_IDLE.as_millis() as u64, hide = true)]
+        idle_ms: u64,
     },
     /// Re-anchor notes whose quotes no longer match after the article was replaced by a newer version.
     #[command(
-        after_help = "Without --apply, only shows each proposed new quote (old → new, with similarity).\nWith --apply, rewrites just those `quote:` values; comments, order and formatting stay.\nNotes that cannot be re-anchored with confidence are listed as lost and left as they are.\nExit codes: 0 every note anchors, 1 some notes are lost, 2 usage or I/O errors.\n\nExamples:\n  briefing fix\n  briefing fix --apply\n  briefing fix --min-similarity 0.9"
+        after_help = "Without --apply, only shows each proposed new quote (old → new, with similarity).\nWith --apply, rewrites just those `quote:` values; comments, order and formatting stay.\nNotes that cannot be re-anchored with confidence are listed as lost and left as they are.\nExit codes: 0 every note anchors (after --apply, if given), 1 some quotes do not match:\nproposals not yet applied, or notes lost, 2 usage or I/O errors.\n\nExamples:\n  briefing fix\n  briefing fix --apply\n  briefing fix --min-similarity 0.9"
     )]
     Fix {
         #[arg(long, default_value = ".")]
@@ -97,10 +112,15 @@ enum Command {
         min_similarity: f64,
     },
     /// Start a new briefing: content/SLUG/ with article.md and annotations.yaml to fill in.
-    #[command(after_help = "Examples:\n  briefing new city-council-vote")]
+    #[command(
+        after_help = "With --from, article.md is made from an article saved as text. Header lines at its top\n(`Title:`, `Source URL:`, `Date:`, `Publisher:`, `Author:`) fill the front matter; without\n`Title:`, a first line standing alone is taken as the headline. A plain-text file is escaped\nso that it renders exactly as it reads; a .md or .markdown file is kept as Markdown.\n\nExamples:\n  briefing new city-council-vote\n  briefing new harbour-plan --from ~/Downloads/harbour-plan.txt"
+    )]
     New {
         /// The folder name, which becomes the page's URL: lowercase letters, digits, hyphens.
         slug: String,
+        /// An article saved as text (or Markdown) to make article.md from.
+        #[arg(long, value_name = "FILE")]
+        from: Option<PathBuf>,
         #[arg(long, default_value = ".")]
         root: PathBuf,
     },
@@ -133,7 +153,7 @@ enum Command {
 
 #[derive(Subcommand)]
 enum ImportFrom {
-    /// Import a Hypothesis export (API search response or list of annotations) into a briefing.
+    /// Import a Hypothesis export (API search response, client export file, or list of annotations) into a briefing.
     #[command(
         after_help = "Examples:\n  briefing import hypothesis export.json --briefing digital-silk-road-forum"
     )]
@@ -165,13 +185,25 @@ fn main() -> ExitCode {
             let output = output.unwrap_or_else(|| pipeline::default_output(&root));
             run_build(&root, &output, base_url, quiet, color)
         }
-        Command::Check { root, format } => run_check(&root, format, color),
+        Command::Check {
+            root,
+            format,
+            links,
+            link_timeout,
+        } => {
+            let links = links.then(|| LinkOptions {
+                timeout: Duration::from_secs_f64(link_timeout.clamp(0.1, 600.0)),
+            });
+            run_check(&root, format, links.as_ref(), color)
+        }
         Command::Serve {
             root,
             port,
             interface,
             open,
             debounce_ms,
+            allow_host,
+            idle_ms,
         } => run_serve(ServeOptions {
             root,
             interface,
@@ -179,6 +211,8 @@ fn main() -> ExitCode {
             open,
             debounce: Duration::from_millis(debounce_ms),
             color,
+            allowed_hosts: allow_host,
+            idle: Duration::from_millis(idle_ms.max(1)),
         }),
         Command::Fix {
             root,
@@ -192,7 +226,7 @@ fn main() -> ExitCode {
             },
             color,
         ),
-        Command::New { slug, root } => run_new(&root, &slug),
+        Command::New { slug, from, root } => run_new(&root, &slug, from.as_deref()),
         Command::Import(ImportFrom::Hypothesis {
             export,
             briefing,
@@ -287,34 +321,58 @@ enum Format {
     Json,
 }
 
-fn run_check(root: &Path, format: Format, color: bool) -> Result<ExitCode, Error> {
+fn run_check(
+    root: &Path,
+    format: Format,
+    links: Option<&LinkOptions>,
+    color: bool,
+) -> Result<ExitCode, Error> {
     let mut outcome = pipeline::build_site(root)?;
     // Near-misses are hints for editors: `check` shows them, `build` does not.
     outcome.diagnostics.append(&mut outcome.near_misses);
     briefing::diagnostic::sort(&mut outcome.diagnostics);
+    let link_report = match links {
+        Some(options) => Some(link_check::check_links(root, options)?),
+        None => None,
+    };
+    let mut failed = outcome.site.is_none();
+    if let Some(report) = &link_report {
+        failed |= report.diagnostics.iter().any(Diagnostic::is_error);
+        outcome
+            .diagnostics
+            .extend(report.diagnostics.iter().cloned());
+        briefing::diagnostic::sort(&mut outcome.diagnostics);
+    }
+    let code = if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    };
     if let Format::Json = format {
         print!("{}", Report::new(&outcome.diagnostics).to_json());
-        return Ok(if outcome.site.is_some() {
-            ExitCode::SUCCESS
-        } else {
-            ExitCode::from(1)
-        });
+        return Ok(code);
     }
     print_diagnostics(&outcome, color);
-    if outcome.site.is_none() {
+    if let Some(report) = &link_report {
+        if let Some(problem) = &report.cache_problem {
+            eprintln!("warning: {problem}");
+        }
+        eprintln!("{}", report.summary());
+    }
+    if failed {
         eprintln!("check failed: {}", failure_summary(&outcome));
-        return Ok(ExitCode::from(1));
+        return Ok(code);
     }
     if outcome.site.as_ref().is_some_and(|s| s.base_url.is_none()) {
         eprintln!("{}", briefing::publish::NO_BASE_URL_NOTE);
     }
-    let warnings: Vec<&Diagnostic> = outcome.diagnostics.iter().collect();
+    let warnings = outcome.diagnostics.len();
     eprintln!(
         "check passed: {} warning{}",
-        warnings.len(),
-        if warnings.len() == 1 { "" } else { "s" }
+        warnings,
+        if warnings == 1 { "" } else { "s" }
     );
-    Ok(ExitCode::SUCCESS)
+    Ok(code)
 }
 
 fn run_import(root: &Path, export: &Path, slug: &str, force: bool) -> Result<ExitCode, Error> {
@@ -378,15 +436,24 @@ fn run_fix(root: &Path, options: &FixOptions, color: bool) -> Result<ExitCode, E
     })
 }
 
-fn run_new(root: &Path, slug: &str) -> Result<ExitCode, Error> {
-    let made = scaffold::new_briefing(root, slug)?;
+fn run_new(root: &Path, slug: &str, from: Option<&Path>) -> Result<ExitCode, Error> {
+    let (made, todo) = scaffold::new_briefing_from(root, slug, from)?;
     for file in &made.files {
         println!("created {}", display_path(file));
     }
-    println!(
-        "Paste the article into {}, fill in its front matter, then add notes; `briefing serve` shows the page as you go.",
-        display_path(&made.dir.join("article.md"))
-    );
+    for line in &todo {
+        println!("note: {line}");
+    }
+    let article = display_path(&made.dir.join("article.md"));
+    if from.is_some() {
+        println!(
+            "Check the front matter of {article}, then add notes; `briefing check` finds mistakes, `briefing serve` shows the page as you go."
+        );
+    } else {
+        println!(
+            "Paste the article into {article}, fill in its front matter, then add notes; `briefing serve` shows the page as you go."
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }
 

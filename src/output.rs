@@ -1,15 +1,24 @@
 //! Stage four: put the built site on disk without ever damaging what is there.
 //!
-//! Every file is first written to a staging folder beside the output; only when
-//! all of them are written are they moved into place. Files are removed only if
-//! an earlier build wrote them (they are listed in the manifest), so a `CNAME`,
-//! `.git` or anything else of the user's survives. Unchanged files are not touched.
+//! A build holds an exclusive lock on the output folder, so two builds never mix
+//! their pages. Every file is first written to a staging folder inside the
+//! output's own hidden `.briefing/` (same filesystem, so moves never cross a
+//! mount; an unpredictable name created exclusively, so nothing planted there is
+//! followed); only when all of them are written are they moved into place.
+//! Before the first move a journal lists every move; a build killed half way is
+//! rolled back by the next one, which says so. Files are removed only if an
+//! earlier build wrote them and they still hold exactly what it wrote (size and
+//! SHA-256, kept in the manifest), so a `CNAME`, `.git` or anything else of the
+//! user's survives. Unchanged files are not touched.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
 
 use crate::diagnostic::display_path;
 use crate::Error;
@@ -41,6 +50,12 @@ impl CancelToken {
 /// The list of files briefing wrote, kept in the output folder.
 pub const MANIFEST: &str = ".briefing-manifest";
 
+/// The output's folder that briefing keeps for itself while it writes: staging
+/// and the journal. It is removed when a build ends.
+pub const WORK_DIR: &str = ".briefing";
+
+const JOURNAL: &str = "journal.json";
+
 /// What a write did.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct WriteStats {
@@ -50,6 +65,9 @@ pub struct WriteStats {
     pub unchanged: usize,
     /// Files of an earlier build removed because this build no longer has them.
     pub removed: usize,
+    /// Files of an earlier build that this one no longer has but did not remove,
+    /// because they changed since (or an old manifest has no checksum for them).
+    pub kept: Vec<String>,
 }
 
 /// Refuses output folders whose cleaning could destroy the user's work: the
@@ -65,10 +83,14 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
         resolve_links(&normalize(&p))
     };
     let (root, out) = (abs(root), abs(output));
+    // `--output ./` is shown as `./`, not as nothing.
+    let shown = match display_path(output) {
+        empty if empty.is_empty() => output.display().to_string(),
+        shown => shown,
+    };
     let refuse = |why: &str| {
         Err(Error::Refused(format!(
-            "refusing to write the site to {}: {why}; choose a folder of its own, such as {}",
-            display_path(output),
+            "refusing to write the site to {shown}: {why}; choose a folder of its own, such as {}",
             display_path(&root.join("public"))
         )))
     };
@@ -155,75 +177,101 @@ pub fn write_site(files: &SiteFiles, output: &Path) -> Result<WriteStats, Error>
 }
 
 /// A write in progress. Files are staged one at a time, from any thread, into a
-/// folder beside the output (so that a big site need not sit in memory), and
-/// only [`Stager::commit`] moves them in. A stager dropped without a commit
-/// leaves the output exactly as it was.
+/// private folder inside the output (so that a big site need not sit in memory),
+/// and only [`Stager::commit`] moves them in. A stager dropped without a commit
+/// leaves the output exactly as it was. It holds the output's lock throughout.
 pub struct Stager {
     output: PathBuf,
+    work: PathBuf,
     staging: PathBuf,
-    old_manifest: BTreeSet<String>,
+    old_manifest: Manifest,
     staged: Mutex<Staged>,
+    /// Whether this build made the output folder (it is removed again if empty).
+    created_output: bool,
+    /// What recovering from an interrupted earlier build did, to tell the user.
+    pub recovered: Option<String>,
     cancel: CancelToken,
+    _lock: fs::File,
 }
 
 #[derive(Default)]
 struct Staged {
-    /// Every file of the new site, staged or unchanged.
-    all: BTreeSet<String>,
+    /// Every file of the new site, staged or unchanged, with what was written.
+    all: BTreeMap<String, Entry>,
     /// Files whose bytes differ from the output's: these are in the staging folder.
     changed: Vec<String>,
     unchanged: usize,
 }
 
 impl Stager {
-    /// Prepares a write into `output` that stops (with [`Error::Interrupted`])
-    /// at its next safe point once `cancel` is cancelled.
+    /// Locks the output (waiting for another build that holds it), recovers
+    /// from an interrupted earlier build, and makes a fresh staging folder. The
+    /// write stops (with [`Error::Interrupted`]) at its next safe point once
+    /// `cancel` is cancelled.
     pub fn new(output: &Path, cancel: &CancelToken) -> Result<Stager, Error> {
+        let created_output = fs::symlink_metadata(output).is_err();
+        fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
+        let lock = lock_output(output)?;
+        let work = work_dir(output)?;
+        let recovered = recover(output, &work)?;
         let old_manifest = read_manifest(output)?;
-        for rel in &old_manifest {
+        for rel in old_manifest.files.keys() {
             check_no_links(output, rel)?;
         }
+        let staging = tempfile::Builder::new()
+            .prefix("stage-")
+            .tempdir_in(&work)
+            .map_err(|e| Error::io(&work, e))?
+            .keep();
         Ok(Stager {
             output: output.to_path_buf(),
-            staging: staging_dir(output),
+            work,
+            staging,
             old_manifest,
             staged: Mutex::new(Staged::default()),
+            created_output,
+            recovered,
             cancel: cancel.clone(),
+            _lock: lock,
         })
     }
 
     /// Stages one file of the site (`rel` is `/`-separated). A file whose bytes
     /// are already in the output is left alone; a file there that briefing did
-    /// not write is never replaced.
+    /// not write, or that changed since it wrote it, is never replaced.
     pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
         if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
+        check_site_path(rel)?;
         check_no_links(&self.output, rel)?;
         let target = self.output.join(rel);
-        let changed = match fs::read(&target) {
-            Ok(existing) if existing == bytes => false,
-            Ok(_) if !self.old_manifest.contains(rel) => {
-                return Err(Error::Refused(format!(
-                    "refusing to overwrite {}: briefing did not write it; move it away or build into another folder with --output",
-                    display_path(&target)
-                )))
-            }
-            Ok(_) => true,
+        let changed = match fs::symlink_metadata(&target) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
-            Err(e) if e.kind() == std::io::ErrorKind::IsADirectory => {
+            Err(e) => return Err(Error::io(&target, e)),
+            Ok(m) if m.is_dir() => {
                 return Err(Error::Refused(format!(
                     "cannot write {}: a folder of that name is in the way",
                     display_path(&target)
                 )))
             }
-            Err(e) => return Err(Error::io(&target, e)),
+            Ok(m) if !m.is_file() => {
+                return Err(Error::Refused(format!(
+                    "cannot write {}: something that is not a file is in the way; remove it",
+                    display_path(&target)
+                )))
+            }
+            Ok(_) => {
+                let existing = fs::read(&target).map_err(|e| Error::io(&target, e))?;
+                existing != bytes && self.may_replace(rel, &target, &existing)?
+            }
         };
         if changed {
-            write_file(&self.staging.join(rel), bytes)?;
+            write_new(&self.staging.join("new").join(rel), bytes)?;
         }
+        let entry = Entry::of(rel, bytes);
         let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
-        staged.all.insert(rel.to_string());
+        staged.all.insert(rel.to_string(), entry);
         if changed {
             staged.changed.push(rel.to_string());
         } else {
@@ -232,8 +280,25 @@ impl Stager {
         Ok(())
     }
 
+    /// An output file may be replaced only if an earlier build wrote it and it
+    /// still holds what that build wrote.
+    fn may_replace(&self, rel: &str, target: &Path, existing: &[u8]) -> Result<bool, Error> {
+        match self.old_manifest.files.get(rel) {
+            None => Err(Error::Refused(format!(
+                "refusing to overwrite {}: briefing did not write it; move it away or build into another folder with --output",
+                display_path(target)
+            ))),
+            Some(Some(entry)) if !entry.matches(existing) => Err(Error::Refused(format!(
+                "refusing to overwrite {}: it changed since briefing wrote it; move your version away (or delete it) and build again",
+                display_path(target)
+            ))),
+            Some(_) => Ok(true),
+        }
+    }
+
     /// Moves the staged files into the output and removes the files of earlier
-    /// builds that this one no longer has. A failure half way puts everything back.
+    /// builds that this one no longer has. A failure half way puts everything
+    /// back; so does the next build if this process is killed half way.
     pub fn commit(self) -> Result<WriteStats, Error> {
         if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
@@ -244,155 +309,472 @@ impl Stager {
             unchanged: staged.unchanged,
             ..WriteStats::default()
         };
-        let stale: Vec<&String> = self.old_manifest.difference(&staged.all).collect();
-        let manifest_text = manifest_text(&staged.all);
+        let mut ops: Vec<Op> = staged
+            .changed
+            .iter()
+            .map(|rel| Op::Put {
+                replaces: fs::symlink_metadata(output.join(rel)).is_ok(),
+                path: rel.clone(),
+            })
+            .collect();
+        for (rel, entry) in &self.old_manifest.files {
+            if staged.all.contains_key(rel) {
+                continue;
+            }
+            if still_as_written(&output.join(rel), entry.as_ref()) {
+                ops.push(Op::Remove { path: rel.clone() });
+            } else if fs::symlink_metadata(output.join(rel)).is_ok() {
+                stats.kept.push(rel.clone());
+            }
+        }
+        let manifest_text = manifest_json(staged.all.into_values().collect());
         let manifest_changed = fs::read_to_string(output.join(MANIFEST)).ok().as_deref()
             != Some(manifest_text.as_str());
-        if staged.changed.is_empty() && stale.is_empty() && !manifest_changed {
+        if ops.is_empty() && !manifest_changed {
             return Ok(stats);
         }
-        write_file(&self.staging.join(MANIFEST), manifest_text.as_bytes())?;
+        write_new(
+            &self.staging.join("new").join(MANIFEST),
+            manifest_text.as_bytes(),
+        )?;
+        ops.push(Op::Put {
+            path: MANIFEST.to_string(),
+            replaces: fs::symlink_metadata(output.join(MANIFEST)).is_ok(),
+        });
 
-        let mut journal = Journal {
-            output,
-            backup: self.staging.join(".replaced"),
-            done: Vec::new(),
+        let journal = Journal {
+            version: 1,
+            stage: self
+                .staging
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+            ops,
         };
-        let result = (|| -> Result<(), Error> {
-            fs::create_dir_all(output).map_err(|e| Error::io(output, e))?;
-            for rel in &staged.changed {
-                journal.put(&self.staging, rel)?;
-                stats.written += 1;
+        let journal_path = self.work.join(JOURNAL);
+        let json = serde_json::to_vec(&journal).map_err(|e| Error::Internal(e.to_string()))?;
+        crate::safe_write::write_file(&journal_path, &json, crate::safe_write::Existing::Replace)?;
+
+        // A simulated crash returns with the journal in place, which keeps the
+        // staging folder too (see `Drop`), as a killed process would leave them.
+        #[cfg(test)]
+        let crash = || Err(Error::Internal("simulated crash".into()));
+        let mut applied = Ok(());
+        for op in &journal.ops {
+            #[cfg(test)]
+            if tests::crash_now() {
+                return crash();
             }
-            for rel in &stale {
-                if journal.remove(rel)? {
-                    stats.removed += 1;
-                }
+            applied = apply(output, &self.staging, op);
+            if applied.is_err() {
+                break;
             }
-            journal.put(&self.staging, MANIFEST)
-        })();
-        if result.is_err() {
-            journal.roll_back();
-        } else {
-            for rel in &stale {
-                remove_empty_parents(output, &output.join(rel));
+            match op {
+                Op::Put { path, .. } if path != MANIFEST => stats.written += 1,
+                Op::Remove { .. } => stats.removed += 1,
+                Op::Put { .. } => {}
             }
         }
-        result.map(|()| stats)
+        #[cfg(test)]
+        if tests::crash_now() {
+            return crash();
+        }
+        if let Err(e) = applied {
+            // The journal (and so the staging folder, with the files set aside)
+            // stays if putting back fails too: the next build tries again.
+            roll_back(output, &self.staging, &journal.ops)?;
+            let _ = fs::remove_file(&journal_path);
+            return Err(e);
+        }
+        // The switch is done once the journal is gone.
+        fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
+        for op in &journal.ops {
+            if let Op::Remove { path } = op {
+                remove_empty_parents(output, &output.join(path));
+            }
+        }
+        Ok(stats)
     }
 }
 
 impl Drop for Stager {
     fn drop(&mut self) {
+        // A journal left means the switch did not finish: what was set aside
+        // stays for the next build to put back.
+        if fs::symlink_metadata(self.work.join(JOURNAL)).is_ok() {
+            return;
+        }
         let _ = fs::remove_dir_all(&self.staging);
+        let _ = fs::remove_dir(&self.work);
+        if self.created_output {
+            let _ = fs::remove_dir(&self.output);
+        }
     }
 }
 
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), Error> {
-    if let Some(parent) = path.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+/// Takes the output's exclusive lock (an advisory lock on the folder itself,
+/// released when the process ends however it ends), waiting if another build
+/// holds it.
+fn lock_output(output: &Path) -> Result<fs::File, Error> {
+    let dir = fs::File::open(output).map_err(|e| Error::io(output, e))?;
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        let flock = |operation| {
+            // SAFETY: flock on a descriptor this function owns; no memory is passed.
+            match unsafe { libc::flock(dir.as_raw_fd(), operation) } {
+                0 => Ok(()),
+                _ => Err(std::io::Error::last_os_error()),
+            }
+        };
+        if let Err(e) = flock(libc::LOCK_EX | libc::LOCK_NB) {
+            if e.kind() != std::io::ErrorKind::WouldBlock {
+                return Err(Error::io(output, e));
+            }
+            eprintln!(
+                "waiting for another briefing build into {} to finish…",
+                display_path(output)
+            );
+            flock(libc::LOCK_EX).map_err(|e| Error::io(output, e))?;
+        }
     }
-    fs::write(path, bytes).map_err(|e| Error::io(path, e))
+    Ok(dir)
 }
 
-/// The moves made into the output so far, each reversible: a replaced or removed
-/// file is first moved aside into the staging folder, so that a failure half way
-/// (a read-only folder, a full disk) puts every earlier file back.
-struct Journal<'a> {
-    output: &'a Path,
-    backup: PathBuf,
-    done: Vec<(String, bool)>,
+/// The output's `.briefing/` folder, made if needed. One that is a link, not a
+/// folder, or (on Unix) owned by someone else is refused: its owner could read
+/// or change the pages before they are moved in.
+fn work_dir(output: &Path) -> Result<PathBuf, Error> {
+    let work = output.join(WORK_DIR);
+    let refuse = |why: &str| {
+        Err(Error::Refused(format!(
+            "refusing to stage the site in {}: {why}; remove it and build again",
+            display_path(&work)
+        )))
+    };
+    match fs::symlink_metadata(&work) {
+        Ok(m) if m.file_type().is_symlink() || !m.is_dir() => {
+            return refuse("it is not a folder briefing made")
+        }
+        #[cfg(unix)]
+        Ok(m) => {
+            use std::os::unix::fs::MetadataExt;
+            // SAFETY: geteuid has no preconditions and cannot fail.
+            if m.uid() != unsafe { libc::geteuid() } {
+                return refuse("it belongs to another user");
+            }
+        }
+        #[cfg(not(unix))]
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let mut builder = fs::DirBuilder::new();
+            #[cfg(unix)]
+            std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+            builder.create(&work).map_err(|e| Error::io(&work, e))?;
+        }
+        Err(e) => return Err(Error::io(&work, e)),
+    }
+    Ok(work)
 }
 
-impl Journal<'_> {
-    /// Moves the staged file `rel` into the output, keeping any old file aside.
-    fn put(&mut self, staging: &Path, rel: &str) -> Result<(), Error> {
-        let target = self.output.join(rel);
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
+/// Finishes what an interrupted build left (it holds the lock, so nothing else
+/// is writing): a journal means moves were under way, and they are undone; any
+/// other leftover in `.briefing/` is stale staging, and is removed.
+fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
+    let journal_path = work.join(JOURNAL);
+    let mut said = Vec::new();
+    if fs::symlink_metadata(&journal_path).is_ok() {
+        let journal: Journal = fs::read(&journal_path)
+            .ok()
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .ok_or_else(|| {
+                Error::Refused(format!(
+                    "cannot read {}, left by an interrupted build: {} may hold a mix of two builds; delete that file and {} (except your own files), then build again",
+                    display_path(&journal_path),
+                    display_path(output),
+                    display_path(output),
+                ))
+            })?;
+        let stage_is_ours = !journal.stage.contains(['/', '\\'])
+            && !journal.stage.starts_with('.')
+            && fs::symlink_metadata(work.join(&journal.stage)).is_ok_and(|m| m.is_dir());
+        if !stage_is_ours {
+            return Err(Error::Refused(format!(
+                "{} names no staging folder of briefing's (it may have been deleted): the previous site cannot be put back; delete the journal, check {} and build again",
+                display_path(&journal_path),
+                display_path(output)
+            )));
         }
-        #[cfg(test)]
-        tests::maybe_fail(&target)?;
-        let had_old = self.set_aside(rel)?;
-        self.done.push((rel.to_string(), had_old));
-        fs::rename(staging.join(rel), &target).map_err(|e| Error::io(&target, e))
+        let restored = roll_back(output, &work.join(&journal.stage), &journal.ops)?;
+        fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
+        said.push(format!(
+            "an earlier build into {} was interrupted while moving files in; put the previous site back ({restored} file{} restored)",
+            display_path(output),
+            if restored == 1 { "" } else { "s" }
+        ));
     }
-
-    /// Moves an output file aside; `Ok(false)` if it was not there.
-    fn remove(&mut self, rel: &str) -> Result<bool, Error> {
-        let existed = self.set_aside(rel)?;
-        if existed {
-            self.done.push((rel.to_string(), true));
-        }
-        Ok(existed)
+    let mut stale = 0;
+    for entry in fs::read_dir(work).map_err(|e| Error::io(work, e))? {
+        let path = entry.map_err(|e| Error::io(work, e))?.path();
+        let removed = match fs::symlink_metadata(&path) {
+            Ok(m) if m.is_dir() => fs::remove_dir_all(&path),
+            _ => fs::remove_file(&path),
+        };
+        removed.map_err(|e| Error::io(&path, e))?;
+        stale += 1;
     }
-
-    fn set_aside(&self, rel: &str) -> Result<bool, Error> {
-        let target = self.output.join(rel);
-        if !target.exists() {
-            return Ok(false);
-        }
-        let aside = self.backup.join(rel);
-        if let Some(parent) = aside.parent() {
-            fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        }
-        fs::rename(&target, &aside).map_err(|e| Error::io(&target, e))?;
-        Ok(true)
+    if stale > 0 && said.is_empty() {
+        said.push(format!(
+            "removed the staging folder of an interrupted build from {}",
+            display_path(&output.join(WORK_DIR))
+        ));
     }
+    Ok((!said.is_empty()).then(|| said.join("; ")))
+}
 
-    /// Undoes every move, newest first.
-    fn roll_back(&mut self) {
-        for (rel, had_old) in self.done.drain(..).rev() {
-            let target = self.output.join(&rel);
-            let _ = fs::remove_file(&target);
-            if had_old {
-                let _ = fs::rename(self.backup.join(&rel), &target);
-            } else {
-                remove_empty_parents(self.output, &target);
+/// One move of the switch, as the journal records it.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "lowercase")]
+enum Op {
+    /// Move the staged file in, first setting aside the file it `replaces`.
+    Put { path: String, replaces: bool },
+    /// Set an earlier build's file aside.
+    Remove { path: String },
+}
+
+/// Written before the first move: enough to undo every move after a crash.
+#[derive(Debug, Serialize, Deserialize)]
+struct Journal {
+    version: u32,
+    /// The staging folder's name in `.briefing/`: `new/` holds the files to move
+    /// in, `old/` the files set aside.
+    stage: String,
+    ops: Vec<Op>,
+}
+
+fn apply(output: &Path, staging: &Path, op: &Op) -> Result<(), Error> {
+    let (Op::Put { path, .. } | Op::Remove { path }) = op;
+    let target = output.join(path);
+    #[cfg(test)]
+    tests::maybe_fail(&target)?;
+    let aside = staging.join("old").join(path);
+    let set_aside = || -> Result<(), Error> {
+        create_parent(&aside)?;
+        fs::rename(&target, &aside).map_err(|e| Error::io(&target, e))
+    };
+    match op {
+        Op::Put { replaces, .. } => {
+            if *replaces {
+                set_aside()?;
+            }
+            create_parent(&target)?;
+            fs::rename(staging.join("new").join(path), &target).map_err(|e| Error::io(&target, e))
+        }
+        Op::Remove { .. } => set_aside(),
+    }
+}
+
+/// Undoes the moves of `ops`, newest first, whichever of them were done: what
+/// was set aside goes back, what was new goes. Safe to run again after a crash
+/// in the middle of it. Returns how many files it put back or took away.
+fn roll_back(output: &Path, staging: &Path, ops: &[Op]) -> Result<usize, Error> {
+    let mut undone = 0;
+    for op in ops.iter().rev() {
+        let (Op::Put { path, .. } | Op::Remove { path }) = op;
+        if check_site_path(path).is_err() && path != MANIFEST {
+            continue;
+        }
+        let target = output.join(path);
+        let aside = staging.join("old").join(path);
+        if fs::symlink_metadata(&aside).is_ok() {
+            create_parent(&target)?;
+            fs::rename(&aside, &target).map_err(|e| Error::io(&target, e))?;
+            undone += 1;
+        } else if let Op::Put {
+            replaces: false, ..
+        } = op
+        {
+            let moved_in = fs::symlink_metadata(staging.join("new").join(path)).is_err();
+            if moved_in && fs::symlink_metadata(&target).is_ok() {
+                fs::remove_file(&target).map_err(|e| Error::io(&target, e))?;
+                remove_empty_parents(output, &target);
+                undone += 1;
             }
         }
     }
+    Ok(undone)
 }
 
-fn staging_dir(output: &Path) -> PathBuf {
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "public".into());
-    let parent = output
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    parent.join(format!(".{name}.briefing-staging-{}", std::process::id()))
-}
-
-fn manifest_text(files: &BTreeSet<String>) -> String {
-    let mut text =
-        String::from("# Files written by `briefing build`; it removes only these. Do not edit.\n");
-    for f in files {
-        text.push_str(f);
-        text.push('\n');
+fn create_parent(path: &Path) -> Result<(), Error> {
+    match path.parent() {
+        Some(parent) => fs::create_dir_all(parent).map_err(|e| Error::io(parent, e)),
+        None => Ok(()),
     }
-    text
 }
 
-fn read_manifest(output: &Path) -> Result<BTreeSet<String>, Error> {
+/// Writes a file into the private staging folder; it must not exist yet, so
+/// nothing there is followed or overwritten.
+fn write_new(path: &Path, bytes: &[u8]) -> Result<(), Error> {
+    create_parent(path)?;
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    std::io::Write::write_all(&mut file, bytes).map_err(|e| Error::io(path, e))
+}
+
+/// A path of the built site: plain names only, none hidden, no control
+/// characters: a newline in a file name must not be able to smuggle a second
+/// path into anything that lists files.
+fn check_site_path(rel: &str) -> Result<(), Error> {
+    let plain = !rel.is_empty()
+        && rel
+            .split('/')
+            .all(|part| !part.is_empty() && !part.starts_with('.') && part != "..")
+        && !rel.contains('\\');
+    if let Some(c) = rel.chars().find(|c| c.is_control()) {
+        return Err(Error::Refused(format!(
+            "refusing to write {rel:?}: its name contains the control character U+{:04X}; rename the file",
+            c as u32
+        )));
+    }
+    if !plain {
+        return Err(Error::Refused(format!(
+            "refusing to write {rel:?}: not a plain path inside the output"
+        )));
+    }
+    Ok(())
+}
+
+/// What briefing wrote to one path: enough to tell later whether the file is
+/// still exactly that.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct Entry {
+    path: String,
+    size: u64,
+    sha256: String,
+}
+
+impl Entry {
+    fn of(path: &str, bytes: &[u8]) -> Entry {
+        Entry {
+            path: path.to_string(),
+            size: bytes.len() as u64,
+            sha256: sha256_hex(bytes),
+        }
+    }
+
+    fn matches(&self, bytes: &[u8]) -> bool {
+        self.size == bytes.len() as u64 && self.sha256 == sha256_hex(bytes)
+    }
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    format!("{:x}", Sha256::digest(bytes))
+}
+
+/// Whether an earlier build's file is still there as it wrote it: a plain file
+/// of the recorded size and hash. Only such a file is ever removed.
+fn still_as_written(path: &Path, entry: Option<&Entry>) -> bool {
+    let Some(entry) = entry else {
+        return false;
+    };
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_file() && m.len() == entry.size => {
+            fs::read(path).is_ok_and(|bytes| entry.matches(&bytes))
+        }
+        _ => false,
+    }
+}
+
+/// The manifest on disk: JSON, versioned, with a checksum of its own list so
+/// that a damaged or hand-edited file is noticed instead of obeyed.
+#[derive(Serialize, Deserialize)]
+struct ManifestFile {
+    version: u32,
+    files: Vec<Entry>,
+    checksum: String,
+}
+
+const MANIFEST_VERSION: u32 = 1;
+
+fn files_checksum(files: &[Entry]) -> String {
+    sha256_hex(&serde_json::to_vec(files).unwrap_or_default())
+}
+
+/// The manifest's text for these files.
+fn manifest_json(files: Vec<Entry>) -> String {
+    let checksum = files_checksum(&files);
+    let manifest = ManifestFile {
+        version: MANIFEST_VERSION,
+        files,
+        checksum,
+    };
+    serde_json::to_string_pretty(&manifest).unwrap_or_default() + "\n"
+}
+
+/// The manifest of an output that holds `files`, as a build that wrote them
+/// would leave it: for tools and tests that prepare an earlier build by hand.
+pub fn manifest_for(files: &[(&str, &[u8])]) -> String {
+    manifest_json(
+        files
+            .iter()
+            .map(|(path, bytes)| Entry::of(path, bytes))
+            .collect(),
+    )
+}
+
+/// The files an earlier build wrote: `None` for an entry of the old
+/// line-per-file manifest, which has no checksum (such a file may be replaced by
+/// this build, never removed).
+struct Manifest {
+    files: BTreeMap<String, Option<Entry>>,
+}
+
+fn read_manifest(output: &Path) -> Result<Manifest, Error> {
     let path = output.join(MANIFEST);
-    match fs::read_to_string(&path) {
-        Ok(text) => Ok(text
+    check_no_links(output, MANIFEST)?;
+    let text = match fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(Error::io(&path, e)),
+    };
+    let damaged = |why: String| {
+        Error::Refused(format!(
+            "{} is damaged ({why}): briefing will not replace or remove files on its word; restore it, or delete it and move the old site out of {}",
+            display_path(&path),
+            display_path(output)
+        ))
+    };
+    if !text.trim_start().starts_with('{') {
+        // The manifest of earlier versions: one path per line.
+        let files = text
             .lines()
             .filter(|l| !l.starts_with('#') && !l.is_empty())
-            // Never follow a manifest entry out of the output folder.
-            .filter(|l| {
-                Path::new(l)
-                    .components()
-                    .all(|c| matches!(c, std::path::Component::Normal(_)))
-            })
-            .map(str::to_string)
-            .collect()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
-        Err(e) => Err(Error::io(&path, e)),
+            .filter(|l| check_site_path(l).is_ok())
+            .map(|l| (l.to_string(), None))
+            .collect();
+        return Ok(Manifest { files });
     }
+    let manifest: ManifestFile = serde_json::from_str(&text).map_err(|e| damaged(e.to_string()))?;
+    if manifest.version != MANIFEST_VERSION {
+        return Err(damaged(format!(
+            "version {}; this briefing reads version {MANIFEST_VERSION}",
+            manifest.version
+        )));
+    }
+    if files_checksum(&manifest.files) != manifest.checksum {
+        return Err(damaged("its checksum does not match: it was edited".into()));
+    }
+    Ok(Manifest {
+        files: manifest
+            .files
+            .into_iter()
+            .filter(|e| check_site_path(&e.path).is_ok())
+            .map(|e| (e.path.clone(), Some(e)))
+            .collect(),
+    })
 }
 
 /// Removes folders left empty by a removal, up to (not including) the output.
@@ -414,6 +796,26 @@ mod tests {
     thread_local! {
         /// Makes the n-th move into the output fail, as a full disk would.
         pub static FAIL_AFTER: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    thread_local! {
+        /// Stops the switch before the n-th move as if the process were killed:
+        /// no roll-back, journal and staging left behind.
+        pub static CRASH_AFTER: Cell<Option<usize>> = const { Cell::new(None) };
+    }
+
+    pub fn crash_now() -> bool {
+        CRASH_AFTER.with(|f| match f.get() {
+            Some(0) => {
+                f.set(None);
+                true
+            }
+            Some(n) => {
+                f.set(Some(n - 1));
+                false
+            }
+            None => false,
+        })
     }
 
     pub fn maybe_fail(path: &Path) -> Result<(), Error> {
@@ -448,7 +850,8 @@ mod tests {
             WriteStats {
                 written: 1,
                 unchanged: 1,
-                removed: 1
+                removed: 1,
+                kept: vec![],
             }
         );
         assert!(!out.join("x").exists(), "emptied folder is removed");
@@ -543,6 +946,180 @@ mod tests {
         assert!(check_output_dir(&root, &root.join("public")).is_err());
     }
 
+    /// Every point at which a build can die during the switch: after the
+    /// next build's recovery the output is exactly the old site, and that build
+    /// then writes the new one.
+    #[test]
+    fn a_build_killed_at_any_move_is_rolled_back_by_the_next() {
+        let old = site(&[("a.html", "1"), ("gone.html", "x"), ("z/b.html", "2")]);
+        let new = site(&[("a.html", "new"), ("n/c.html", "new"), ("z/b.html", "2")]);
+        // Four moves (two files in, one out, the manifest), and after the last.
+        for k in 0..5 {
+            let dir = tempfile::tempdir().unwrap();
+            let out = dir.path().join("public");
+            fs::create_dir_all(&out).unwrap();
+            fs::write(out.join("CNAME"), "mine").unwrap();
+            write_site(&old, &out).unwrap();
+            let before = snapshot(&out);
+            CRASH_AFTER.with(|f| f.set(Some(k)));
+            let crashed = write_site(&new, &out);
+            CRASH_AFTER.with(|f| f.set(None));
+            assert!(crashed.is_err(), "crash before move {k}");
+            assert!(out.join(WORK_DIR).join(JOURNAL).exists());
+            let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+            let said = stager.recovered.clone().unwrap_or_default();
+            assert!(said.contains("put the previous site back"), "{said}");
+            drop(stager);
+            assert_eq!(before, snapshot(&out), "after a crash before move {k}");
+            write_site(&new, &out).unwrap();
+            assert_eq!(fs::read_to_string(out.join("n/c.html")).unwrap(), "new");
+            assert!(!out.join("gone.html").exists());
+            assert!(!out.join(WORK_DIR).exists(), "nothing left in .briefing/");
+        }
+    }
+
+    #[test]
+    fn stale_staging_is_removed_and_said() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join(WORK_DIR).join("stage-old/new")).unwrap();
+        fs::write(out.join(WORK_DIR).join("stage-old/new/x.html"), "x").unwrap();
+        let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+        assert!(stager
+            .recovered
+            .as_deref()
+            .unwrap_or("")
+            .contains("removed the staging"));
+        assert!(!out.join(WORK_DIR).join("stage-old").exists());
+        assert!(
+            stager.staging.starts_with(out.join(WORK_DIR)),
+            "staged inside the output"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_planted_staging_folder_is_never_used() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let trap = dir.path().join("trap");
+        fs::create_dir_all(&out).unwrap();
+        fs::create_dir_all(&trap).unwrap();
+        std::os::unix::fs::symlink(&trap, out.join(WORK_DIR)).unwrap();
+        let e = write_site(&site(&[("index.html", "a")]), &out).unwrap_err();
+        assert!(e.to_string().contains("not a folder briefing made"), "{e}");
+        assert_eq!(fs::read_dir(&trap).unwrap().count(), 0);
+        fs::remove_file(out.join(WORK_DIR)).unwrap();
+        // A folder of someone else's (only root can make one to test with).
+        if unsafe { libc::geteuid() } == 0 {
+            fs::create_dir(out.join(WORK_DIR)).unwrap();
+            let path = std::ffi::CString::new(out.join(WORK_DIR).to_str().unwrap()).unwrap();
+            assert_eq!(unsafe { libc::chown(path.as_ptr(), 65534, 65534) }, 0);
+            let e = write_site(&site(&[("index.html", "a")]), &out).unwrap_err();
+            assert!(e.to_string().contains("another user"), "{e}");
+            assert!(!out.join("index.html").exists());
+        }
+    }
+
+    #[test]
+    fn a_second_build_waits_for_the_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Stager::new(&out, &CancelToken::new()).unwrap();
+        first.stage("index.html", b"first").unwrap();
+        let (done_tx, done_rx) = std::sync::mpsc::channel();
+        let second = {
+            let out = out.clone();
+            std::thread::spawn(move || {
+                let r = write_site(&site(&[("index.html", "second")]), &out);
+                done_tx.send(()).unwrap();
+                r
+            })
+        };
+        // Not a timing assertion: the second build cannot finish while the lock
+        // is held, however long we wait.
+        assert!(done_rx
+            .recv_timeout(std::time::Duration::from_millis(300))
+            .is_err());
+        first.commit().unwrap();
+        second.join().unwrap().unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "second"
+        );
+    }
+
+    #[test]
+    fn control_characters_in_names_are_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("CNAME"), "mine").unwrap();
+        let e = write_site(&site(&[("b/x\nCNAME", "a")]), &out).unwrap_err();
+        assert!(e.to_string().contains("control character U+000A"), "{e}");
+        write_site(&site(&[("index.html", "a")]), &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "mine");
+    }
+
+    #[test]
+    fn only_files_still_as_written_are_removed_or_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(
+            &site(&[("a.html", "1"), ("b.html", "2"), ("c.html", "3")]),
+            &out,
+        )
+        .unwrap();
+        fs::write(out.join("b.html"), "edited by hand").unwrap();
+        let s = write_site(&site(&[("c.html", "3")]), &out).unwrap();
+        assert_eq!((s.removed, s.kept.clone()), (1, vec!["b.html".to_string()]));
+        assert_eq!(
+            fs::read_to_string(out.join("b.html")).unwrap(),
+            "edited by hand"
+        );
+        // Now b.html is the user's: it is neither removed nor overwritten.
+        assert!(write_site(&site(&[("b.html", "x")]), &out).is_err());
+        fs::write(out.join("c.html"), "edited").unwrap();
+        let e = write_site(&site(&[("c.html", "4")]), &out).unwrap_err();
+        assert!(
+            e.to_string().contains("changed since briefing wrote it"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn a_manifest_naming_the_users_files_deletes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        fs::write(out.join("CNAME"), "mine").unwrap();
+        write_site(&site(&[("index.html", "a")]), &out).unwrap();
+        // Edited by hand: the checksum no longer matches, and nothing is obeyed.
+        let text = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        let edited = text.replace("\"index.html\"", "\".git\"");
+        fs::write(out.join(MANIFEST), &edited).unwrap();
+        let e = write_site(&site(&[("other.html", "b")]), &out).unwrap_err();
+        assert!(e.to_string().contains("checksum does not match"), "{e}");
+        // Even a well-formed manifest naming them (size and hash made up, or a
+        // folder, or a hidden path) removes nothing of the user's.
+        fs::write(
+            out.join(MANIFEST),
+            manifest_for(&[(".git", b"ref"), ("CNAME", b"other"), ("index.html", b"a")]),
+        )
+        .unwrap();
+        let s = write_site(&site(&[("other.html", "b")]), &out).unwrap();
+        assert_eq!(s.removed, 1, "only index.html, as written");
+        assert_eq!(s.kept, vec!["CNAME".to_string()]);
+        assert!(out.join(".git/HEAD").exists());
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "mine");
+        // The old line-per-file manifest: its files may be replaced, never removed.
+        fs::write(out.join(MANIFEST), "# old\nother.html\nCNAME\n.git\n").unwrap();
+        let s = write_site(&site(&[("other.html", "c")]), &out).unwrap();
+        assert_eq!((s.written, s.removed), (1, 0));
+        assert!(out.join(".git/HEAD").exists() && out.join("CNAME").exists());
+    }
+
     #[test]
     fn dangerous_output_folders_are_refused() {
         let root = Path::new("/tmp/project");
@@ -552,5 +1129,11 @@ mod tests {
         assert!(check_output_dir(root, Path::new("/tmp/project/content/out")).is_err());
         assert!(check_output_dir(root, Path::new("/tmp/project/public")).is_ok());
         assert!(check_output_dir(root, Path::new("/tmp/project/public/../site")).is_ok());
+        let e = check_output_dir(Path::new("."), Path::new("./")).unwrap_err();
+        assert!(
+            e.to_string()
+                .starts_with("refusing to write the site to ./:"),
+            "{e}"
+        );
     }
 }

@@ -2,12 +2,12 @@
 //! matter is ready to fill in and an `annotations.yaml` with a commented example
 //! note. It never overwrites: if the folder exists, nothing is written.
 
-use std::fs::{self, OpenOptions};
-use std::io::Write;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::diagnostic::display_path;
+use crate::intake;
 use crate::load::{is_valid_slug, slugify};
 use crate::Error;
 
@@ -22,6 +22,31 @@ pub struct Scaffolded {
 
 /// Creates `ROOT/content/SLUG/` with its two files.
 pub fn new_briefing(root: &Path, slug: &str) -> Result<Scaffolded, Error> {
+    new_briefing_from(root, slug, None).map(|(made, _)| made)
+}
+
+/// Like [`new_briefing`], with `article.md` made from an article saved as text
+/// (see [`crate::intake`]) when `from` is given; also returns what the user has
+/// to finish by hand.
+pub fn new_briefing_from(
+    root: &Path,
+    slug: &str,
+    from: Option<&Path>,
+) -> Result<(Scaffolded, Vec<String>), Error> {
+    // Read the article first: a missing file must not leave an empty folder.
+    let intake = match from {
+        Some(path) => {
+            let bytes = fs::read(path).map_err(|e| Error::io(path, e))?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                Error::Usage(format!(
+                    "{} is not UTF-8 text; save it as UTF-8 and try again",
+                    display_path(path)
+                ))
+            })?;
+            Some(intake::read_article(&text, intake::is_markdown(path)))
+        }
+        None => None,
+    };
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
         return Err(Error::Usage(format!(
@@ -51,27 +76,25 @@ pub fn new_briefing(root: &Path, slug: &str) -> Result<Scaffolded, Error> {
         _ => Error::io(&dir, e),
     })?;
     let today = today();
+    let (article, notes) = match intake {
+        Some(i) => (article_from(&i, &today), i.notes),
+        None => (article_template(&today), Vec::new()),
+    };
     let mut files = Vec::new();
     for (name, text) in [
-        ("article.md", article_template(&today)),
+        ("article.md", article),
         ("annotations.yaml", annotations_template()),
     ] {
         let path = dir.join(name);
         write_new(&path, &text)?;
         files.push(path);
     }
-    Ok(Scaffolded { dir, files })
+    Ok((Scaffolded { dir, files }, notes))
 }
 
 /// Writes a file that must not exist yet.
 pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), Error> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)
-        .map_err(|e| Error::io(path, e))?;
-    file.write_all(text.as_bytes())
-        .map_err(|e| Error::io(path, e))
+    crate::safe_write::write_file(path, text.as_bytes(), crate::safe_write::Existing::Refuse)
 }
 
 fn article_template(today: &str) -> String {
@@ -94,6 +117,60 @@ Paste the article here, exactly as published: keep its words as they are and put
 corrections and context in annotations.yaml.
 "#
     )
+}
+
+/// `article.md` for an article read from a file: the front matter filled with
+/// what its header gave, the rest left as comments to fill in.
+fn article_from(i: &intake::Intake, today: &str) -> String {
+    // A JSON string is a valid double-quoted YAML scalar, escapes included.
+    let quoted = |s: &str| serde_json::to_string(s).unwrap_or_default();
+    let title = i.title.as_deref().unwrap_or("");
+    let mut out = format!(
+        "---\ntitle: {}  # the headline, exactly as published\n",
+        quoted(title)
+    );
+    match i.date {
+        Some(d) => out.push_str(&format!(
+            "date: {d}  # the date of the events reported; orders the index\n"
+        )),
+        None => out
+            .push_str("# date: YYYY-MM-DD  # the date of the events reported; orders the index\n"),
+    }
+    out.push_str(&format!(
+        "# summary: \"One or two sentences for the site index.\"\n# checked: {today}  # when the notes were last checked against their sources\nsource:  # the original; leave out what is not known\n"
+    ));
+    let field = |key: &str, value: Option<String>, example: &str| match value {
+        Some(v) => format!("  {key}: {v}\n"),
+        None => format!("  # {key}: {example}\n"),
+    };
+    out.push_str(&field(
+        "publisher",
+        i.publisher.as_deref().map(quoted),
+        "\"The newspaper\"",
+    ));
+    out.push_str(&field(
+        "title",
+        i.title.as_deref().map(quoted),
+        "\"The headline, as the newspaper gave it\"",
+    ));
+    out.push_str(&field(
+        "url",
+        i.url.as_deref().map(quoted),
+        "https://example.org/the-article",
+    ));
+    out.push_str(&field(
+        "published",
+        i.date.map(|d| d.to_string()),
+        "YYYY-MM-DD",
+    ));
+    out.push_str(&field(
+        "author",
+        i.author.as_deref().map(quoted),
+        "\"The reporter\"",
+    ));
+    out.push_str("# editor_summary:  # 3–5 points, shown as the editors' own\n#   - \"What happened: …\"\n---\n");
+    out.push_str(&i.body);
+    out
 }
 
 fn annotations_template() -> String {

@@ -28,7 +28,7 @@ impl TextFile {
     /// Reads a UTF-8 file. A leading byte-order mark is dropped; invalid UTF-8 is
     /// reported at the line and column of the first bad byte.
     pub fn read(path: &Path) -> Result<TextFile, ReadFailure> {
-        let bytes = std::fs::read(path).map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
+        let bytes = read_file(path)?;
         match String::from_utf8(bytes) {
             Ok(text) => Ok(TextFile::new(path, text)),
             Err(e) => {
@@ -103,6 +103,82 @@ impl TextFile {
     }
 }
 
+/// The largest file briefing reads (an article, a YAML file, a template, an
+/// asset): far above any real one, far below what would exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Reads one of the user's files, checking what it is before reading it: a
+/// symbolic link is not followed (it could point at `/dev/zero` or a secret),
+/// a FIFO or device is refused (it could block forever or never end), and no
+/// more than [`MAX_FILE_BYTES`] are read.
+pub fn read_file(path: &Path) -> Result<Vec<u8>, ReadFailure> {
+    use std::io::Read;
+    let refuse = |message: String, help: &str| {
+        Err(ReadFailure::Content(
+            Diagnostic::error(path, message).with_help(help),
+        ))
+    };
+    let meta = std::fs::symlink_metadata(path).map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
+    if meta.file_type().is_symlink() {
+        return refuse(
+            "symbolic links are not followed in content/ or templates/".into(),
+            "replace the link with the file itself",
+        );
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    {
+        // Never follow a link put there since the check; never block on a FIFO.
+        use std::os::unix::fs::OpenOptionsExt;
+        options.custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK);
+    }
+    let file = if meta.is_file() {
+        options
+            .open(path)
+            .map_err(|e| ReadFailure::Io(Error::io(path, e)))?
+    } else {
+        return refuse(
+            "not a regular file (a folder, FIFO, socket or device)".into(),
+            "replace it with an ordinary file",
+        );
+    };
+    // What was opened is checked again: the path may have changed meanwhile.
+    let meta = file
+        .metadata()
+        .map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
+    if !meta.is_file() {
+        return refuse(
+            "not a regular file (a folder, FIFO, socket or device)".into(),
+            "replace it with an ordinary file",
+        );
+    }
+    if meta.len() > MAX_FILE_BYTES {
+        return refuse(
+            format!(
+                "file is too large ({} MiB; briefing reads at most {} MiB)",
+                meta.len() >> 20,
+                MAX_FILE_BYTES >> 20
+            ),
+            "split it, or keep it out of content/",
+        );
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| ReadFailure::Io(Error::io(path, e)))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return refuse(
+            format!(
+                "file grew past {} MiB while it was read",
+                MAX_FILE_BYTES >> 20
+            ),
+            "split it, or keep it out of content/",
+        );
+    }
+    Ok(bytes)
+}
+
 /// The largest char boundary at or below `index`.
 pub fn floor_char_boundary(s: &str, index: usize) -> usize {
     let mut i = index.min(s.len());
@@ -141,6 +217,38 @@ mod tests {
         let f = TextFile::new(Path::new("a"), "\u{feff}x: 1\r\ny: 2\r\n".to_string());
         assert_eq!(f.text, "x: 1\r\ny: 2\r\n");
         assert_eq!(f.line(2), Some("y: 2"));
+    }
+
+    fn refused(path: &Path) -> String {
+        match TextFile::read(path) {
+            Err(ReadFailure::Content(d)) => d.message,
+            Ok(_) => panic!("{} was read", path.display()),
+            Err(ReadFailure::Io(e)) => panic!("{e}"),
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn links_fifos_and_devices_are_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let zero = dir.path().join("glossary.yaml");
+        std::os::unix::fs::symlink("/dev/zero", &zero).unwrap();
+        assert!(refused(&zero).contains("symbolic links"));
+        assert!(refused(Path::new("/dev/zero")).contains("not a regular file"));
+        let fifo = dir.path().join("site.yaml");
+        let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        // Would block forever if it were opened for reading like a file.
+        assert!(refused(&fifo).contains("not a regular file"));
+    }
+
+    #[test]
+    fn a_file_over_the_cap_is_refused_unread() {
+        let dir = tempfile::tempdir().unwrap();
+        let big = dir.path().join("article.md");
+        let f = std::fs::File::create(&big).unwrap();
+        f.set_len(MAX_FILE_BYTES + 1).unwrap(); // sparse: no disk used
+        assert!(refused(&big).contains("too large"));
     }
 
     #[test]

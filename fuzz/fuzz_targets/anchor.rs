@@ -18,6 +18,16 @@ fuzz_target!(|data: &[u8]| {
         return;
     };
     let article = ParsedArticle::parse(markdown);
+    // Text runs merged across escapes and entities (linear since issue 15): each
+    // run's event holds exactly the block text it stands for.
+    for block in &article.blocks {
+        for run in &block.runs {
+            match &article.events[run.event] {
+                pulldown_cmark::Event::Text(t) => assert_eq!(&**t, &block.text[run.range()]),
+                other => panic!("run points at {other:?}"),
+            }
+        }
+    }
     let selectors = [
         QuoteSelector {
             exact: quote,

@@ -128,7 +128,16 @@ pub fn phrases_like(
         .saturating_mul(per_window)
         > SEARCH_BUDGET
     {
-        return Err("the article is too long to search for this quote; edit it by hand".into());
+        // Said as it is: a low --min-similarity widens the search far more than a
+        // long article does (phrases up to 1/min times the quote's length).
+        return Err(if min_similarity < 0.5 {
+            format!(
+                "--min-similarity {min_similarity} is too low to search for this quote: phrases up to {}x its length would be compared; use 0.5 or more (0.8 is the default)",
+                longest / m.max(1)
+            )
+        } else {
+            "the article is too long to search for this quote; edit it by hand".into()
+        });
     }
     let mut found = Vec::new();
     for (b, block) in article.blocks.iter().enumerate() {

@@ -209,6 +209,14 @@ impl<'a> ParsedArticle<'a> {
             }
         }
         for block in &mut article.blocks {
+            // A run merged from several text events gets its whole text, once.
+            for run in &block.runs {
+                if let Some(Event::Text(text)) = article.events.get_mut(run.event) {
+                    if text.len() != run.len {
+                        *text = block.text[run.range()].to_string().into();
+                    }
+                }
+            }
             block.folded = Folded::new(&block.text);
         }
         article
@@ -277,15 +285,15 @@ impl<'a> ParsedArticle<'a> {
         // pulldown-cmark splits text at escapes and entities; merge neighbours so a
         // term or quote inside one plain run is one piece.
         let next_event = self.events.len();
-        if let (Some(last), Some(Event::Text(prev))) = (b.runs.last_mut(), self.events.last_mut()) {
+        if let (Some(last), Some(Event::Text(_))) = (b.runs.last_mut(), self.events.last()) {
             if last.event + 1 == next_event
                 && last.link == link
                 && last.linkable == linkable
                 && !code
             {
-                let mut merged = prev.to_string();
-                merged.push_str(&text);
-                *prev = merged.into();
+                // The event's own text is set once the whole run is known
+                // (end of `parse`): copying it on every merge made a long run of
+                // escapes quadratic.
                 last.len += text.len();
                 b.text.push_str(&text);
                 return;

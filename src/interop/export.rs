@@ -360,6 +360,11 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_link_check_knows_the_export_file() {
+        assert_eq!(FILE_NAME, crate::validate::targets::EXPORT_FILE);
+    }
+
+    #[test]
     fn positions_count_code_points_across_blocks() {
         let article = ParsedArticle::parse("Xi’an *forum*.\n\nThe “DSR” launched.");
         let text = article.text();

@@ -1,6 +1,7 @@
 //! Hypothesis import: `briefing import hypothesis EXPORT.json --briefing SLUG`.
 //!
-//! Reads the API's search response (`{"total": …, "rows": […]}`) or a plain array
+//! Reads the API's search response (`{"total": …, "rows": […]}`), the client's
+//! own export file (`{"export_date": …, "annotations": […]}`) or a plain array
 //! of annotations, anchors each annotation's `TextQuoteSelector` in the
 //! briefing's article with the same anchorer the build uses, and writes the ones
 //! that anchor exactly to `content/SLUG/hypothesis.annotations.yaml`. Quotes that
@@ -20,11 +21,20 @@ use crate::Error;
 /// The file the import writes, in the briefing's folder.
 pub const FILE_NAME: &str = "hypothesis.annotations.yaml";
 
+/// The three shapes of an export, each annotation left as JSON so that one
+/// with a field of the wrong type is reported alone, not the whole file.
 #[derive(Debug, Deserialize)]
 #[serde(untagged)]
 enum Export {
-    Search { rows: Vec<Annotation> },
-    List(Vec<Annotation>),
+    Search {
+        rows: Vec<serde_json::Value>,
+    },
+    /// What the Hypothesis client's "Export" writes; its other keys
+    /// (`export_date`, `export_userid`, `client_version`) are not needed.
+    Client {
+        annotations: Vec<serde_json::Value>,
+    },
+    List(Vec<serde_json::Value>),
 }
 
 /// The parts of a Hypothesis annotation the import uses; other fields are ignored.
@@ -115,18 +125,24 @@ pub fn import_hypothesis(
         )));
     }
     let out = dir.join(FILE_NAME);
-    if out.exists() && !force {
+    // A link (even a dangling one) counts as existing, and is never written through.
+    let existing = crate::safe_write::refuse_link(&out)?;
+    if existing.is_some() && !force {
         return Err(Error::Refused(format!(
             "{} exists; pass --force to replace it",
             crate::diagnostic::display_path(&out)
         )));
     }
     let text = std::fs::read_to_string(export).map_err(|e| Error::io(export, e))?;
-    let annotations = match serde_json::from_str::<Export>(&text) {
-        Ok(Export::Search { rows }) | Ok(Export::List(rows)) => rows,
+    // Some tools save JSON with a byte-order mark; JSON itself has none.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    let rows = match serde_json::from_str::<Export>(text) {
+        Ok(Export::Search { rows })
+        | Ok(Export::Client { annotations: rows })
+        | Ok(Export::List(rows)) => rows,
         Err(e) => {
             return Err(Error::Usage(format!(
-                "{}:{}:{}: not a Hypothesis export ({e}); expected {{\"rows\": [...]}} or a list of annotations",
+                "{}:{}:{}: not a Hypothesis export ({e}); expected the API's {{\"rows\": [...]}}, the client's export {{\"annotations\": [...]}} or a list of annotations",
                 crate::diagnostic::display_path(export),
                 e.line(),
                 e.column()
@@ -147,6 +163,23 @@ pub fn import_hypothesis(
     };
     let mut notes = Vec::new();
     let mut ids = std::collections::BTreeSet::new();
+    let mut annotations = Vec::new();
+    for (i, row) in rows.into_iter().enumerate() {
+        let id = row
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map_or_else(|| format!("annotation #{}", i + 1), str::to_string);
+        match serde_json::from_value::<Annotation>(row) {
+            Ok(a) => annotations.push(a),
+            Err(e) => report.left_out.push((
+                id,
+                format!(
+                    "annotation #{} of the export is not one briefing can read: {e}",
+                    i + 1
+                ),
+            )),
+        }
+    }
     for a in annotations {
         if !a.references.is_empty() {
             report.replies += 1;
@@ -174,10 +207,12 @@ pub fn import_hypothesis(
                     note: a.text.trim_end().to_string() + "\n",
                     tags: a.tags,
                     author: a.user.map(|u| author_name(&u)),
+                    // Only a real date: anything else would break the next build.
                     date: a
                         .created
                         .as_deref()
                         .and_then(|c| c.get(..10))
+                        .filter(|d| crate::load::model::Date::parse(d).is_some())
                         .map(str::to_string),
                 });
             }
@@ -195,7 +230,12 @@ pub fn import_hypothesis(
             &serde_saphyr::to_string(&notes).map_err(|e| Error::Internal(e.to_string()))?,
         );
     }
-    std::fs::write(&out, yaml).map_err(|e| Error::io(&out, e))?;
+    let existing = if force {
+        crate::safe_write::Existing::Replace
+    } else {
+        crate::safe_write::Existing::Refuse
+    };
+    crate::safe_write::write_file(&out, yaml.as_bytes(), existing)?;
     Ok(report)
 }
 

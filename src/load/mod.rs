@@ -96,6 +96,8 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
 pub struct Shared {
     /// `site.yaml`, or the defaults.
     pub site: SiteConfig,
+    /// `site.yaml` as read, for checks that point into it; `None` without one.
+    pub site_file: Option<YamlFile<SiteConfig>>,
     /// `glossary.yaml`, when there is one and it could be read.
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
     /// `topics.yaml`, if the project has one.
@@ -112,14 +114,14 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
             crate::diagnostic::display_path(content_dir)
         )));
     }
-    let site = match read_yaml::<SiteConfig>(
+    let site_file = read_yaml::<SiteConfig>(
         &content_dir.join("site.yaml"),
         Document::Site,
         &mut diagnostics,
-    )? {
-        Some(f) => f.value,
-        None => SiteConfig::default(),
-    };
+    )?;
+    let site = site_file
+        .as_ref()
+        .map_or_else(SiteConfig::default, |f| f.value.clone());
     let glossary = read_yaml::<Vec<TermSpec>>(
         &content_dir.join("glossary.yaml"),
         Document::Glossary,
@@ -136,6 +138,7 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
     Ok((
         Shared {
             site,
+            site_file,
             glossary,
             topics,
         },
@@ -172,6 +175,11 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
         }
         if file_type.is_dir() {
             folders.push((name, path));
+        } else if name != "site.yaml" && name != "glossary.yaml" {
+            diagnostics.push(
+                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml and one folder per briefing"))
+                    .with_help("files of a briefing go in its folder; files for the site root (robots.txt, CNAME) can be added to the output folder by hand, where builds leave them alone"),
+            );
         }
     }
     Ok((folders, diagnostics))
@@ -195,7 +203,8 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     document: Document,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<YamlFile<T>>, Error> {
-    if !path.exists() {
+    // A link is reported by the listing of content/ and never read.
+    if !path.exists() || path.is_symlink() {
         return Ok(None);
     }
     let Some(file) = read_source(path, diagnostics)? else {
@@ -278,7 +287,8 @@ fn read_briefing(
         );
         return Ok(None);
     }
-    if !article_path.is_file() {
+    // A link or a special file is read, and refused with its reason, not "missing".
+    if std::fs::symlink_metadata(&article_path).is_err() {
         diagnostics.push(
             Diagnostic::error(&article_path, "missing article.md: every briefing folder needs its article")
                 .with_help("create article.md with front matter (at least `title:`) and the article text, or remove the folder"),
@@ -289,11 +299,20 @@ fn read_briefing(
         return Ok(None);
     };
     let Some((front_yaml, _, body_start)) = split_front_matter(&article.text) else {
-        diagnostics.push(
+        let opened = article
+            .text
+            .lines()
+            .next()
+            .is_some_and(|l| l.trim_end() == "---");
+        diagnostics.push(if opened {
+            article
+                .error_at(Some(Position { line: 1, column: 1 }), "the front matter is never closed: no `---` line ends it")
+                .with_help("add a line with just `---` after the last front matter key (`title:`, `date:` …), before the article text")
+        } else {
             article
                 .error_at(Some(Position { line: 1, column: 1 }), "article.md has no front matter")
-                .with_help("start the file with a `---` line, then `title: \"…\"`, then another `---` line"),
-        );
+                .with_help("start the file with a `---` line, then `title: \"…\"`, then another `---` line")
+        });
         return Ok(None);
     };
     // The YAML starts on the line after the opening `---`.

@@ -339,6 +339,10 @@ impl Date {
     pub fn parse(s: &str) -> Option<Date> {
         let mut parts = s.trim().split('-');
         let year = parse_fixed(parts.next()?, 4)? as u16;
+        // There is no year 0 in the calendar dates are written in.
+        if year == 0 {
+            return None;
+        }
         let month = parts
             .next()
             .map(|m| parse_fixed(m, 2))

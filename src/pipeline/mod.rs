@@ -146,15 +146,26 @@ pub fn build_into(
 ) -> Result<Outcome, Error> {
     output::check_output_dir(root, output)?;
     let stager = Stager::new(output, cancel)?;
-    let outcome = build_site_into(root, base_url, progress, &stager)?;
+    // What recovering from an interrupted build did is said with the build's warnings.
+    let recovered = stager.recovered.clone();
+    let mut outcome = build_site_into(root, base_url, progress, &stager)?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
+    outcome
+        .diagnostics
+        .extend(recovered.map(|note| Diagnostic::warning(output, note)));
     if let Some(site) = &outcome.site {
         for (rel, bytes) in &site.files {
             stager.stage(rel, bytes)?;
         }
-        stager.commit()?;
+        let stats = stager.commit()?;
+        for kept in &stats.kept {
+            outcome.diagnostics.push(
+                Diagnostic::warning(output.join(kept), "left in place: an earlier build wrote it, but it changed since (or is listed without a checksum), so it is now yours")
+                    .with_help("delete it if the site no longer needs it"),
+            );
+        }
     }
     Ok(outcome)
 }
@@ -268,6 +279,9 @@ impl SharedInputs {
                 None
             }
         };
+        if let Some(site) = &shared.site_file {
+            diagnostics.extend(validate::fields::site_language(site));
+        }
         if let Some(g) = &shared.glossary {
             diagnostics.extend(validate::glossary(g));
         }
@@ -474,7 +488,21 @@ impl Incremental {
                 site.briefings += 1;
             }
         }
-        if let Some(g) = &shared.glossary {
+        // A briefing that failed has no page, so the terms it uses would look
+        // unused: the warning is only true when every briefing was built.
+        // Nor after an error in the glossary, whose term may be the one at fault.
+        let all_built = self.briefings.values().all(|r| r.page.is_some());
+        let glossary_ok = |g: &&YamlFile<Vec<TermSpec>>| {
+            !shared
+                .diagnostics
+                .iter()
+                .any(|d| d.is_error() && d.path == g.file.path)
+        };
+        if let Some(g) = shared
+            .glossary
+            .as_ref()
+            .filter(|g| all_built && glossary_ok(g))
+        {
             diagnostics.extend(validate::unused_terms(
                 g,
                 &used_in.keys().copied().collect(),

@@ -9,6 +9,79 @@ pub fn escape(text: &str) -> String {
     out
 }
 
+/// Marks an attribute value as briefing's own (a note's `data-note`, a
+/// reference's `id`, `class` and `role`), so that the sanitizer keeps it while
+/// dropping the same names from the article's raw HTML. A secret drawn per run:
+/// an article cannot guess it. [`finish_own`] takes it out of every page.
+pub fn own_marker() -> &'static str {
+    static MARKER: OnceLock<String> = OnceLock::new();
+    MARKER.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(0x6272_6965_6669_6e67);
+        format!("own{:016x}-", h.finish())
+    })
+}
+
+/// Removes [`own_marker`] from HTML that is not sanitized.
+pub fn finish_own(html: String) -> String {
+    if html.contains(own_marker()) {
+        html.replace(own_marker(), "")
+    } else {
+        html
+    }
+}
+
+/// The built-in stylesheet's class names: raw HTML in an article may not borrow
+/// them to pass itself off as a note, a glossary link or a page element.
+fn page_classes() -> &'static std::collections::HashSet<String> {
+    static CLASSES: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
+    CLASSES.get_or_init(|| {
+        let css = include_str!("../../templates/style.css");
+        css.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
+            .flat_map(|word| word.split('.').skip(1))
+            .filter(|name| name.starts_with(|c: char| c.is_ascii_alphabetic()))
+            .map(str::to_string)
+            .collect()
+    })
+}
+
+/// Whether an id, class or role of the article's raw HTML is one the page
+/// itself uses for notes, terms and landmarks.
+fn is_reserved(attribute: &str, token: &str) -> bool {
+    const PREFIXES: [&str; 5] = ["note-", "ref-", "term-", "use-", "fn-"];
+    match attribute {
+        "id" => {
+            PREFIXES.iter().any(|p| token.starts_with(p))
+                || token == "main"
+                || token.ends_with("-heading")
+        }
+        "class" => PREFIXES.iter().any(|p| token.starts_with(p)) || page_classes().contains(token),
+        "role" => token.starts_with("doc-"),
+        _ => false,
+    }
+}
+
+/// The sanitizer's verdict on one attribute: briefing's own markup keeps its
+/// values (without the marker); the article's raw HTML loses the page's own
+/// ids, classes, `doc-*` roles and `data-note…`/`data-term…` attributes.
+fn filter_attribute<'v>(attribute: &str, value: &'v str) -> Option<std::borrow::Cow<'v, str>> {
+    if let Some(own) = value.strip_prefix(own_marker()) {
+        return Some(own.into());
+    }
+    if attribute.starts_with("data-note") || attribute.starts_with("data-term") {
+        return None;
+    }
+    if !matches!(attribute, "id" | "class" | "role") {
+        return Some(value.into());
+    }
+    let kept: Vec<&str> = value
+        .split_ascii_whitespace()
+        .filter(|token| !is_reserved(attribute, token))
+        .collect();
+    (!kept.is_empty()).then(|| kept.join(" ").into())
+}
+
 /// Cleans HTML that contains raw HTML from the user's Markdown: scripts, event
 /// handlers, styles and unsafe URLs go; the markup briefing itself generates stays.
 pub fn sanitize(html: &str) -> String {
@@ -16,6 +89,7 @@ pub fn sanitize(html: &str) -> String {
     CLEANER
         .get_or_init(|| {
             let mut b = ammonia::Builder::default();
+            b.attribute_filter(|_, attribute, value| filter_attribute(attribute, value));
             b.add_tags(["mark", "section", "dfn", "abbr", "small", "s"])
                 .add_generic_attributes([
                     "id",
@@ -42,8 +116,11 @@ mod tests {
 
     #[test]
     fn sanitizer_removes_scripts_and_handlers_but_keeps_our_markup() {
-        let dirty = r##"<p>a<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">j</a><mark data-note="n">m</mark><sup class="noteref"><a role="doc-noteref" id="ref-n" href="#note-n">1</a></sup></p>"##;
-        let clean = sanitize(dirty);
+        let dirty = format!(
+            r##"<p>a<script>alert(1)</script><img src=x onerror="alert(2)"><a href="javascript:alert(3)">j</a><mark data-note="{o}n">m</mark><sup class="{o}noteref"><a role="{o}doc-noteref" id="{o}ref-n" href="#note-n">1</a></sup></p>"##,
+            o = own_marker()
+        );
+        let clean = sanitize(&dirty);
         assert!(
             !clean.contains("script")
                 && !clean.contains("onerror")
@@ -55,6 +132,34 @@ mod tests {
             clean.contains(r##"<a role="doc-noteref" id="ref-n" href="#note-n">1</a>"##),
             "{clean}"
         );
+    }
+
+    #[test]
+    fn raw_html_cannot_forge_notes_terms_or_page_parts() {
+        let clean = sanitize(
+            r##"<div id="note-n1" class="note-correction wide" role="doc-endnote">FAKE NOTE</div><mark data-note="n1" data-noteid="x" data-x="y">m</mark><a class="glossref" id="use-bri" href="#term-bri">t</a><p id="main" class="notes">p</p><span id="mine" class="mine" role="note">ok</span>"##,
+        );
+        for forged in [
+            "note-n1",
+            "note-correction",
+            "doc-endnote",
+            "data-note",
+            "glossref",
+            "use-bri",
+            "id=\"main\"",
+            "class=\"notes\"",
+        ] {
+            assert!(!clean.contains(forged), "{forged} kept in {clean}");
+        }
+        for kept in [
+            "class=\"wide\"",
+            "data-x=\"y\"",
+            "href=\"#term-bri\"",
+            r#"<span id="mine" class="mine" role="note">ok</span>"#,
+        ] {
+            assert!(clean.contains(kept), "{kept} dropped from {clean}");
+        }
+        assert!(!finish_own(format!("<b id=\"{}x\">", own_marker())).contains("own"));
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::ops::Range;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use super::html::{escape, sanitize};
+use super::html::{escape, finish_own, own_marker, sanitize};
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
 use crate::article::{markdown_options, BlockKind, ParsedArticle};
 use crate::validate::links::LinkProblem;
@@ -52,7 +52,8 @@ pub struct TermMark<'a> {
 /// The reference link that follows a marked phrase.
 pub fn noteref_html(note_id: &str, ref_id: &str, number: usize) -> String {
     format!(
-        "<sup class=\"noteref\"><a role=\"doc-noteref\" id=\"{r}\" href=\"#note-{n}\" aria-label=\"Note {number}\">{number}</a></sup>",
+        "<sup class=\"{o}noteref\"><a role=\"{o}doc-noteref\" id=\"{o}{r}\" href=\"#note-{n}\" aria-label=\"Note {number}\">{number}</a></sup>",
+        o = own_marker(),
         r = escape(ref_id),
         n = escape(note_id),
     )
@@ -298,7 +299,7 @@ fn mark_block<'e>(
             }
             for n in active.values() {
                 out.push(Event::InlineHtml(
-                    format!("<mark data-note=\"{}\">", escape(n.id)).into(),
+                    format!("<mark data-note=\"{}{}\">", own_marker(), escape(n.id)).into(),
                 ));
             }
             let text = block.text[p..q].to_string();
@@ -306,7 +307,7 @@ fn mark_block<'e>(
                 Some(t) => {
                     let id = escape(t.id);
                     out.push(Event::InlineHtml(
-                        format!("<a role=\"doc-glossref\" class=\"glossref\" href=\"#term-{id}\" id=\"use-{id}\">").into(),
+                        format!("<a role=\"{o}doc-glossref\" class=\"{o}glossref\" href=\"#term-{id}\" id=\"{o}use-{id}\">", o = own_marker()).into(),
                     ));
                     out.push(Event::Text(text.into()));
                     out.push(Event::InlineHtml("</a>".into()));
@@ -403,7 +404,7 @@ fn finish(events: Vec<Event>, raw_html: bool) -> String {
     if raw_html {
         sanitize(&html)
     } else {
-        html
+        finish_own(html)
     }
 }
 

@@ -10,6 +10,7 @@ use tera::{Context, Tera};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{Date, SourceRef};
 use crate::load::yaml::Plain;
+use crate::text_file::ReadFailure;
 
 /// A template or asset: its name and built-in text.
 pub const BUILTIN: &[(&str, &str)] = &[
@@ -64,10 +65,16 @@ impl Templates {
         let mut sources = Vec::new();
         for (name, builtin) in BUILTIN {
             let path = templates_dir.join(name);
-            let text = match std::fs::read_to_string(&path) {
-                Ok(text) => text,
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => builtin.to_string(),
-                Err(e) => {
+            // Read like content/: no links followed, no special files, a size cap.
+            let text = match crate::text_file::TextFile::read(&path) {
+                Ok(file) => file.text,
+                Err(ReadFailure::Io(crate::Error::Io { source, .. }))
+                    if source.kind() == std::io::ErrorKind::NotFound =>
+                {
+                    builtin.to_string()
+                }
+                Err(ReadFailure::Content(d)) => return Err(d),
+                Err(ReadFailure::Io(e)) => {
                     return Err(Diagnostic::error(
                         &path,
                         format!("cannot read template: {e}"),

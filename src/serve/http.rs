@@ -7,11 +7,9 @@
 //! leave the site (`..`, `%2e%2e`, encoded slashes, backslashes, absolute and
 //! scheme-qualified targets) are refused before any lookup all the same.
 
-use std::io::Cursor;
 use std::sync::Arc;
 
-use tiny_http::{Header, Method, Request, Response, StatusCode};
-
+use super::conn::{Request, Response};
 use super::live::{Live, MAX_STREAMS};
 
 /// Where the reload client lives; no briefing can have this name (slugs start
@@ -227,53 +225,57 @@ fn add_self(sources: &mut Vec<String>) {
 const CLIENT: &str = include_str!("live.js");
 
 /// Answers one request. Never panics on what a client sends; a client that goes
-/// away mid-answer only makes the write fail, which is ignored.
-pub fn handle(request: Request, live: &Arc<Live>) {
-    let method = request.method().clone();
-    if method != Method::Get && method != Method::Head {
-        let response = with(
-            text(405, "only GET and HEAD are served\n"),
-            "Allow",
-            "GET, HEAD",
-        );
-        let _ = request.respond(response);
-        return;
+/// away mid-answer only makes the write fail. Returns whether the connection
+/// may carry another request.
+pub fn handle(mut request: Request, live: &Arc<Live>, allowed_hosts: &[String]) -> bool {
+    if !host_allowed(request.host.as_deref(), allowed_hosts) {
+        return request.respond(text(
+            421,
+            "this server answers to localhost and IP addresses only (a guard against DNS rebinding); to reach it by this name, start it with --allow-host NAME\n",
+        ));
     }
-    let route = route(request.url());
-    let response = match route {
-        Route::Events if method == Method::Get => {
-            if let Err(request) = live.clone().stream(request) {
-                let _ = request.respond(text(
+    let head_only = match request.method.as_str() {
+        "GET" => false,
+        "HEAD" => true,
+        _ => {
+            let response = text(405, "only GET and HEAD are served\n").with("Allow", "GET, HEAD");
+            request.respond(response);
+            return false;
+        }
+    };
+    let response = match route(&request.target) {
+        Route::Events if !head_only => {
+            if let Err(mut request) = live.clone().stream(request) {
+                request.respond(text(
                     503,
                     &format!("too many live-reload connections (at most {MAX_STREAMS})\n"),
                 ));
             }
-            return;
+            return false;
         }
         Route::Events => bytes(200, "text/event-stream", Vec::new()),
         Route::Status => bytes(200, "application/json", live.status_json().into_bytes()),
         Route::Client => bytes(200, content_type("live.js"), CLIENT.as_bytes().to_vec()),
         Route::Refused(status, why) => text(status, &format!("{why}\n")),
-        Route::File(key) => file(&key, request.url(), live),
+        Route::File(key) => file(&key, &request.target, live),
     };
-    let _ = request.respond(response);
+    request.respond(response)
 }
 
 /// A file of the last good site, a redirect from a folder without its trailing
 /// slash (relative links need it), or a page saying why there is none.
-fn file(key: &str, target: &str, live: &Arc<Live>) -> Response<Cursor<Vec<u8>>> {
+fn file(key: &str, target: &str, live: &Arc<Live>) -> Response {
     let snapshot = live.snapshot();
     let Some(site) = &snapshot.site else {
         return html(503, &placeholder_page(), &snapshot.build);
     };
     if let Some(body) = site.files.get(key) {
         let kind = content_type(key);
-        return if kind.starts_with("text/html") {
+        return if is_generated_page(key) {
             html(200, body, &snapshot.build)
         } else {
             // An SVG or other file opened on its own runs no script.
-            with(
-                bytes(200, kind, body.clone()),
+            bytes(200, kind, body.clone()).with(
                 "Content-Security-Policy",
                 "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'",
             )
@@ -284,7 +286,7 @@ fn file(key: &str, target: &str, live: &Arc<Live>) -> Response<Cursor<Vec<u8>>> 
         let path = target.split(['?', '#']).next().unwrap_or_default();
         let query = &target[path.len()..];
         let location = ascii_path(&format!("{path}/{query}"));
-        return with(text(301, "moved\n"), "Location", &location);
+        return text(301, "moved\n").with("Location", &location);
     }
     if key == "favicon.ico" {
         // Browsers ask for it whether or not a page links it.
@@ -293,13 +295,34 @@ fn file(key: &str, target: &str, live: &Arc<Live>) -> Response<Cursor<Vec<u8>>> 
     html(404, &not_found_page(key), &snapshot.build)
 }
 
-/// Adds a header; tiny_http takes ASCII only, and every value here is ASCII
-/// (constants, or paths percent-encoded by [`ascii_path`]), so none is dropped.
-fn with(response: Response<Cursor<Vec<u8>>>, name: &str, value: &str) -> Response<Cursor<Vec<u8>>> {
-    match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-        Ok(h) => response.with_header(h),
-        Err(()) => response,
+/// Whether a request's `Host` may be answered: an IP address (a rebound DNS
+/// name never arrives as one), `localhost` and its subdomains, or a name the
+/// user allowed. A request without one (HTTP/1.0) is not from a browser.
+pub fn host_allowed(host: Option<&str>, allowed: &[String]) -> bool {
+    let Some(host) = host.map(str::trim) else {
+        return true;
+    };
+    if host.starts_with('[') {
+        return host
+            .split_once(']')
+            .is_some_and(|(ip, _)| ip[1..].parse::<std::net::Ipv6Addr>().is_ok());
     }
+    let name = host.rsplit_once(':').map_or(host, |(name, _)| name);
+    let name = name.strip_suffix('.').unwrap_or(name).to_ascii_lowercase();
+    name.parse::<std::net::Ipv4Addr>().is_ok()
+        || name == "localhost"
+        || name.ends_with(".localhost")
+        || allowed.iter().any(|a| a.eq_ignore_ascii_case(&name))
+}
+
+/// The pages briefing renders (the index, each briefing, the glossary): the
+/// only files the reload client goes into. Anything else, whatever its type,
+/// is served as the file it is, under a policy that runs no script.
+fn is_generated_page(key: &str) -> bool {
+    key == "index.html"
+        || key
+            .strip_suffix("/index.html")
+            .is_some_and(|dir| !dir.contains('/'))
 }
 
 /// A request path fit for a header: bytes outside printable ASCII percent-encoded.
@@ -315,18 +338,14 @@ fn ascii_path(path: &str) -> String {
         .collect()
 }
 
-fn bytes(status: u16, kind: &str, body: Vec<u8>) -> Response<Cursor<Vec<u8>>> {
-    // Always a Content-Length (tiny_http would chunk bodies over 32 KiB), so that
-    // HEAD answers say how long the page is.
-    let response = Response::from_data(body)
-        .with_status_code(StatusCode(status))
-        .with_chunked_threshold(usize::MAX);
-    let response = with(response, "Content-Type", kind);
-    let response = with(response, "Cache-Control", "no-store");
-    with(response, "X-Content-Type-Options", "nosniff")
+fn bytes(status: u16, kind: &str, body: Vec<u8>) -> Response {
+    Response::new(status, body)
+        .with("Content-Type", kind)
+        .with("Cache-Control", "no-store")
+        .with("X-Content-Type-Options", "nosniff")
 }
 
-fn text(status: u16, message: &str) -> Response<Cursor<Vec<u8>>> {
+fn text(status: u16, message: &str) -> Response {
     bytes(
         status,
         "text/plain; charset=utf-8",
@@ -334,7 +353,7 @@ fn text(status: u16, message: &str) -> Response<Cursor<Vec<u8>>> {
     )
 }
 
-fn html(status: u16, body: &[u8], build: &str) -> Response<Cursor<Vec<u8>>> {
+fn html(status: u16, body: &[u8], build: &str) -> Response {
     bytes(status, content_type(".html"), served_html(body, build))
 }
 
@@ -404,6 +423,47 @@ mod tests {
                 "{target}: {:?}",
                 route(target)
             );
+        }
+    }
+
+    #[test]
+    fn only_local_names_and_addresses_are_answered() {
+        let allowed = ["briefing.test".to_string()];
+        for ok in [
+            None,
+            Some("127.0.0.1:1111"),
+            Some("localhost:1111"),
+            Some("LOCALHOST"),
+            Some("app.localhost:80"),
+            Some("[::1]:1111"),
+            Some("192.168.1.20:1111"),
+            Some("briefing.test:1111"),
+        ] {
+            assert!(host_allowed(ok, &allowed), "{ok:?}");
+        }
+        for bad in [
+            Some("evil.example:1111"),
+            Some("localhost.evil.example"),
+            Some("127.0.0.1.evil.example"),
+            Some("[evil]:1"),
+            Some(""),
+        ] {
+            assert!(!host_allowed(bad, &allowed), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn only_generated_pages_get_the_reload_client() {
+        for page in ["index.html", "forum/index.html", "glossary/index.html"] {
+            assert!(is_generated_page(page), "{page}");
+        }
+        for asset in [
+            "forum/map.svg",
+            "forum/sub/index.html",
+            "forum/page.html",
+            "x.html",
+        ] {
+            assert!(!is_generated_page(asset), "{asset}");
         }
     }
 

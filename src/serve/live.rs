@@ -8,8 +8,8 @@ use std::thread;
 use std::time::Duration;
 
 use serde::Serialize;
-use tiny_http::Request;
 
+use super::conn::Request;
 use crate::diagnostic::Diagnostic;
 use crate::pipeline::{Outcome, Site};
 use crate::report::Report;

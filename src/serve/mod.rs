@@ -4,14 +4,18 @@
 //! The pieces: [`crate::pipeline::Incremental`] keeps every briefing's rendered page
 //! so an edit to one note re-renders one briefing (plus the index and glossary
 //! pages); a notify watcher feeds the rebuild loop, which waits for a short
-//! quiet time (the debounce) so that one save is one rebuild; a
-//! tiny_http server with a few worker threads answers from the site in memory
-//! ([`http`]); [`live`] holds the last good site and streams each rebuild's state
+//! quiet time (the debounce) so that one save is one rebuild; a small HTTP/1.1
+//! server ([`conn`], with limits on head size, idle time and connections)
+//! answers from the site in memory ([`http`]); [`live`] holds the last good site and streams each rebuild's state
 //! to open pages, which reload or show the errors. Nothing is written to disk:
 //! `public/` stays exactly as `build` left it.
 
+pub(crate) mod conn;
 pub(crate) mod http;
 pub(crate) mod live;
+
+/// Connections `serve` answers at once; one more is told 503 and closed.
+pub use conn::MAX_CONNECTIONS;
 
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
@@ -46,14 +50,21 @@ pub struct ServeOptions {
     pub debounce: Duration,
     /// Diagnostics in colour.
     pub color: bool,
+    /// Host names besides `localhost` and IP addresses that requests may name
+    /// (the `Host` header): any other is refused, so that a web page cannot
+    /// reach the server through a DNS name rebound to this machine.
+    pub allowed_hosts: Vec<String>,
+    /// How long a connection may stay silent (or a client not read) before it
+    /// is closed: idle connections must not pile up and each hold a thread.
+    pub idle: Duration,
 }
+
+/// The default of [`ServeOptions::idle`].
+pub const DEFAULT_IDLE: Duration = Duration::from_secs(10);
 
 /// The default debounce: long enough to see a save's writes as one change,
 /// short enough to stay within the 50 ms edit-to-reload budget.
 pub const DEFAULT_DEBOUNCE: Duration = Duration::from_millis(20);
-
-/// HTTP workers; event streams have threads of their own.
-const WORKERS: usize = 4;
 
 /// While files keep changing, a rebuild still starts this often.
 const MAX_DEBOUNCE: Duration = Duration::from_secs(1);
@@ -132,7 +143,13 @@ impl Session {
         report_build(&outcome, options.color, None, started);
         live.publish(outcome);
 
-        let http = HttpServer::start(listener, live.clone())?;
+        let limits = conn::Limits { idle: options.idle };
+        let http = HttpServer::start(
+            listener,
+            live.clone(),
+            options.allowed_hosts.clone(),
+            limits,
+        )?;
         Ok(Session {
             options,
             watched_root,
@@ -327,15 +344,43 @@ fn report_build(
 }
 
 /// "content/a/annotations.yaml", or "content/a/annotations.yaml and 2 more".
+/// One save is often several events: the editor's temporary or backup file,
+/// the folder the file is in, the file itself. Each is counted once, and only
+/// what the user would call a changed file is counted, when there is one.
 fn describe_changes(paths: &[PathBuf]) -> String {
     let mut unique: Vec<&PathBuf> = paths.iter().collect();
     unique.sort();
     unique.dedup();
+    let files: Vec<&PathBuf> = unique
+        .iter()
+        .copied()
+        .filter(|p| !is_editor_leftover(p))
+        .filter(|p| !unique.iter().any(|q| q != p && q.starts_with(p)))
+        .collect();
+    if !files.is_empty() {
+        unique = files;
+    }
     match unique.as_slice() {
         [] => "a file".to_string(),
         [one] => display_path(one),
         [first, rest @ ..] => format!("{} and {} more", display_path(first), rest.len()),
     }
+}
+
+/// A file an editor writes beside the one being saved: hidden and swap files,
+/// `name~` backups, vim's numbered probe (`4913`), emacs's `#name#`, `.tmp`.
+fn is_editor_leftover(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    name.starts_with('.')
+        || name.ends_with('~')
+        || (name.starts_with('#') && name.ends_with('#'))
+        || name.bytes().all(|b| b.is_ascii_digit())
+        || [".swp", ".swx", ".tmp", ".bak"]
+            .iter()
+            .any(|ext| name.ends_with(ext))
 }
 
 /// Binds the listening socket, naming the port when it is taken.
@@ -439,56 +484,48 @@ fn watch_error(path: &Path, e: &notify::Error) -> Error {
     ))
 }
 
-/// The tiny_http server and its worker threads.
+/// The HTTP server: its accept loop, which serves each connection on a thread.
 struct HttpServer {
-    server: Arc<tiny_http::Server>,
-    workers: Vec<JoinHandle<()>>,
+    accept: JoinHandle<()>,
+    address: SocketAddr,
     stopping: Arc<AtomicBool>,
 }
 
 impl HttpServer {
-    fn start(listener: TcpListener, live: Arc<Live>) -> Result<HttpServer, Error> {
-        let server = tiny_http::Server::from_listener(listener, None)
-            .map_err(|e| Error::Server(format!("cannot start the HTTP server: {e}")))?;
-        let server = Arc::new(server);
+    fn start(
+        listener: TcpListener,
+        live: Arc<Live>,
+        allowed_hosts: Vec<String>,
+        limits: conn::Limits,
+    ) -> Result<HttpServer, Error> {
+        let address = listener
+            .local_addr()
+            .map_err(|e| Error::Server(format!("cannot read the server's address: {e}")))?;
         let stopping = Arc::new(AtomicBool::new(false));
-        let mut workers = Vec::with_capacity(WORKERS);
-        for n in 0..WORKERS {
-            let (server, live, stopping) = (server.clone(), live.clone(), stopping.clone());
-            let worker = thread::Builder::new()
-                .name(format!("briefing-http-{n}"))
-                .spawn(move || serve_requests(&server, &live, &stopping))
-                .map_err(|e| Error::Server(format!("cannot start a server thread: {e}")))?;
-            workers.push(worker);
-        }
+        let handle: Arc<dyn Fn(conn::Request) -> bool + Send + Sync> =
+            Arc::new(move |request| http::handle(request, &live, &allowed_hosts));
+        let accept = {
+            let stopping = stopping.clone();
+            thread::Builder::new()
+                .name("briefing-accept".into())
+                .spawn(move || conn::accept_loop(listener, limits, stopping, handle))
+                .map_err(|e| Error::Server(format!("cannot start a server thread: {e}")))?
+        };
         Ok(HttpServer {
-            server,
-            workers,
+            accept,
+            address,
             stopping,
         })
     }
 
-    /// Lets the workers finish the requests they are answering, waiting two
-    /// seconds at most: a client that stopped reading cannot hold the exit up.
+    /// Stops accepting, waiting two seconds at most; connections being
+    /// answered finish on their own threads (or end with the process).
     fn stop(self) {
         self.stopping.store(true, Ordering::SeqCst);
-        for _ in &self.workers {
-            self.server.unblock();
-        }
+        conn::wake(self.address);
         let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline && !self.workers.iter().all(JoinHandle::is_finished) {
+        while Instant::now() < deadline && !self.accept.is_finished() {
             thread::sleep(Duration::from_millis(10));
-        }
-    }
-}
-
-/// One worker: answers requests until the server stops. Failed accepts (a
-/// client that hung up at once) are not the worker's concern.
-fn serve_requests(server: &tiny_http::Server, live: &Arc<Live>, stopping: &AtomicBool) {
-    while !stopping.load(Ordering::SeqCst) {
-        match server.recv() {
-            Ok(request) => http::handle(request, live),
-            Err(_) => continue,
         }
     }
 }
@@ -526,5 +563,15 @@ mod tests {
             describe_changes(&paths),
             "content/a/annotations.yaml and 1 more"
         );
+        // One save, as editors make it: each file once, without their leftovers.
+        let save = [
+            PathBuf::from("content/a/annotations.yaml~"),
+            PathBuf::from("content/a/4913"),
+            PathBuf::from("content/a/.annotations.yaml.swp"),
+            PathBuf::from("content/a"),
+            PathBuf::from("content/a/annotations.yaml"),
+            PathBuf::from("content/a/annotations.yaml"),
+        ];
+        assert_eq!(describe_changes(&save), "content/a/annotations.yaml");
     }
 }

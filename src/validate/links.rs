@@ -18,6 +18,8 @@ pub enum LinkProblem {
     UnsafeScheme,
     /// An image the reader's browser would fetch from the network.
     NetworkImage,
+    /// `https://` with nothing after it, or no host before the path.
+    NoHost,
 }
 
 impl LinkProblem {
@@ -28,6 +30,8 @@ impl LinkProblem {
             Some(LinkProblem::UnsafeScheme)
         } else if image && url_scheme(url).is_some() {
             Some(LinkProblem::NetworkImage)
+        } else if lacks_host(url) {
+            Some(LinkProblem::NoHost)
         } else {
             None
         }
@@ -40,6 +44,7 @@ impl LinkProblem {
             LinkProblem::NetworkImage => {
                 format!("image `{url}` in {place} would be loaded from the network")
             }
+            LinkProblem::NoHost => format!("link `{url}` in {place} names no site"),
         }
     }
 
@@ -49,8 +54,43 @@ impl LinkProblem {
                 "links may be http(s), mailto or relative; `javascript:` and `data:` URLs are not allowed"
             }
             LinkProblem::NetworkImage => "save the image in the briefing folder and link it by file name",
+            LinkProblem::NoHost => NO_HOST_HELP,
         }
     }
+}
+
+/// The help for an http(s) address without a host.
+pub const NO_HOST_HELP: &str =
+    "give the full address, with the site's name: https://example.org/page";
+
+/// True for an http(s) address that names no host: `https://`, `https:///x`,
+/// `http:page`. Browsers would go nowhere, or somewhere unintended.
+pub fn lacks_host(url: &str) -> bool {
+    if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+        return false;
+    }
+    let rest = url.trim().split_once(':').map_or("", |(_, r)| r);
+    let Some(authority) = rest.strip_prefix("//") else {
+        return true;
+    };
+    let authority = authority.split(['/', '?', '#']).next().unwrap_or("");
+    let host = authority.rsplit('@').next().unwrap_or("");
+    let host = host.split(':').next().unwrap_or("");
+    host.is_empty()
+}
+
+/// `htps://x` → `https://x`: a scheme one or two letters from http(s), as typed
+/// in a hurry, with the address it was meant to be.
+pub fn scheme_typo(url: &str) -> Option<String> {
+    let scheme = url_scheme(url)?;
+    if matches!(scheme.as_str(), "http" | "https") {
+        return None;
+    }
+    let meant = ["https", "http"]
+        .into_iter()
+        .find(|m| strsim::levenshtein(&scheme, m) <= 2 && scheme.len() >= 3)?;
+    let rest = url.trim().split_once(':')?.1;
+    Some(format!("{meant}:{rest}"))
 }
 
 /// The lower-cased scheme of a URL, if it has one. Control characters and spaces
@@ -93,6 +133,29 @@ mod tests {
             "file:///etc/passwd",
         ] {
             assert!(!is_safe_url(bad), "{bad}");
+        }
+        assert_eq!(
+            scheme_typo("htps://a.org/x").as_deref(),
+            Some("https://a.org/x")
+        );
+        assert_eq!(scheme_typo("javascript:x"), None);
+        for no_host in [
+            "https://",
+            "https:///page",
+            "http:page",
+            "https://:80/x",
+            "https://user@/x",
+        ] {
+            assert!(lacks_host(no_host), "{no_host}");
+        }
+        for host in [
+            "https://example.org",
+            "http://127.0.0.1:8080/x",
+            "mailto:a@b",
+            "../x",
+            "https://a@b.org",
+        ] {
+            assert!(!lacks_host(host), "{host}");
         }
     }
 }

@@ -8,12 +8,16 @@
 //! (`load::check_note_ids`, `load::check_glossary`), since later stages rely on
 //! ids being valid and unique.
 
+pub mod fields;
 pub mod links;
 pub mod near_miss;
+mod pasted;
 mod quotes;
+pub(crate) mod targets;
 pub mod topics;
 
 use std::collections::BTreeSet;
+use std::path::Path;
 
 use crate::anchor::{AnchoredBriefing, NotePlace, PlacedNote};
 use crate::article::{self, ParsedArticle};
@@ -21,7 +25,8 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{SourceRef, TermSpec};
 use crate::load::{LoadedBriefing, YamlFile};
 use crate::text_file::TextFile;
-use links::{is_safe_url, url_scheme, LinkProblem};
+use links::{is_safe_url, lacks_host, url_scheme, LinkProblem};
+use targets::Base;
 
 /// Every check of one briefing: its links, its notes' sources and links, how
 /// each quote anchored, and its footnotes.
@@ -30,7 +35,8 @@ pub fn briefing(
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = pasted::accidental_markup(&src.article, src.body_start);
+    diagnostics.extend(fields::front_matter(src));
     article_links(src, article, &mut diagnostics);
     front_matter_url(src, &mut diagnostics);
     editor_summary_links(src, &mut diagnostics);
@@ -51,7 +57,7 @@ pub fn briefing(
         }
         markdown_links(
             &note.note,
-            "a note",
+            ("a note", Base::Briefing(&src.slug)),
             file,
             || note.note.position(),
             &mut diagnostics,
@@ -71,11 +77,11 @@ pub fn briefing(
 
 /// Definitions and sources of the glossary, under the same rules as notes.
 pub fn glossary(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
+    let mut diagnostics = fields::glossary_fields(g);
     for t in &g.value {
         markdown_links(
             &t.definition,
-            "a glossary definition",
+            ("a glossary definition", Base::Glossary),
             &g.file,
             || t.definition.position(),
             &mut diagnostics,
@@ -108,12 +114,23 @@ pub fn unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeSet<usize>) -> Vec<
 /// Links and images of the article itself: safe schemes, nothing from the network.
 fn article_links(src: &LoadedBriefing, article: &ParsedArticle, diagnostics: &mut Vec<Diagnostic>) {
     for d in &article.destinations {
+        let at = Some(src.article.position(src.body_start + d.source));
         if let Some(problem) = LinkProblem::of(&d.url, d.image) {
-            let at = Some(src.article.position(src.body_start + d.source));
             diagnostics.push(
                 src.article
                     .error_at(at, problem.message(&d.url, "the article"))
                     .with_help(problem.help()),
+            );
+        } else if let Some(missing) = targets::check(
+            content_dir(&src.article.path),
+            Base::Briefing(&src.slug),
+            &d.url,
+            d.image,
+        ) {
+            diagnostics.push(
+                src.article
+                    .error_at(at, missing.message(&d.url, d.image, "the article"))
+                    .with_help(missing.help(d.image)),
             );
         }
     }
@@ -123,7 +140,7 @@ fn editor_summary_links(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>)
     for point in &src.front.editor_summary {
         markdown_links(
             point,
-            "the editor's summary",
+            ("the editor's summary", Base::Briefing(&src.slug)),
             &src.article,
             || point.position(),
             diagnostics,
@@ -134,10 +151,17 @@ fn editor_summary_links(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>)
 /// The original's address, which the page links: it must be a web address.
 fn front_matter_url(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
-        if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+        if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) || lacks_host(url) {
             diagnostics.push(
                 src.article
-                    .error_at(url.position(), format!("the original's URL `{url}` is not an http(s) address"))
+                    .error_at(
+                        url.position(),
+                        if lacks_host(url) {
+                            format!("the original's URL `{url}` names no site")
+                        } else {
+                            format!("the original's URL `{url}` is not an http(s) address")
+                        },
+                    )
                     .with_help("give the full address starting with https://, or leave `url` out if it is not known"),
             );
         }
@@ -152,7 +176,16 @@ fn sources(file: &TextFile, sources: &[SourceRef], diagnostics: &mut Vec<Diagnos
         match &s.url {
             Some(url) if !is_safe_url(url) => diagnostics.push(
                 file.error_at(url.position(), format!("source URL `{url}` is not allowed"))
-                    .with_help("source links must be http(s) addresses"),
+                    .with_help(match links::scheme_typo(url) {
+                        Some(fixed) => format!(
+                            "did you mean `{fixed}`? Source links must be http(s) addresses"
+                        ),
+                        None => "source links must be http(s) addresses".to_string(),
+                    }),
+            ),
+            Some(url) if lacks_host(url) => diagnostics.push(
+                file.error_at(url.position(), format!("source URL `{url}` names no site"))
+                    .with_help(links::NO_HOST_HELP),
             ),
             Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
                 diagnostics.push(
@@ -170,7 +203,7 @@ fn sources(file: &TextFile, sources: &[SourceRef], diagnostics: &mut Vec<Diagnos
             ),
         }
         if let Some(url) = &s.archived {
-            if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+            if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) || lacks_host(url) {
                 diagnostics.push(
                     file.error_at(url.position(), format!("archived copy `{url}` is not an http(s) address"))
                         .with_help("give the archive's full address, starting with https://, or leave `archived` out"),
@@ -195,18 +228,45 @@ fn sources(file: &TextFile, sources: &[SourceRef], diagnostics: &mut Vec<Diagnos
 /// Links and images in a note: only safe schemes, and nothing from the network.
 fn markdown_links(
     markdown: &str,
-    place: &str,
+    (place, base): (&str, Base),
     file: &TextFile,
     at: impl Fn() -> Option<Position>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    for name in pasted::unknown_tags(markdown) {
+        diagnostics.push(
+            file.warning_at(
+                at(),
+                format!(
+                    "`<{name}…>` in {place} looks like an HTML tag, and is removed from the page"
+                ),
+            )
+            .with_help(format!("to show it as text, write `\\<{name}`")),
+        );
+    }
     for d in article::destinations(markdown) {
         if let Some(problem) = LinkProblem::of(&d.url, d.image) {
             diagnostics.push(
                 file.error_at(at(), problem.message(&d.url, place))
                     .with_help(problem.help()),
             );
+        } else if let Some(missing) = targets::check(content_dir(&file.path), base, &d.url, d.image)
+        {
+            diagnostics.push(
+                file.error_at(at(), missing.message(&d.url, d.image, place))
+                    .with_help(missing.help(d.image)),
+            );
         }
+    }
+}
+
+/// The content folder a briefing's or the glossary's file sits in.
+fn content_dir(file: &Path) -> &Path {
+    let parent = file.parent().unwrap_or(Path::new("."));
+    if file.file_name().is_some_and(|n| n == "glossary.yaml") {
+        parent
+    } else {
+        parent.parent().unwrap_or(Path::new("."))
     }
 }
 

@@ -3,6 +3,7 @@
 //! only through the typographic fold is a warning.
 
 use crate::anchor::{self, AnchorError, NotePlace, PlacedNote, Unanchored};
+use crate::article::fold::fold;
 use crate::article::ParsedArticle;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::LoadedBriefing;
@@ -29,7 +30,7 @@ pub(super) fn folded_only(article: &ParsedArticle, note: &PlacedNote) -> Option<
                 ),
             )
             .with_help(format!(
-                "the article reads \"{}\"; copy it exactly",
+                "the article reads `{}`; copy it exactly",
                 anchor::collapse_whitespace(&article.blocks[a.block].text[a.range.clone()])
             )),
     )
@@ -57,6 +58,9 @@ pub(super) fn unanchored(
         AnchorError::EmptyQuote => file
             .error_at(at, format!("note `{id}` has an empty quote"))
             .with_help("copy the phrase the note explains from the article into `quote:`"),
+        AnchorError::NotFound { .. } if in_headline(&src.front.title, &origin.spec.quote) => file
+            .error_at(at, format!("quote of note `{id}` is in the headline, and notes anchor only in the article's text"))
+            .with_help("the title (the page's h1) is not searched; quote the phrase where the article's text uses it, or explain the headline in a note on the first paragraph"),
         AnchorError::NotFound { suggestion } => {
             let help = match suggestion {
                 Some(s) => format!(
@@ -104,4 +108,11 @@ pub(super) fn unanchored(
             file.error_at(at, format!("quote of note `{id}` is ambiguous")).with_help(help)
         }
     }
+}
+
+/// Whether a quote not found in the text is a phrase of the headline, compared
+/// through the same fold as anchoring.
+fn in_headline(title: &str, quote: &str) -> bool {
+    let quote = fold(quote);
+    !quote.trim().is_empty() && fold(title).contains(quote.trim())
 }

@@ -401,6 +401,329 @@ fn control_characters_from_user_files_are_printed_escaped() {
     }
 }
 
+#[test]
+fn article_html_cannot_forge_a_note_or_a_glossary_link() {
+    let article = format!(
+        "{ARTICLE}\n<div id=\"note-n1\" class=\"note-correction\" role=\"doc-endnote\">FAKE NOTE</div>\n\n<p>A <a class=\"glossref\" id=\"use-x\" data-note=\"n\" href=\"#term-x\">t</a>.</p>\n"
+    );
+    let dir = project(&article, &note("launched"));
+    let page = std::fs::read_to_string(dir.path().join("public/b/index.html")).unwrap();
+    let html = scraper::Html::parse_document(&page);
+    let count = |css: &str| html.select(&scraper::Selector::parse(css).unwrap()).count();
+    // Exactly the real note and its reference, nothing borrowed by the article.
+    assert_eq!(count("#note-n"), 1, "{page}");
+    assert_eq!(
+        count("#note-n1, #use-x, .note-correction, .glossref, [role=doc-endnote]"),
+        0
+    );
+    assert_eq!(count("mark[data-note]"), 1);
+    assert_eq!(count("sup.noteref a[role=doc-noteref]#ref-n"), 1);
+    assert!(page.contains("FAKE NOTE"), "the text itself stays, as text");
+}
+
+/// Writes `count` assets into briefing `b`, each saying which version it is.
+fn write_assets(dir: &Path, count: usize, version: &str) {
+    let assets = dir.join("content/b/files");
+    std::fs::create_dir_all(&assets).unwrap();
+    for i in 0..count {
+        std::fs::write(
+            assets.join(format!("f{i}.txt")),
+            format!("{version} {i}\n").repeat(40),
+        )
+        .unwrap();
+    }
+}
+
+/// SIGKILL at random points of a build: half the runs anywhere in it, half
+/// just after the switch began (the journal appeared), when files are being
+/// moved in. After the next build's recovery, public/ is exactly the old site
+/// or exactly the new one, and a build after that succeeds.
+#[test]
+fn a_build_killed_at_random_points_never_leaves_a_mixed_site() {
+    const ASSETS: usize = 300;
+    const RUNS: u64 = 10;
+    let dir = project(ARTICLE, &note("launched"));
+    let public = dir.path().join("public");
+    let journal = public.join(".briefing/journal.json");
+    let build = || {
+        briefing(dir.path())
+            .args(["build", "--quiet"])
+            .output()
+            .unwrap()
+    };
+    // Both versions of the site, and how long a build of one takes.
+    write_assets(dir.path(), ASSETS, "one");
+    assert!(build().status.success());
+    let one = snapshot_tree(&public);
+    write_assets(dir.path(), ASSETS, "two");
+    let started = std::time::Instant::now();
+    assert!(build().status.success());
+    let took = started.elapsed();
+    let two = snapshot_tree(&public);
+    let mut rng = 0x2545_f491_4f6c_dd1d_u64;
+    let mut random = move |below: u64| {
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        rng % below
+    };
+    let (mut rolled_back, mut old_sites, mut new_sites) = (0, 0, 0);
+    for run in 0..RUNS {
+        let (old, new, version) = if run % 2 == 0 {
+            (&two, &one, "one")
+        } else {
+            (&one, &two, "two")
+        };
+        write_assets(dir.path(), ASSETS, version);
+        let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+            .current_dir(dir.path())
+            .args(["build", "--quiet"])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        if run % 4 < 2 {
+            std::thread::sleep(took.mul_f64(0.2 + random(1000) as f64 / 1000.0));
+        } else {
+            let deadline = std::time::Instant::now() + took * 20;
+            while !journal.exists() && std::time::Instant::now() < deadline {
+                std::thread::sleep(std::time::Duration::from_micros(50));
+            }
+            std::thread::sleep(std::time::Duration::from_micros(random(8000)));
+        }
+        let _ = child.kill();
+        child.wait().unwrap();
+        // Recovery happens before anything is read; a broken site.yaml then
+        // stops this build, so public/ shows what recovery left.
+        std::fs::write(dir.path().join("content/site.yaml"), "title: [").unwrap();
+        let out = build();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        rolled_back += stderr(&out).contains("put the previous site back") as usize;
+        let after = snapshot_tree(&public);
+        if &after == old {
+            old_sites += 1;
+        } else if &after == new {
+            new_sites += 1;
+        } else {
+            let mixed: Vec<_> = after
+                .iter()
+                .filter(|(p, b)| old.get(*p) != Some(b) && new.get(*p) != Some(b))
+                .map(|(p, _)| p)
+                .take(5)
+                .collect();
+            panic!("run {run}: a mix of both sites, e.g. {mixed:?}");
+        }
+        std::fs::remove_file(dir.path().join("content/site.yaml")).unwrap();
+        assert!(build().status.success(), "the build after recovery");
+        assert_eq!(&snapshot_tree(&public), new);
+    }
+    eprintln!(
+        "{RUNS} kills: {old_sites} left the old site, {new_sites} the new one; {rolled_back} rolled back a half-done switch"
+    );
+}
+
+/// Two builds into one output at once: the second waits for the first, and
+/// the result is the site, whole.
+#[test]
+fn concurrent_builds_into_one_output_do_not_mix() {
+    let dir = project(ARTICLE, &note("launched"));
+    write_assets(dir.path(), 200, "one");
+    let spawn = || {
+        std::process::Command::new(assert_cmd::cargo::cargo_bin("briefing"))
+            .current_dir(dir.path())
+            .args(["build", "--quiet"])
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let mut waited = 0;
+    for round in 0..3 {
+        write_assets(dir.path(), 200, if round % 2 == 0 { "two" } else { "one" });
+        let (a, b) = (spawn(), spawn());
+        for child in [a, b] {
+            let out = child.wait_with_output().unwrap();
+            assert!(out.status.success(), "{}", stderr(&out));
+            waited += stderr(&out).contains("waiting for another briefing build") as usize;
+        }
+        let built = snapshot_tree(&dir.path().join("public"));
+        let alone = dir.path().join("alone");
+        briefing(dir.path())
+            .args(["build", "--quiet", "--output", "alone"])
+            .assert()
+            .success();
+        assert_eq!(built, snapshot_tree(&alone), "round {round}");
+        assert!(!dir.path().join("public/.briefing").exists());
+    }
+    eprintln!("3 rounds of two builds: {waited} waited for the other");
+}
+
+/// An output folder that is a mount point of its own (a Docker volume): the
+/// staging folder is inside it, so moving files in never crosses filesystems.
+/// Needs a private mount namespace (`unshare -rm`); skipped where there is none.
+#[test]
+fn an_output_that_is_a_mount_point_builds() {
+    let dir = project(ARTICLE, &note("launched"));
+    let bin = assert_cmd::cargo::cargo_bin("briefing");
+    let probe = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", "mount -t tmpfs none public"])
+        .current_dir(dir.path())
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!("skipped: no private mount namespace here (unshare -rm)");
+        return;
+    }
+    let script = format!(
+        "mount -t tmpfs none public && {} build --quiet && test -f public/b/index.html && test ! -e public/.briefing && echo built",
+        bin.display()
+    );
+    let out = std::process::Command::new("unshare")
+        .args(["-rm", "sh", "-c", &script])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("built"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// Special files are looked at before they are read: a link to /dev/zero, a
+/// FIFO, a link in templates/ to a secret, a linked article.md.
+#[test]
+fn special_files_are_refused_before_reading() {
+    let dir = project(ARTICLE, &note("launched"));
+    let root = dir.path();
+    std::os::unix::fs::symlink("/dev/zero", root.join("content/glossary.yaml")).unwrap();
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "content/glossary.yaml: error: symbolic links are not followed",
+    );
+    std::fs::remove_file(root.join("content/glossary.yaml")).unwrap();
+
+    let fifo =
+        std::ffi::CString::new(root.join("content/glossary.yaml").to_str().unwrap()).unwrap();
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "content/glossary.yaml: error: not a regular file",
+    );
+    std::fs::remove_file(root.join("content/glossary.yaml")).unwrap();
+
+    std::fs::write(root.join("secret.txt"), "TOP SECRET").unwrap();
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::os::unix::fs::symlink(root.join("secret.txt"), root.join("templates/style.css")).unwrap();
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "templates/style.css: error: symbolic links are not followed",
+    );
+    std::fs::remove_dir_all(root.join("templates")).unwrap();
+
+    let article = root.join("content/b/article.md");
+    std::fs::rename(&article, root.join("article.md")).unwrap();
+    std::os::unix::fs::symlink(root.join("article.md"), &article).unwrap();
+    fails_cleanly(
+        root,
+        &["build"],
+        1,
+        "content/b/article.md: error: symbolic links are not followed",
+    );
+}
+
+/// Assets are files a briefing shows, never pages or scripts of its own; editor
+/// leftovers and drafts stay out of the site; a control character in a name
+/// (which once let an asset named "x\nCNAME" list CNAME as briefing's) is an error.
+#[test]
+fn active_content_backups_drafts_and_odd_names_among_assets() {
+    let dir = project(ARTICLE, &note("launched"));
+    let b = dir.path().join("content/b");
+    std::fs::write(
+        b.join("chart.svg"),
+        "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect width=\"1\" height=\"1\"/></svg>",
+    )
+    .unwrap();
+    std::fs::write(b.join("article.md~"), "old").unwrap();
+    std::fs::write(b.join("photo.jpg.bak"), "old").unwrap();
+    std::fs::create_dir_all(b.join("drafts")).unwrap();
+    std::fs::write(b.join("drafts/next.txt"), "secret plan").unwrap();
+    let out = briefing(dir.path()).args(["build"]).output().unwrap();
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    for skipped in ["article.md~", "photo.jpg.bak", "drafts/next.txt"] {
+        assert!(
+            err.contains(&format!("{skipped}: warning: not published")),
+            "{err}"
+        );
+        assert!(!dir.path().join("public/b").join(skipped).exists());
+    }
+    assert!(
+        dir.path().join("public/b/chart.svg").exists(),
+        "a plain SVG is an image"
+    );
+
+    for (name, body) in [
+        ("page.html", "<script>alert(1)</script>"),
+        ("tool.js", "alert(1)"),
+        (
+            "evil.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"\n onload=\"alert(1)\"/>",
+        ),
+        ("evil2.svg", "<svg><script>alert(1)</script></svg>"),
+    ] {
+        std::fs::write(b.join(name), body).unwrap();
+        fails_cleanly(
+            dir.path(),
+            &["build"],
+            1,
+            &format!("content/b/{name}: error: "),
+        );
+        let out = briefing(dir.path()).args(["build"]).output().unwrap();
+        assert!(
+            stderr(&out).contains("run with the site's address"),
+            "{}",
+            stderr(&out)
+        );
+        std::fs::remove_file(b.join(name)).unwrap();
+    }
+
+    std::fs::write(dir.path().join("public/CNAME"), "example.org").unwrap();
+    std::fs::write(b.join("x\nCNAME"), "x").unwrap();
+    fails_cleanly(dir.path(), &["build"], 1, "control character U+000A");
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("public/CNAME")).unwrap(),
+        "example.org"
+    );
+}
+
+#[test]
+fn an_unclosed_front_matter_and_a_stray_file_in_content_are_named() {
+    let dir = project(ARTICLE, &note("launched"));
+    std::fs::write(dir.path().join("content/robots.txt"), "User-agent: *\n").unwrap();
+    let out = briefing(dir.path()).args(["build"]).output().unwrap();
+    assert!(out.status.success());
+    assert!(
+        stderr(&out).contains("content/robots.txt: warning: robots.txt is not used"),
+        "{}",
+        stderr(&out)
+    );
+    std::fs::write(
+        dir.path().join("content/b/article.md"),
+        "---\ntitle: T\nChina launched the DSR initiative.\n",
+    )
+    .unwrap();
+    fails_cleanly(
+        dir.path(),
+        &["build"],
+        1,
+        "content/b/article.md:1:1: error: the front matter is never closed",
+    );
+}
+
 /// The library side of Ctrl-C: a build whose token is cancelled stops before
 /// touching the output, whichever signal or caller cancelled it.
 #[test]

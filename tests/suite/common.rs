@@ -48,7 +48,10 @@ pub fn project_with_public(fixture_path: &str) -> tempfile::TempDir {
     std::fs::create_dir_all(public.join("old")).unwrap();
     std::fs::write(
         public.join(".briefing-manifest"),
-        "index.html\nold/index.html\n",
+        briefing::output::manifest_for(&[
+            ("index.html", b"earlier build"),
+            ("old/index.html", b"earlier page"),
+        ]),
     )
     .unwrap();
     std::fs::write(public.join("index.html"), "earlier build").unwrap();

@@ -136,3 +136,17 @@ fn nothing_to_fix_exits_zero() {
             "anchor exactly once; nothing to fix.",
         ));
 }
+
+#[test]
+fn a_too_low_min_similarity_is_named_not_the_article() {
+    let project = project_with_public("fix/reworded");
+    briefing()
+        .current_dir(project.path())
+        .args(["fix", "--min-similarity", "0"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "--min-similarity 0 is too low to search for this quote",
+        ))
+        .stdout(predicate::str::contains("article is too long").not());
+}

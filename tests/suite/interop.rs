@@ -118,6 +118,34 @@ fn import_writes_what_anchors_and_reports_the_rest() {
     assert!(page.contains("id=\"note-h-qr9zb2\""));
 }
 
+#[test]
+fn import_never_writes_through_a_symbolic_link() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let out = dir.path().join("content/forum/hypothesis.annotations.yaml");
+    let elsewhere = dir.path().join("elsewhere.txt");
+    std::os::unix::fs::symlink(&elsewhere, &out).unwrap();
+    let import = |force: bool| {
+        let mut cmd = briefing();
+        cmd.current_dir(dir.path())
+            .args(["import", "hypothesis"])
+            .arg(fixture("hypothesis/export.json"))
+            .args(["--briefing", "forum"]);
+        if force {
+            cmd.arg("--force");
+        }
+        cmd.assert().code(2)
+    };
+    // A dangling link is a link to refuse, not a place to create a file.
+    import(false).stderr(predicate::str::contains("symbolic link"));
+    assert!(!elsewhere.exists());
+    import(true).stderr(predicate::str::contains("symbolic link"));
+    assert!(!elsewhere.exists());
+    std::fs::write(&elsewhere, "keep").unwrap();
+    import(true).stderr(predicate::str::contains("symbolic link"));
+    assert_eq!(std::fs::read_to_string(&elsewhere).unwrap(), "keep");
+}
+
 /// The marked phrase of every note, by id: what a reader sees highlighted.
 fn marked_phrases(page: &str) -> BTreeMap<String, String> {
     let doc = scraper::Html::parse_document(page);
@@ -185,4 +213,32 @@ fn round_trip_export_to_hypothesis_and_back_keeps_every_note_in_place() {
         refs(&after),
         "same notes, same numbers, same order"
     );
+}
+
+/// A byte-order mark is skipped; an annotation with a field of the wrong type
+/// is left out alone, named by its id and index; a `created` that is not a date
+/// is not written out (it would break the next build).
+#[test]
+fn import_reads_what_it_can_and_names_what_it_cannot() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    let export = dir.path().join("h.json");
+    let good = r#"{"id": "Good1", "created": "2024-99-99T00:00:00Z", "text": "Dated to 2015.", "target": [{"selector": [{"type": "TextQuoteSelector", "exact": "launched the DSR initiative in 2015", "prefix": "China ", "suffix": " to incorporate"}]}]}"#;
+    let bad = r#"{"id": "Bad2", "text": "x", "tags": 5, "target": []}"#;
+    std::fs::write(&export, format!("\u{feff}{{\"rows\": [{good}, {bad}]}}")).unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .args(["import", "hypothesis", "h.json", "--briefing", "forum"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains("Wrote 1 note"))
+        .stderr(predicate::str::contains(
+            "left out Bad2: annotation #2 of the export is not one briefing can read: invalid type",
+        ));
+    let yaml =
+        std::fs::read_to_string(dir.path().join("content/forum/hypothesis.annotations.yaml"))
+            .unwrap();
+    assert!(!yaml.contains("2024-99-99"), "{yaml}");
+    let outcome = build_site(dir.path()).unwrap();
+    assert!(outcome.site.is_some(), "{:?}", outcome.diagnostics);
 }

@@ -8,6 +8,7 @@ mod architecture;
 mod bad_input;
 mod check;
 mod cli;
+mod editor;
 mod fix;
 mod fixtures;
 mod incremental;

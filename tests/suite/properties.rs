@@ -258,3 +258,55 @@ proptest! {
         }
     }
 }
+
+/// Counts the bytes this thread asks the allocator for, so that a test can
+/// measure work without a clock.
+struct CountingAllocator;
+
+thread_local! {
+    static ALLOCATED: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+unsafe impl std::alloc::GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        let _ = ALLOCATED.try_with(|a| a.set(a.get() + layout.size()));
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new: usize) -> *mut u8 {
+        let _ = ALLOCATED.try_with(|a| a.set(a.get() + new));
+        unsafe { std::alloc::System.realloc(ptr, layout, new) }
+    }
+}
+
+#[global_allocator]
+static COUNTING: CountingAllocator = CountingAllocator;
+
+/// Bytes allocated while parsing and rendering an article of `unit` repeated `n` times.
+fn bytes_allocated(unit: &str, n: usize) -> usize {
+    let markdown = unit.repeat(n);
+    let before = ALLOCATED.with(|a| a.get());
+    let article = ParsedArticle::parse(&markdown);
+    let html = render_article(&article, &[], &[], &[]);
+    assert!(html.len() >= n);
+    ALLOCATED.with(|a| a.get()) - before
+}
+
+/// Escapes and entities split a paragraph into thousands of text events that
+/// are merged into one run; merging once copied the run so far every time
+/// (480 KB of `a\*` took 15 s). Four times the input must cost about four
+/// times the memory traffic, not sixteen: counted, so it cannot flake.
+#[test]
+fn long_runs_of_escapes_and_entities_parse_in_linear_work() {
+    for unit in ["a\\*", "&amp;", "x&#42;\\_"] {
+        let small = bytes_allocated(unit, 64 * 1024 / unit.len());
+        let large = bytes_allocated(unit, 256 * 1024 / unit.len());
+        let ratio = large as f64 / small as f64;
+        assert!(
+            ratio < 6.0,
+            "{unit:?}: 4x the input allocated {ratio:.1}x the bytes ({small} → {large})"
+        );
+    }
+}

@@ -27,9 +27,14 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, args: &[&str]) -> Server {
         let mut child = Command::new(env!("CARGO_BIN_EXE_briefing"))
             .args(["serve", "--port", "0", "--root"])
             .arg(root)
+            .args(args)
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -153,11 +158,16 @@ impl Response {
 /// Sends one request line (with Host and Connection: close) over a raw socket,
 /// so that no client library normalizes the path first.
 fn request(port: u16, request_line: &str) -> Response {
+    request_to(port, request_line, "127.0.0.1")
+}
+
+/// [`request`] with the `Host` header given.
+fn request_to(port: u16, request_line: &str, host: &str) -> Response {
     let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connects");
     stream.set_read_timeout(Some(DEADLINE)).unwrap();
     write!(
         stream,
-        "{request_line}\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+        "{request_line}\r\nHost: {host}\r\nConnection: close\r\n\r\n"
     )
     .unwrap();
     let mut raw = Vec::new();
@@ -608,4 +618,97 @@ fn load_while_editing_no_crash_no_escape_flat_memory() {
         "memory grew from {after_first} KiB to {after_third} KiB"
     );
     assert_eq!(server.get("/forum/").status, 200, "still serving");
+}
+
+fn status_with_host(port: u16, host: &str) -> u16 {
+    request_to(port, "GET / HTTP/1.1", host).status
+}
+
+/// DNS rebinding: a page on evil.example whose name now resolves to 127.0.0.1
+/// sends `Host: evil.example`, and gets nothing; names the user allows work.
+#[test]
+fn requests_for_other_host_names_are_refused() {
+    let project = project_with_public("valid/basic");
+    let server = Server::start_with(project.path(), &["--allow-host", "briefing.test"]);
+    let port = server.port;
+    assert_eq!(status_with_host(port, &format!("127.0.0.1:{port}")), 200);
+    assert_eq!(status_with_host(port, &format!("localhost:{port}")), 200);
+    assert_eq!(
+        status_with_host(port, &format!("briefing.test:{port}")),
+        200
+    );
+    assert_eq!(status_with_host(port, &format!("evil.example:{port}")), 421);
+    assert_eq!(status_with_host(port, "evil.example"), 421);
+}
+
+/// A request head larger than the limit is answered 431 and the connection
+/// closed: a 100 MB header once raised the server's memory by as much.
+#[test]
+fn an_oversized_request_head_is_refused() {
+    let project = project_with_public("valid/basic");
+    let server = Server::start(project.path());
+    let mut stream = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    stream.set_read_timeout(Some(DEADLINE)).unwrap();
+    let filler = "x".repeat(64 * 1024);
+    // The server may close before it has read all of this; that is the point.
+    let _ = write!(
+        stream,
+        "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Big: {filler}\r\n\r\n"
+    );
+    let mut answer = String::new();
+    let _ = stream.read_to_string(&mut answer);
+    assert!(answer.starts_with("HTTP/1.1 431 "), "{answer:?}");
+    assert_eq!(server.get("/").status, 200, "the server is still up");
+}
+
+/// Idle connections are closed after the idle time, so they cannot pile up and
+/// hold a thread each; beyond the connection limit a client is told 503; the
+/// live-reload stream, which the server writes to, stays open across it all.
+#[test]
+fn idle_connections_are_closed_and_counted() {
+    let project = project_with_public("valid/basic");
+    // Long enough for every connection below to be accepted before the first
+    // idle one is closed, even on a loaded machine.
+    let server = Server::start_with(project.path(), &["--idle-ms", "3000"]);
+    let mut events = TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+    events.set_read_timeout(Some(DEADLINE)).unwrap();
+    write!(
+        events,
+        "GET /__briefing/events HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    )
+    .unwrap();
+    let mut first = [0u8; 64];
+    assert!(events.read(&mut first).unwrap() > 0, "the stream answered");
+
+    // More silent connections than the server serves at once: the extra ones
+    // are turned away at once, the others closed when the idle time is up.
+    let limit = briefing::serve::MAX_CONNECTIONS;
+    let mut idle: Vec<TcpStream> = (0..limit + 5)
+        .map(|_| TcpStream::connect(("127.0.0.1", server.port)).unwrap())
+        .collect();
+    let mut turned_away = 0;
+    for stream in &mut idle {
+        stream.set_read_timeout(Some(DEADLINE)).unwrap();
+        let mut answer = String::new();
+        // Closed by the server (end of stream or a reset), not by our time-out.
+        let started = Instant::now();
+        let _ = stream.read_to_string(&mut answer);
+        assert!(started.elapsed() < DEADLINE, "an idle connection was kept");
+        turned_away += answer.starts_with("HTTP/1.1 503 ") as usize;
+    }
+    assert!(turned_away >= 5, "{turned_away} turned away");
+
+    edit(
+        &project.path().join("content/forum/annotations.yaml"),
+        "kind: context",
+        "kind: clarification",
+    );
+    let mut seen = String::new();
+    let mut buf = [0u8; 4096];
+    while seen.matches("event: state").count() < 1 {
+        let n = events.read(&mut buf).expect("the stream stays open");
+        assert!(n > 0, "stream closed: {seen}");
+        seen.push_str(&String::from_utf8_lossy(&buf[..n]));
+    }
+    assert_eq!(server.get("/").status, 200);
 }
