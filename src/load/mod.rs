@@ -175,9 +175,9 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
         }
         if file_type.is_dir() {
             folders.push((name, path));
-        } else if name != "site.yaml" && name != "glossary.yaml" {
+        } else if !["site.yaml", "glossary.yaml", "topics.yaml"].contains(&name.as_str()) {
             diagnostics.push(
-                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml and one folder per briefing"))
+                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml, topics.yaml and one folder per briefing"))
                     .with_help("files of a briefing go in its folder; files for the site root (robots.txt, CNAME) can be added to the output folder by hand, where builds leave them alone"),
             );
         }
