@@ -30,6 +30,7 @@ pub mod fix;
 pub mod init;
 pub mod intake;
 pub mod interop;
+pub(crate) mod library;
 pub mod link_check;
 pub mod load;
 pub mod output;

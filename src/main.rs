@@ -328,6 +328,9 @@ fn run_check(
     color: bool,
 ) -> Result<ExitCode, Error> {
     let mut outcome = pipeline::build_site(root)?;
+    // Near-misses are hints for editors: `check` shows them, `build` does not.
+    outcome.diagnostics.append(&mut outcome.near_misses);
+    briefing::diagnostic::sort(&mut outcome.diagnostics);
     let link_report = match links {
         Some(options) => Some(link_check::check_links(root, options)?),
         None => None,

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
-use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec};
+use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec, TopicSpec};
 use yaml::Document;
 
 /// Everything read from a project's `content/`.
@@ -91,7 +91,7 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
     ))
 }
 
-/// The files every briefing depends on: `site.yaml` and `glossary.yaml`.
+/// The files every briefing depends on: `site.yaml`, `glossary.yaml` and `topics.yaml`.
 #[derive(Debug)]
 pub struct Shared {
     /// `site.yaml`, or the defaults.
@@ -100,6 +100,8 @@ pub struct Shared {
     pub site_file: Option<YamlFile<SiteConfig>>,
     /// `glossary.yaml`, when there is one and it could be read.
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+    /// `topics.yaml`, if the project has one.
+    pub topics: Option<YamlFile<Vec<TopicSpec>>>,
 }
 
 /// Reads `site.yaml` and `glossary.yaml`. Kept apart from the briefings so that a
@@ -128,11 +130,17 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
     if let Some(g) = &glossary {
         check_glossary(g, &mut diagnostics);
     }
+    let topics = read_yaml::<Vec<TopicSpec>>(
+        &content_dir.join("topics.yaml"),
+        Document::Topics,
+        &mut diagnostics,
+    )?;
     Ok((
         Shared {
             site,
             site_file,
             glossary,
+            topics,
         },
         diagnostics,
     ))
@@ -167,9 +175,9 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
         }
         if file_type.is_dir() {
             folders.push((name, path));
-        } else if name != "site.yaml" && name != "glossary.yaml" {
+        } else if !["site.yaml", "glossary.yaml", "topics.yaml"].contains(&name.as_str()) {
             diagnostics.push(
-                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml and one folder per briefing"))
+                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml, topics.yaml and one folder per briefing"))
                     .with_help("files of a briefing go in its folder; files for the site root (robots.txt, CNAME) can be added to the output folder by hand, where builds leave them alone"),
             );
         }
@@ -212,7 +220,7 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
 }
 
 /// Top-level names of the site that a briefing may not take.
-pub const RESERVED_SLUGS: &[&str] = &["glossary"];
+pub const RESERVED_SLUGS: &[&str] = &["glossary", "search", "topics", "timeline"];
 
 /// Reads a text file: an I/O failure stops the load, a file that is not
 /// UTF-8 becomes a diagnostic and `None`.
@@ -269,7 +277,7 @@ fn read_briefing(
                 format!("the folder name `{slug}` cannot be used as a briefing's URL"),
             )
             .with_help(format!(
-                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, the site's glossary page){}",
+                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, `search`, `topics` or `timeline`, the site's own pages){}",
                 if is_valid_slug(&suggestion) {
                     format!(", e.g. `{suggestion}`")
                 } else {

@@ -10,7 +10,8 @@ use crate::anchor::{self, AnchoredBriefing, NoteBody, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::interop::export;
-use crate::load::model::{Date, TermSpec};
+use crate::library::{self, Digest};
+use crate::load::model::{Date, TermSpec, TopicSpec};
 use crate::load::LoadedBriefing;
 use crate::publish::{self, BriefingFacts, PageKind};
 use crate::render::markdown::{self, TermMark};
@@ -22,6 +23,8 @@ use crate::validate;
 pub(super) struct BriefingResult {
     pub page: Option<BuiltPage>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Terms the page might have linked: reported by `check` only.
+    pub near_misses: Vec<Diagnostic>,
 }
 
 /// A briefing's rendered files and what the index and glossary pages need of it.
@@ -39,6 +42,8 @@ pub(super) struct BuiltPage {
     /// whether a term may now appear in it.
     pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// What the topic, timeline and search pages need of the briefing.
+    pub digest: Digest,
     /// What the feed and sitemap list of it.
     pub facts: BriefingFacts,
 }
@@ -50,6 +55,7 @@ pub(super) struct SiteWide<'a> {
     pub templates: Option<&'a Templates>,
     pub templates_dir: &'a Path,
     pub site: &'a SiteView,
+    pub topics: &'a [TopicSpec],
 }
 
 /// Runs one briefing through the stages; rendering is skipped after an error.
@@ -57,28 +63,31 @@ pub(super) fn build_briefing(src: &LoadedBriefing, site: &SiteWide) -> BriefingR
     let article = ParsedArticle::parse(src.body());
     let anchored = anchor::anchor_briefing(src, &article);
     let mut diagnostics = validate::briefing(src, &article, &anchored);
+    validate::topics::briefing_topics(src, site.topics, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return BriefingResult {
             page: None,
             diagnostics,
+            near_misses: Vec::new(),
         };
     }
-    let page = render_briefing(src, &article, &anchored, site, &mut diagnostics);
+    let (page, near_misses) = render_briefing(src, &article, &anchored, site, &mut diagnostics);
     BriefingResult {
         page: Some(page),
         diagnostics,
+        near_misses,
     }
 }
 
-/// The briefing's files (page, export, assets) and what the index and glossary
-/// pages need of it.
+/// The briefing's files (page, export, assets), what the index, glossary and
+/// library pages need of it, and the glossary terms it may have meant to link.
 fn render_briefing(
     src: &LoadedBriefing,
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
     site: &SiteWide,
     diagnostics: &mut Vec<Diagnostic>,
-) -> BuiltPage {
+) -> (BuiltPage, Vec<Diagnostic>) {
     let notes = &anchored.notes;
     // Without glossary links: the export's notes are read away from the page.
     let htmls: Vec<String> = notes
@@ -130,6 +139,7 @@ fn render_briefing(
         export::briefing_annotations(src, language, article, notes, &htmls, page_url.as_deref())
             .into_bytes(),
     );
+    let digest = library::digest(src, article, notes);
     if let Some(templates) = site.templates {
         let mut frame = templates.frame(site.site, "../", language);
         if let Some(json_ld) = publish::briefing_json_ld(
@@ -145,7 +155,7 @@ fn render_briefing(
             };
             frame.meta = publish::page_meta(site.site, page);
         }
-        let view = views::briefing_view(
+        let mut view = views::briefing_view(
             src,
             frame,
             export::FILE_NAME,
@@ -153,6 +163,16 @@ fn render_briefing(
             views::note_views(notes, &page_htmls),
             views::page_terms(site.terms, &term_backlinks),
         );
+        view.timeline = library::timeline(&digest, "", None)
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        let term_uses: Vec<TermUse> = uses
+            .iter()
+            .chain(note_uses.iter().flatten())
+            .cloned()
+            .collect();
+        view.sources_by_publisher = library::page_sources(notes, site.terms, &term_uses);
         match templates.render("briefing.html", &view, site.templates_dir) {
             Ok(html) => {
                 files.insert(format!("{}/index.html", src.slug), html.into_bytes());
@@ -167,7 +187,7 @@ fn render_briefing(
         text.push('\n');
         text.push_str(&note.text());
     }
-    BuiltPage {
+    let page = BuiltPage {
         slug: src.slug.clone(),
         sort_key: (src.front.date.as_ref().map(|d| d.value), src.slug.clone()),
         entry: views::index_entry(src, notes.len()),
@@ -183,7 +203,11 @@ fn render_briefing(
         text,
         files,
         facts,
-    }
+        digest,
+    };
+    let near_misses =
+        validate::near_miss::near_misses(src, article, site.terms, site.matcher, &uses);
+    (page, near_misses)
 }
 
 /// A note's Markdown parsed as the article is, for finding the terms it uses;

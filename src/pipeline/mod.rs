@@ -18,7 +18,7 @@ use rayon::prelude::*;
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::address::BaseUrl;
-use crate::load::model::TermSpec;
+use crate::load::model::{TermSpec, TopicSpec};
 use crate::load::{self, YamlFile};
 use crate::output::{self, CancelToken, SiteFiles, Stager};
 use crate::publish::{self, PageKind};
@@ -51,6 +51,9 @@ pub struct Outcome {
     pub site: Option<Site>,
     /// Every error and warning, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Glossary terms a briefing may have meant but never links: warnings that
+    /// only `check` reports, since they are hints, not problems.
+    pub near_misses: Vec<Diagnostic>,
 }
 
 impl Outcome {
@@ -79,11 +82,10 @@ fn glossary_changes(old: &[TermSpec], new: &[TermSpec]) -> GlossaryChanges {
         .filter(|t| !same(t, new))
         .chain(new.iter().filter(|t| !same(t, old)))
         .collect();
-    let forms: Vec<&str> = changed
+    let forms: Vec<String> = changed
         .iter()
-        .flat_map(|t| std::iter::once(&t.term).chain(&t.abbr).chain(&t.aliases))
-        .map(|form| form.as_str())
-        .filter(|f| !f.trim().is_empty())
+        .flat_map(|t| crate::anchor::terms::written_forms(t))
+        .map(|(form, _)| form)
         .collect();
     GlossaryChanges {
         ids: changed.iter().map(|t| t.id.to_string()).collect(),
@@ -220,7 +222,7 @@ impl Scope {
                 .as_slice()
             {
                 ["templates", ..] | ["content"] => return Scope::Everything,
-                ["content", "site.yaml"] => return Scope::Everything,
+                ["content", "site.yaml" | "topics.yaml"] => return Scope::Everything,
                 ["content", "glossary.yaml"] => glossary = true,
                 ["content", name, ..] => {
                     briefings.insert(name.to_string());
@@ -258,6 +260,7 @@ pub struct Incremental {
 struct SharedInputs {
     site: load::model::SiteConfig,
     glossary: Option<YamlFile<Vec<TermSpec>>>,
+    topics: Option<YamlFile<Vec<TopicSpec>>>,
     templates: Option<Templates>,
     matcher: TermMatcher,
     diagnostics: Vec<Diagnostic>,
@@ -282,6 +285,9 @@ impl SharedInputs {
         if let Some(g) = &shared.glossary {
             diagnostics.extend(validate::glossary(g));
         }
+        if let Some(t) = &shared.topics {
+            diagnostics.extend(validate::topics::topic_file(t));
+        }
         let matcher = TermMatcher::new(
             shared
                 .glossary
@@ -292,6 +298,7 @@ impl SharedInputs {
         Ok(SharedInputs {
             site: shared.site,
             glossary: shared.glossary,
+            topics: shared.topics,
             templates,
             matcher,
             diagnostics,
@@ -302,6 +309,13 @@ impl SharedInputs {
         self.glossary
             .as_ref()
             .map(|g| g.value.as_slice())
+            .unwrap_or_default()
+    }
+
+    fn topics(&self) -> &[TopicSpec] {
+        self.topics
+            .as_ref()
+            .map(|t| t.value.as_slice())
             .unwrap_or_default()
     }
 
@@ -398,11 +412,13 @@ impl Incremental {
                         templates: shared.templates.as_ref(),
                         templates_dir: &templates_dir,
                         site: &site_view,
+                        topics: shared.topics(),
                     },
                 ),
                 None => BriefingResult {
                     page: None,
                     diagnostics: Vec::new(),
+                    near_misses: Vec::new(),
                 },
             };
             diagnostics.append(&mut result.diagnostics);
@@ -436,6 +452,7 @@ impl Incremental {
             return Outcome {
                 site: None,
                 diagnostics: Vec::new(),
+                near_misses: Vec::new(),
             };
         };
         let terms = shared.terms();
@@ -445,10 +462,14 @@ impl Incremental {
         let mut site = Site::default();
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
+        let mut digests = Vec::new();
+        let mut near_misses = Vec::new();
         let mut facts = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
+            near_misses.extend(r.near_misses.iter().cloned());
             if let Some(page) = &mut r.page {
+                digests.push((page.sort_key.clone(), page.digest.clone()));
                 site.notes += page.notes;
                 for (id, first_use) in &page.terms_used {
                     if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
@@ -494,11 +515,26 @@ impl Incremental {
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| d).collect();
             let frame = |root: &str, page: PageKind| {
                 let mut frame = templates.frame(&site_view, root, &shared.site.language);
                 frame.meta = publish::page_meta(&site_view, page);
                 frame
             };
+            let library_frame = |root: &str, path: &str, title: &str| {
+                frame(root, PageKind::Library { path, title })
+            };
+            for (path, page) in crate::library::pages::site_pages(
+                templates,
+                &library_frame,
+                shared.topics(),
+                terms,
+                &digests,
+                &templates_dir,
+            ) {
+                push_page(&mut site, &path, page, &mut diagnostics);
+            }
             let index = IndexView {
                 frame: frame("", PageKind::Home),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
@@ -512,15 +548,11 @@ impl Incremental {
             );
             let glossary = GlossaryView {
                 frame: frame("../", PageKind::Glossary),
-                terms: terms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
-                            format!("#term-{id}")
-                        })
+                letters: crate::library::pages::by_letter(terms, |i, t| {
+                    term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
+                        format!("#term-{id}")
                     })
-                    .collect(),
+                }),
             };
             push_page(
                 &mut site,
@@ -542,18 +574,27 @@ impl Incremental {
             );
         }
         let content_dir = self.root.join("content");
+        let library_pages: Vec<String> = site
+            .files
+            .keys()
+            .filter(|p| crate::library::pages::is_library_page(p))
+            .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
+            .collect();
         site.files.extend(publish::site_files(
             &site_view,
             &facts,
+            &library_pages,
             &content_dir,
             &mut diagnostics,
         ));
 
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();
+        diagnostic::sort(&mut near_misses);
         Outcome {
             site: (!failed).then_some(site),
             diagnostics,
+            near_misses,
         }
     }
 }

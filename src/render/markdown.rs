@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::html::{escape, finish_own, own_marker, sanitize};
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
-use crate::article::{markdown_options, ParsedArticle};
+use crate::article::{markdown_options, BlockKind, ParsedArticle};
 use crate::validate::links::LinkProblem;
 
 /// A note anchored in the text: its phrase is marked and followed by its number.
@@ -131,7 +131,7 @@ pub fn render_article(
     terms: &[TermMark],
 ) -> String {
     finish(
-        marked_events(article, notes, footnotes, terms),
+        marked_events(article, notes, footnotes, terms, true),
         article.has_raw_html,
     )
 }
@@ -140,7 +140,8 @@ pub fn render_article(
 /// Without terms it is what [`render_markdown`] makes of the same Markdown:
 /// footnote syntax shown as written, a definition kept (at the end).
 pub fn render_note_with_terms(note: &ParsedArticle, terms: &[TermMark]) -> String {
-    let mut events: Vec<Event> = marked_events(note, &[], &[], terms)
+    // A note's paragraphs carry no `p-N` ids: those name the article's blocks.
+    let mut events: Vec<Event> = marked_events(note, &[], &[], terms, false)
         .into_iter()
         .map(footnote_reference_as_text)
         .collect();
@@ -161,12 +162,14 @@ fn footnote_reference_as_text(event: Event) -> Event {
     }
 }
 
-/// The article's events with the marks of notes and terms put in.
+/// The article's events with the marks of notes and terms put in, and with
+/// each block's `p-N` id when `block_ids` is set.
 fn marked_events<'e>(
     article: &ParsedArticle<'e>,
     notes: &[NoteMark],
     footnotes: &[FootnoteMark],
     terms: &[TermMark],
+    block_ids: bool,
 ) -> Vec<Event<'e>> {
     let mut replace: HashMap<usize, Vec<Event>> = HashMap::new();
     let mut after: HashMap<usize, Vec<Event>> = HashMap::new();
@@ -212,9 +215,11 @@ fn marked_events<'e>(
     }
 
     let mut events = Vec::with_capacity(article.events.len() + replace.len() * 4);
+    let mut block = 0;
     for (i, event) in article.events.iter().enumerate() {
         match replace.remove(&i) {
             Some(r) => events.extend(r),
+            None if block_ids => events.push(with_block_anchor(event, &mut block)),
             None => events.push(event.clone()),
         }
         if let Some(a) = after.remove(&i) {
@@ -222,6 +227,77 @@ fn marked_events<'e>(
         }
     }
     events
+}
+
+/// The id a block's element carries, so that search results can link to the
+/// very paragraph: `p-` and the block's number. Table cells and code blocks
+/// have none; [`block_anchor`] gives them the nearest one before them.
+pub fn own_anchor(kind: BlockKind, block: usize) -> Option<String> {
+    matches!(
+        kind,
+        BlockKind::Paragraph | BlockKind::Heading | BlockKind::ListItem
+    )
+    .then(|| format!("p-{}", block + 1))
+}
+
+/// The anchor a link to block `b` of the article should use.
+pub fn block_anchor(article: &ParsedArticle, b: usize) -> Option<String> {
+    (0..=b)
+        .rev()
+        .find_map(|k| own_anchor(article.blocks.get(k)?.kind, k))
+}
+
+/// Gives a paragraph, heading or list item its anchor. `block` counts the block
+/// openings seen so far, in the order [`ParsedArticle::parse`] numbered them.
+fn with_block_anchor<'e>(event: &Event<'e>, block: &mut usize) -> Event<'e> {
+    let kind = match event {
+        Event::Start(Tag::Paragraph) => BlockKind::Paragraph,
+        Event::Start(Tag::Heading { .. }) => BlockKind::Heading,
+        Event::Start(Tag::Item) => BlockKind::ListItem,
+        Event::Start(Tag::TableCell) => BlockKind::TableCell,
+        Event::Start(Tag::CodeBlock(_)) => BlockKind::CodeBlock,
+        _ => return event.clone(),
+    };
+    let b = *block;
+    *block += 1;
+    let Some(id) = own_anchor(kind, b) else {
+        return event.clone();
+    };
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: *level,
+            id: Some(id.into()),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }),
+        Event::Start(Tag::Paragraph) => Event::Html(format!("<p id=\"{id}\">").into()),
+        Event::Start(Tag::Item) => Event::Html(format!("<li id=\"{id}\">").into()),
+        other => other.clone(),
+    }
+}
+
+/// The text a reader sees of some Markdown events, for search and snippets.
+pub fn plain_text<'e>(events: impl IntoIterator<Item = Event<'e>>) -> String {
+    let mut out = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// [`plain_text`] of a note or definition written in Markdown.
+pub fn markdown_text(markdown: &str) -> String {
+    plain_text(Parser::new_ext(markdown, markdown_options()))
 }
 
 /// Rewrites the text runs of one block: each run is cut wherever a note or term
@@ -416,7 +492,7 @@ mod tests {
         let html = render_article(&a, &[n], &[], &[]);
         assert_eq!(
             html,
-            "<p>China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
+            "<p id=\"p-1\">China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
         );
     }
 
@@ -509,7 +585,10 @@ mod tests {
         );
         assert_eq!(html, "<p>click pic <a href=\"https://x.org\">ok</a></p>\n");
         let a = ParsedArticle::parse("See [this](javascript:x).");
-        assert_eq!(render_article(&a, &[], &[], &[]), "<p>See this.</p>\n");
+        assert_eq!(
+            render_article(&a, &[], &[], &[]),
+            "<p id=\"p-1\">See this.</p>\n"
+        );
     }
 
     #[test]
@@ -521,5 +600,20 @@ mod tests {
         );
         let html = render_markdown("{{ x }} {% if %} 1 < 2");
         assert_eq!(html, "<p>{{ x }} {% if %} 1 &lt; 2</p>\n");
+    }
+
+    #[test]
+    fn paragraphs_headings_and_list_items_get_anchors_that_cells_and_code_borrow() {
+        let a = ParsedArticle::parse(
+            "# Head\n\nText.\n\n- one\n\n| a |\n|---|\n| b |\n\n```\ncode\n```\n",
+        );
+        let html = render_article(&a, &[], &[], &[]);
+        for id in ["p-1", "p-2", "p-3"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+        }
+        assert_eq!(html.matches(" id=").count(), 3, "{html}");
+        let last = a.blocks.len() - 1;
+        assert_eq!(a.blocks[last].kind, BlockKind::CodeBlock);
+        assert_eq!(block_anchor(&a, last).as_deref(), Some("p-3"));
     }
 }

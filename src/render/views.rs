@@ -93,12 +93,13 @@ pub fn term_backlinks(
     links
 }
 
-/// The page's glossary: the terms it uses, in glossary order, each linking back
-/// to its uses ([`term_backlinks`]); see-also links stay on the page when they can.
+/// The page's glossary: the terms it uses, in alphabetical order, each linking
+/// back to its uses ([`term_backlinks`]); see-also links stay on the page when they can.
 pub fn page_terms(terms: &[TermSpec], backlinks: &BTreeMap<usize, Vec<LinkView>>) -> Vec<TermView> {
     let on_page: BTreeSet<&str> = backlinks.keys().map(|&t| terms[t].id.as_str()).collect();
-    backlinks
-        .iter()
+    let mut used: Vec<(&usize, &Vec<LinkView>)> = backlinks.iter().collect();
+    used.sort_by_key(|(&t, _)| alphabetical_key(&terms[t]));
+    used.into_iter()
         .map(|(&t, back)| {
             term_view(&terms[t], terms, back.clone(), |id| {
                 if on_page.contains(id) {
@@ -177,6 +178,8 @@ pub fn briefing_view(
             href: annotations_href.to_string(),
             label: "application/ld+json".to_string(),
         }],
+        timeline: Vec::new(),
+        sources_by_publisher: Vec::new(),
     }
 }
 
@@ -193,5 +196,31 @@ pub fn index_entry(src: &LoadedBriefing, notes: usize) -> IndexEntry {
         date: front.date.plain().map(DateView::from),
         notes,
         summary: front.summary.plain_cloned(),
+    }
+}
+
+/// A glossary entry's place in the alphabet: its first letter, or `#`.
+pub fn letter_of(term: &str) -> String {
+    match term.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+        _ => "#".to_string(),
+    }
+}
+
+/// The order terms are listed in: alphabetical, whatever the case.
+pub fn alphabetical_key(term: &TermSpec) -> (String, String) {
+    let from_letter = term.term.trim_start_matches(|c: char| !c.is_alphanumeric());
+    (from_letter.to_lowercase(), term.id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(letter_of("entity List"), "E");
+        assert_eq!(letter_of("5G"), "#");
+        assert_eq!(letter_of("“Ärger”"), "Ä");
     }
 }

@@ -295,6 +295,7 @@ fn failed_build(e: Error) -> Outcome {
         site: None,
         diagnostics: vec![Diagnostic::error(path, e.to_string())
             .with_help("save the file again; the next rebuild starts from scratch")],
+        near_misses: Vec::new(),
     }
 }
 

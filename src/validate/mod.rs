@@ -10,9 +10,11 @@
 
 pub mod fields;
 pub mod links;
+pub mod near_miss;
 mod pasted;
 mod quotes;
 pub(crate) mod targets;
+pub mod topics;
 
 use std::collections::BTreeSet;
 use std::path::Path;
