@@ -797,6 +797,40 @@ fn completions_and_the_manual_page_describe_every_command() {
     assert!(man.contains(".TH briefing 1"), "{}", &man[..200]);
     assert!(man.contains("Build annotated briefings"));
     assert!(man.contains("init"));
+    assert!(man.contains(".SH \"EXIT STATUS\""), "{man}");
+    // The examples are set line for line, not run together into one paragraph.
+    let examples = man
+        .split(".SH EXAMPLES\n")
+        .nth(1)
+        .expect("an EXAMPLES section");
+    assert!(examples.starts_with(".nf\n  briefing build "), "{examples}");
+
+    // Every page the top page refers to is written by `man --dir`.
+    let dir = tempfile::tempdir().unwrap();
+    briefing()
+        .args(["man", "--dir"])
+        .arg(dir.path())
+        .assert()
+        .success();
+    let referred: Vec<&str> = man
+        .lines()
+        .filter_map(|line| line.strip_suffix("(1)"))
+        .collect();
+    assert!(referred.len() >= 9, "{referred:?}");
+    for page in referred {
+        let name = format!("{}.1", page.replace("\\-", "-"));
+        let text = std::fs::read_to_string(dir.path().join(&name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{name}");
+    }
+    let check = std::fs::read_to_string(dir.path().join("briefing-check.1")).unwrap();
+    assert!(
+        check.contains(".TH briefing-check 1  \"briefing 0."),
+        "{}",
+        &check[..200]
+    );
+    assert!(check.contains("\\-\\-links"), "{check}");
+    assert!(dir.path().join("briefing-import-hypothesis.1").is_file());
 }
 
 #[test]
