@@ -129,7 +129,7 @@ enum Command {
     Import(ImportFrom),
     /// Start a new project: site.yaml, an empty glossary, one example briefing, .gitignore.
     #[command(
-        after_help = "Nothing is ever overwritten: if any of the files exists, nothing is written.\n\nExamples:\n  briefing init my-site\n  briefing init my-site --github-pages   # also .github/workflows/pages.yml for GitHub Pages\n  briefing init my-site --netlify        # also netlify.toml"
+        after_help = "Nothing is ever overwritten: if any of the files exists, nothing is written.\nIn an existing project (content/site.yaml is there), --github-pages and --netlify add just\ntheir deploy file.\n\nExamples:\n  briefing init my-site\n  briefing init my-site --github-pages   # also .github/workflows/pages.yml for GitHub Pages\n  briefing init my-site --netlify        # also netlify.toml"
     )]
     Init {
         /// The new project's folder (created if missing).
@@ -567,6 +567,10 @@ fn run_init(dir: &Path, github_pages: bool, netlify: bool) -> Result<ExitCode, E
         println!("created {}", display_path(file));
     }
     let root = display_path(dir);
+    if !made.contains(&dir.join("content/site.yaml")) {
+        println!("Next: `briefing build --root {root}`, then commit public/ and the new file.");
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "Next: `briefing serve --root {root} --open` to see the example briefing, then `briefing new SLUG --root {root}` for your own."
     );

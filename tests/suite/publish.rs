@@ -746,6 +746,21 @@ fn init_starts_a_project_that_builds_and_never_overwrites() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("never overwrites"));
+    std::fs::remove_file(site.join("netlify.toml")).unwrap();
+    briefing()
+        .arg("init")
+        .arg(&site)
+        .arg("--netlify")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created").and(predicate::str::contains("netlify.toml")));
+    briefing()
+        .arg("init")
+        .arg(&site)
+        .arg("--github-pages")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pages.yml already exists"));
     assert_eq!(
         std::fs::read_to_string(site.join("content/site.yaml")).unwrap(),
         "title: Mine\n"
