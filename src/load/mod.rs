@@ -227,6 +227,21 @@ fn read_source(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<
     }
 }
 
+/// Why `slug` cannot name a briefing if the site keeps it for a page of its own,
+/// worded from [`RESERVED_SLUGS`] so that a name added there is explained too.
+pub fn reserved_slug_reason(slug: &str) -> Option<String> {
+    RESERVED_SLUGS.contains(&slug).then(|| {
+        format!(
+            "`{slug}` is reserved: the site's own /{slug}/ page has that address (reserved names: {})",
+            RESERVED_SLUGS
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
 /// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only,
 /// and not a name the site uses itself.
 pub fn is_valid_slug(slug: &str) -> bool {
@@ -268,14 +283,17 @@ fn read_briefing(
                 dir,
                 format!("the folder name `{slug}` cannot be used as a briefing's URL"),
             )
-            .with_help(format!(
-                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, the site's glossary page){}",
-                if is_valid_slug(&suggestion) {
-                    format!(", e.g. `{suggestion}`")
-                } else {
-                    String::new()
-                }
-            )),
+            .with_help(match reserved_slug_reason(slug) {
+                Some(reason) => format!("{reason}; rename the folder, e.g. `{slug}-notes`"),
+                None => format!(
+                    "rename the folder using lowercase letters, digits and hyphens only{}",
+                    if is_valid_slug(&suggestion) {
+                        format!(", e.g. `{suggestion}`")
+                    } else {
+                        String::new()
+                    }
+                ),
+            }),
         );
         return Ok(None);
     }
