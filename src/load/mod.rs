@@ -102,15 +102,26 @@ pub struct Shared {
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
 }
 
+/// The error for a project folder without `content/`: most often briefing was run
+/// in the wrong folder, or before `briefing init`, so it says how to do either.
+pub fn no_content_dir(content_dir: &Path) -> Error {
+    let root = content_dir
+        .parent()
+        .map(crate::diagnostic::display_path)
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| ".".into());
+    Error::Usage(format!(
+        "no content directory at {}: pass --root with the project folder (the one holding content/), or start a project there with `briefing init {root}`",
+        crate::diagnostic::display_path(content_dir)
+    ))
+}
+
 /// Reads `site.yaml` and `glossary.yaml`. Kept apart from the briefings so that a
 /// rebuild after editing one note need not read them again.
 pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Error> {
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "no content directory at {}: run briefing in a project folder, or pass --root",
-            crate::diagnostic::display_path(content_dir)
-        )));
+        return Err(no_content_dir(content_dir));
     }
     let site_file = read_yaml::<SiteConfig>(
         &content_dir.join("site.yaml"),

@@ -117,10 +117,7 @@ impl Session {
     pub fn start(options: ServeOptions) -> Result<Session, Error> {
         let content = options.root.join("content");
         if !content.is_dir() {
-            return Err(Error::Usage(format!(
-                "no content directory at {}: run briefing in a project folder, or pass --root",
-                display_path(&content)
-            )));
+            return Err(crate::load::no_content_dir(&content));
         }
         let listener = bind(options.interface, options.port)?;
         let address = listener
