@@ -503,28 +503,26 @@ fn commands_with_pages(command: clap::Command) -> Vec<clap::Command> {
 /// One manual page: clap_mangen's sections, then the after-help text kept line for
 /// line (roff would otherwise run the examples together) and the exit status.
 fn manual_page(command: clap::Command) -> String {
+    let mut out = Vec::new();
+    write_manual_page(command, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("roff is UTF-8")
+}
+
+fn write_manual_page(command: clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
     let man = clap_mangen::Man::new(command.clone())
         .source(concat!("briefing ", env!("BRIEFING_VERSION")));
-    let mut out = Vec::new();
-    let sections: [fn(&clap_mangen::Man, &mut dyn std::io::Write) -> std::io::Result<()>; 4] = [
-        clap_mangen::Man::render_title,
-        clap_mangen::Man::render_name_section,
-        clap_mangen::Man::render_synopsis_section,
-        clap_mangen::Man::render_description_section,
-    ];
-    for section in sections {
-        section(&man, &mut out).expect("writing to memory");
-    }
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
     let has_args = command
         .get_arguments()
         .any(|a| !a.is_hide_set() && a.get_id() != "help" && a.get_id() != "version");
     if has_args {
-        man.render_options_section(&mut out)
-            .expect("writing to memory");
+        man.render_options_section(out)?;
     }
     if command.has_subcommands() {
-        man.render_subcommands_section(&mut out)
-            .expect("writing to memory");
+        man.render_subcommands_section(out)?;
     }
     let mut roff = roff::Roff::new();
     if let Some(after) = command.get_after_help() {
@@ -544,12 +542,11 @@ fn manual_page(command: clap::Command) -> String {
     }
     roff.control("SH", ["EXIT STATUS"]);
     unfilled_lines(&mut roff, EXIT_STATUS);
-    roff.to_writer(&mut out).expect("writing to memory");
+    roff.to_writer(out)?;
     if command.get_version().is_some() {
-        man.render_version_section(&mut out)
-            .expect("writing to memory");
+        man.render_version_section(out)?;
     }
-    String::from_utf8(out).expect("roff is UTF-8")
+    Ok(())
 }
 
 /// Lines set as written, neither joined nor justified.
