@@ -152,7 +152,7 @@ enum Command {
         after_help = "Examples:\n  briefing man > briefing.1\n  briefing man --dir ~/.local/share/man/man1   # briefing.1, briefing-build.1, ..."
     )]
     Man {
-        /// Write briefing.1 and a page per command (briefing-build.1, ...) into this folder.
+        /// Write briefing.1 and a page per command (briefing-build.1, ...) into this folder (made if missing).
         #[arg(long, value_name = "DIR")]
         dir: Option<PathBuf>,
     },
@@ -476,6 +476,7 @@ fn run_man(dir: Option<&Path>) -> Result<ExitCode, Error> {
                 .map_err(|e| Error::io(Path::new("<stdout>"), e))?;
         }
         Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
             for command in commands_with_pages(cli) {
                 let name = clap_mangen::Man::new(command.clone()).get_filename();
                 let path = dir.join(name);

@@ -821,10 +821,11 @@ fn completions_and_the_manual_page_describe_every_command() {
     assert!(examples.starts_with(".nf\n  briefing build "), "{examples}");
 
     // Every page the top page refers to is written by `man --dir`.
-    let dir = tempfile::tempdir().unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("man1");
     briefing()
         .args(["man", "--dir"])
-        .arg(dir.path())
+        .arg(&dir)
         .assert()
         .success();
     let referred: Vec<&str> = man
@@ -834,18 +835,18 @@ fn completions_and_the_manual_page_describe_every_command() {
     assert!(referred.len() >= 9, "{referred:?}");
     for page in referred {
         let name = format!("{}.1", page.replace("\\-", "-"));
-        let text = std::fs::read_to_string(dir.path().join(&name))
-            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        let text =
+            std::fs::read_to_string(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
         assert!(text.contains(".SH \"EXIT STATUS\""), "{name}");
     }
-    let check = std::fs::read_to_string(dir.path().join("briefing-check.1")).unwrap();
+    let check = std::fs::read_to_string(dir.join("briefing-check.1")).unwrap();
     assert!(
         check.contains(".TH briefing-check 1  \"briefing 0."),
         "{}",
         &check[..200]
     );
     assert!(check.contains("\\-\\-links"), "{check}");
-    assert!(dir.path().join("briefing-import-hypothesis.1").is_file());
+    assert!(dir.join("briefing-import-hypothesis.1").is_file());
 }
 
 #[test]
