@@ -104,15 +104,26 @@ pub struct Shared {
     pub topics: Option<YamlFile<Vec<TopicSpec>>>,
 }
 
+/// The error for a project folder without `content/`: most often briefing was run
+/// in the wrong folder, or before `briefing init`, so it says how to do either.
+pub fn no_content_dir(content_dir: &Path) -> Error {
+    let root = content_dir
+        .parent()
+        .map(crate::diagnostic::display_path)
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| ".".into());
+    Error::Usage(format!(
+        "no content directory at {}: pass --root with the project folder (the one holding content/), or start a project there with `briefing init {root}`",
+        crate::diagnostic::display_path(content_dir)
+    ))
+}
+
 /// Reads `site.yaml` and `glossary.yaml`. Kept apart from the briefings so that a
 /// rebuild after editing one note need not read them again.
 pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Error> {
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "no content directory at {}: run briefing in a project folder, or pass --root",
-            crate::diagnostic::display_path(content_dir)
-        )));
+        return Err(no_content_dir(content_dir));
     }
     let site_file = read_yaml::<SiteConfig>(
         &content_dir.join("site.yaml"),
@@ -235,6 +246,21 @@ fn read_source(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<
     }
 }
 
+/// Why `slug` cannot name a briefing if the site keeps it for a page of its own,
+/// worded from [`RESERVED_SLUGS`] so that a name added there is explained too.
+pub fn reserved_slug_reason(slug: &str) -> Option<String> {
+    RESERVED_SLUGS.contains(&slug).then(|| {
+        format!(
+            "`{slug}` is reserved: the site's own /{slug}/ page has that address (reserved names: {})",
+            RESERVED_SLUGS
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
+}
+
 /// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only,
 /// and not a name the site uses itself.
 pub fn is_valid_slug(slug: &str) -> bool {
@@ -276,14 +302,17 @@ fn read_briefing(
                 dir,
                 format!("the folder name `{slug}` cannot be used as a briefing's URL"),
             )
-            .with_help(format!(
-                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, `search`, `topics` or `timeline`, the site's own pages){}",
-                if is_valid_slug(&suggestion) {
-                    format!(", e.g. `{suggestion}`")
-                } else {
-                    String::new()
-                }
-            )),
+            .with_help(match reserved_slug_reason(slug) {
+                Some(reason) => format!("{reason}; rename the folder, e.g. `{slug}-notes`"),
+                None => format!(
+                    "rename the folder using lowercase letters, digits and hyphens only{}",
+                    if is_valid_slug(&suggestion) {
+                        format!(", e.g. `{suggestion}`")
+                    } else {
+                        String::new()
+                    }
+                ),
+            }),
         );
         return Ok(None);
     }
