@@ -16,6 +16,10 @@ fn allowance(len: usize) -> usize {
     len.saturating_mul(8).max(64 * 1024)
 }
 
+/// The help of the loader's budget error: fixed text, unlike its message's
+/// neighbours, which may quote the input.
+const BUDGET_HELP: &str = "write the values out instead of repeating them through aliases";
+
 fuzz_target!(|data: &[u8]| {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
@@ -39,14 +43,16 @@ fuzz_target!(|data: &[u8]| {
             }
         }
         Err(d) => {
-            if d.message.contains("expands to too much") {
+            let shown = d.render(false);
+            if d.message.starts_with("this YAML expands to too much")
+                && d.help.as_deref() == Some(BUDGET_HELP)
+            {
                 let p = d.position.expect("a budget error has a position");
                 assert!(
                     file.line(p.line).is_some(),
-                    "budget error past the file: {p:?}"
+                    "budget error past the file: {shown}"
                 );
             }
-            let _ = d.render(false);
         }
     }
 });
