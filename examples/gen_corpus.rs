@@ -5,7 +5,9 @@
 //! cargo run --release --example gen_corpus -- --plain --briefings N --out DIR [--zola ZOLA_DIR]
 //! ```
 //!
-//! writes `DIR/content/site.yaml`, `DIR/content/glossary.yaml` (50 terms) and, for
+//! writes `DIR/content/site.yaml`, `DIR/content/glossary.yaml` (50 terms),
+//! `DIR/content/topics.yaml` (TOPICS topics, each briefing and every third note
+//! on one, every fourth note stating one dated event) and, for
 //! each briefing, `DIR/content/<slug>/article.md` (about 5.7 KB of Markdown after
 //! the front matter) and `annotations.yaml` (K notes, default 12, each with one or
 //! two dated sources). Every quote contains a marker phrase such as
@@ -442,6 +444,8 @@ struct Term {
     aliases: Vec<String>,
 }
 
+/// How many topics the corpus defines.
+const TOPICS: usize = 6;
 fn terms() -> Vec<Term> {
     (0..TERM_COUNT)
         .map(|i| {
@@ -812,6 +816,7 @@ fn briefing(b: usize, notes: usize, term_list: &[usize], all_terms: &[Term]) -> 
         ))
     );
     let _ = writeln!(md, "checked: {}", checked.iso());
+    let _ = writeln!(md, "topics: [topic-{}]", b % TOPICS);
     md.push_str("source:\n");
     let _ = writeln!(md, "  publisher: {}", yq(publisher));
     let _ = writeln!(md, "  title: {}", yq(&title));
@@ -865,6 +870,19 @@ fn briefing(b: usize, notes: usize, term_list: &[usize], all_terms: &[Term]) -> 
         let _ = writeln!(ann, "- id: {}", out.id);
         let _ = writeln!(ann, "  quote: {}", yq(&out.quote));
         let _ = writeln!(ann, "  kind: {}", kinds[rng.below(kinds.len())]);
+        // Topics and events come from the indices, not the PRNG, so that the rest
+        // of the corpus is the same bytes as before they were added.
+        if (b + n).is_multiple_of(3) {
+            let _ = writeln!(ann, "  topics: [topic-{}]", (b + n) % TOPICS);
+        }
+        if n % 4 == 1 {
+            let _ = writeln!(
+                ann,
+                "  events: [{{date: {}, label: {}}}]",
+                date.iso(),
+                yq(&format!("Event {n} of briefing {b}"))
+            );
+        }
         if rng.chance(3) {
             ann.push_str("  note: |\n");
             for _ in 0..rng.range(2, 3) {
@@ -1236,6 +1254,14 @@ fn run(args: &Args) -> Result<(), String> {
     }
     let all_terms = terms();
     write(&content.join("glossary.yaml"), &glossary(&all_terms))?;
+    let topics: String = (0..TOPICS)
+        .map(|t| {
+            format!(
+                "- id: topic-{t}\n  title: Topic {t}\n  description: Generated topic number {t}.\n"
+            )
+        })
+        .collect();
+    write(&content.join("topics.yaml"), &topics)?;
     let mut bytes = 0usize;
     for b in 0..args.briefings {
         let br = briefing(b, args.notes, &terms_of(b, args.briefings), &all_terms);

@@ -13,8 +13,8 @@
 //! people or as JSON, [`fix`] re-anchors notes after the article changed, and
 //! [`scaffold`] starts a new briefing, from an article saved as text with
 //! [`intake`]. [`publish`] adds what a site at a public address needs (feed,
-//! sitemap, canonical links, link previews, JSON-LD) and starts new projects
-//! (`init`).
+//! sitemap, canonical links, link previews, JSON-LD), and [`init`] starts a new
+//! project.
 
 // A diagnostic is a few strings; returning one is the cold path of every stage,
 // so boxing it would only add noise.
@@ -30,6 +30,7 @@ pub mod fix;
 pub mod init;
 pub mod intake;
 pub mod interop;
+pub(crate) mod library;
 pub mod link_check;
 pub mod load;
 pub mod output;

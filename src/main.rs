@@ -136,7 +136,7 @@ enum Command {
     Import(ImportFrom),
     /// Start a new project: site.yaml, an empty glossary, one example briefing, .gitignore.
     #[command(
-        after_help = "Nothing is ever overwritten: if any of the files exists, nothing is written.\n\nExamples:\n  briefing init my-site\n  briefing init my-site --github-pages   # also .github/workflows/pages.yml for GitHub Pages\n  briefing init my-site --netlify        # also netlify.toml"
+        after_help = "Nothing is ever overwritten: if any of the files exists, nothing is written.\nIn an existing project (content/site.yaml is there), --github-pages and --netlify add just\ntheir deploy file.\n\nExamples:\n  briefing init my-site\n  briefing init my-site --github-pages   # also .github/workflows/pages.yml for GitHub Pages\n  briefing init my-site --netlify        # also netlify.toml"
     )]
     Init {
         /// The new project's folder (created if missing).
@@ -154,8 +154,15 @@ enum Command {
         after_help = "Examples:\n  briefing completions bash > ~/.local/share/bash-completion/completions/briefing\n  briefing completions zsh > ~/.zfunc/_briefing\n  briefing completions fish > ~/.config/fish/completions/briefing.fish"
     )]
     Completions { shell: clap_complete::Shell },
-    /// Print the manual page (roff), e.g. `briefing man > briefing.1`.
-    Man,
+    /// Print the manual page (roff), or write one page per command into a folder.
+    #[command(
+        after_help = "Examples:\n  briefing man > briefing.1\n  briefing man --dir ~/.local/share/man/man1   # briefing.1, briefing-build.1, ..."
+    )]
+    Man {
+        /// Write briefing.1 and a page per command (briefing-build.1, ...) into this folder (made if missing).
+        #[arg(long, value_name = "DIR")]
+        dir: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -258,10 +265,7 @@ fn main() -> ExitCode {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Man => clap_mangen::Man::new(Cli::command())
-            .render(&mut std::io::stdout())
-            .map(|()| ExitCode::SUCCESS)
-            .map_err(|e| Error::io(Path::new("<stdout>"), e)),
+        Command::Man { dir } => run_man(dir.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -359,6 +363,9 @@ fn run_check(
     color: bool,
 ) -> Result<ExitCode, Error> {
     let mut outcome = pipeline::build_site(root)?;
+    // Near-misses are hints for editors: `check` shows them, `build` does not.
+    outcome.diagnostics.append(&mut outcome.near_misses);
+    briefing::diagnostic::sort(&mut outcome.diagnostics);
     let link_report = match links {
         Some(options) => Some(link_check::check_links(root, options)?),
         None => None,
@@ -485,12 +492,117 @@ fn run_new(root: &Path, slug: &str, from: Option<&Path>) -> Result<ExitCode, Err
     Ok(ExitCode::SUCCESS)
 }
 
+/// The exit codes every command shares (`fix` and `check` detail theirs in their help).
+const EXIT_STATUS: &str = "0: success (warnings allowed).\n\
+    1: the content has errors (build, check), or quotes do not match (fix).\n\
+    2: a usage or I/O error: a wrong argument, a missing or unreadable file.\n\
+    130: stopped by Ctrl-C.";
+
+/// `briefing man`: the top page on stdout, or every command's page written into `dir`,
+/// so that the briefing-build(1), ... the top page refers to exist.
+fn run_man(dir: Option<&Path>) -> Result<ExitCode, Error> {
+    let mut cli = Cli::command().disable_help_subcommand(true);
+    cli.build();
+    match dir {
+        None => {
+            let page = manual_page(cli);
+            std::io::Write::write_all(&mut std::io::stdout(), page.as_bytes())
+                .map_err(|e| Error::io(Path::new("<stdout>"), e))?;
+        }
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            for command in commands_with_pages(cli) {
+                let name = clap_mangen::Man::new(command.clone()).get_filename();
+                let path = dir.join(name);
+                briefing::safe_write::write_file(
+                    &path,
+                    manual_page(command).as_bytes(),
+                    briefing::safe_write::Existing::Replace,
+                )?;
+                println!("wrote {}", display_path(&path));
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The command and all its subcommands, depth first: one manual page each.
+fn commands_with_pages(command: clap::Command) -> Vec<clap::Command> {
+    let mut all = vec![command.clone()];
+    for sub in command.get_subcommands().filter(|s| !s.is_hide_set()) {
+        all.extend(commands_with_pages(sub.clone()));
+    }
+    all
+}
+
+/// One manual page: clap_mangen's sections, then the after-help text kept line for
+/// line (roff would otherwise run the examples together) and the exit status.
+fn manual_page(command: clap::Command) -> String {
+    let mut out = Vec::new();
+    write_manual_page(command, &mut out).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("roff is UTF-8")
+}
+
+fn write_manual_page(command: clap::Command, out: &mut Vec<u8>) -> std::io::Result<()> {
+    let man = clap_mangen::Man::new(command.clone())
+        .source(concat!("briefing ", env!("BRIEFING_VERSION")));
+    man.render_title(out)?;
+    man.render_name_section(out)?;
+    man.render_synopsis_section(out)?;
+    man.render_description_section(out)?;
+    let has_args = command
+        .get_arguments()
+        .any(|a| !a.is_hide_set() && a.get_id() != "help" && a.get_id() != "version");
+    if has_args {
+        man.render_options_section(out)?;
+    }
+    if command.has_subcommands() {
+        man.render_subcommands_section(out)?;
+    }
+    let mut roff = roff::Roff::new();
+    if let Some(after) = command.get_after_help() {
+        let after = after.to_string();
+        let (notes, examples) = match after.split_once("Examples:\n") {
+            Some((notes, examples)) => (notes, Some(examples)),
+            None => (after.as_str(), None),
+        };
+        if !notes.trim().is_empty() {
+            roff.control("SH", ["NOTES"]);
+            unfilled_lines(&mut roff, notes.trim_end());
+        }
+        if let Some(examples) = examples {
+            roff.control("SH", ["EXAMPLES"]);
+            unfilled_lines(&mut roff, examples.trim_end());
+        }
+    }
+    roff.control("SH", ["EXIT STATUS"]);
+    unfilled_lines(&mut roff, EXIT_STATUS);
+    roff.to_writer(out)?;
+    if command.get_version().is_some() {
+        man.render_version_section(out)?;
+    }
+    Ok(())
+}
+
+/// Lines set as written, neither joined nor justified.
+fn unfilled_lines(roff: &mut roff::Roff, text: &str) {
+    roff.control("nf", []);
+    for line in text.lines() {
+        roff.text([roff::roman(line)]);
+    }
+    roff.control("fi", []);
+}
+
 fn run_init(dir: &Path, github_pages: bool, netlify: bool) -> Result<ExitCode, Error> {
     let made = briefing::init::init_project(dir, github_pages, netlify)?;
     for file in &made {
         println!("created {}", display_path(file));
     }
     let root = display_path(dir);
+    if !made.contains(&dir.join("content/site.yaml")) {
+        println!("Next: `briefing build --root {root}`, then commit public/ and the new file.");
+        return Ok(ExitCode::SUCCESS);
+    }
     println!(
         "Next: `briefing serve --root {root} --open` to see the example briefing, then `briefing new SLUG --root {root}` for your own."
     );

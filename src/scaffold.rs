@@ -8,7 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::diagnostic::display_path;
 use crate::intake;
-use crate::load::{is_valid_slug, slugify};
+use crate::load::{is_valid_slug, reserved_slug_reason, slugify};
+use crate::validate::fields::{PLACEHOLDER_BODY, PLACEHOLDER_SUMMARY, PLACEHOLDER_TITLE};
 use crate::Error;
 
 /// The files `new` wrote.
@@ -47,6 +48,11 @@ pub fn new_briefing_from(
         }
         None => None,
     };
+    if let Some(reason) = reserved_slug_reason(slug) {
+        return Err(Error::Usage(format!(
+            "`{slug}` cannot be a briefing's name: {reason}; choose another, e.g. `{slug}-notes`"
+        )));
+    }
     if !is_valid_slug(slug) {
         let suggestion = slugify(slug);
         return Err(Error::Usage(format!(
@@ -100,9 +106,9 @@ pub(crate) fn write_new(path: &Path, text: &str) -> Result<(), Error> {
 fn article_template(today: &str) -> String {
     format!(
         r#"---
-title: "The headline, exactly as published"
+title: "{PLACEHOLDER_TITLE}"
 date: {today}                  # the date of the events reported; orders the index
-summary: "One or two sentences for the site index."
+summary: "{PLACEHOLDER_SUMMARY}"
 # checked: {today}             # when the notes were last checked against their sources
 # source:                         # the original article; leave out what is not known
 #   publisher: "The newspaper"
@@ -113,8 +119,7 @@ summary: "One or two sentences for the site index."
 # editor_summary:                 # 3–5 points, shown as the editors' own
 #   - "What happened: …"
 ---
-Paste the article here, exactly as published: keep its words as they are and put
-corrections and context in annotations.yaml.
+{PLACEHOLDER_BODY}
 "#
     )
 }
@@ -240,11 +245,39 @@ mod tests {
             "a new briefing builds: {:#?}",
             outcome.diagnostics
         );
+        // ... but is not published unnoticed: each placeholder left in is a warning.
+        let placeholders: Vec<_> = outcome
+            .diagnostics
+            .iter()
+            .filter(|d| d.message.contains("placeholder `briefing new` wrote"))
+            .map(|d| (d.severity, d.position.map(|p| p.line)))
+            .collect();
+        assert_eq!(
+            placeholders,
+            [
+                (crate::diagnostic::Severity::Warning, Some(2)),
+                (crate::diagnostic::Severity::Warning, Some(4)),
+                (crate::diagnostic::Severity::Warning, Some(15)),
+            ],
+            "{:#?}",
+            outcome.diagnostics
+        );
         let annotations = dir.path().join("content/city-council/annotations.yaml");
         std::fs::write(&annotations, "mine").unwrap();
         assert!(new_briefing(dir.path(), "city-council").is_err());
         assert_eq!(std::fs::read_to_string(&annotations).unwrap(), "mine");
         assert!(new_briefing(dir.path(), "City Council").is_err());
         assert!(new_briefing(dir.path(), "../escape").is_err());
+    }
+
+    #[test]
+    fn a_reserved_name_is_refused_as_reserved() {
+        let dir = tempfile::tempdir().unwrap();
+        for &slug in crate::load::RESERVED_SLUGS {
+            let err = new_briefing(dir.path(), slug).unwrap_err().to_string();
+            assert!(err.contains(&format!("`{slug}` is reserved")), "{err}");
+            assert!(!err.contains("lowercase letters"), "{err}");
+            assert!(!dir.path().join("content").join(slug).exists());
+        }
     }
 }

@@ -19,9 +19,17 @@ fuzz_target!(|data: &[u8]| {
     };
     let article = ParsedArticle::parse(markdown);
     // Text runs merged across escapes and entities (linear since issue 15): each
-    // run's event holds exactly the block text it stands for.
+    // run's event holds exactly the block text it stands for, and runs follow
+    // one another through the block without overlapping.
     for block in &article.blocks {
+        let mut end = 0;
         for run in &block.runs {
+            assert!(
+                run.start >= end,
+                "run at {} overlaps the one before",
+                run.start
+            );
+            end = run.range().end;
             match &article.events[run.event] {
                 pulldown_cmark::Event::Text(t) => assert_eq!(&**t, &block.text[run.range()]),
                 other => panic!("run points at {other:?}"),

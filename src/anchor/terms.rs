@@ -29,9 +29,9 @@ impl TermMatcher {
     pub fn new(terms: &[TermSpec]) -> TermMatcher {
         let mut forms = Vec::new();
         for (i, t) in terms.iter().enumerate() {
-            forms.push((i, false, t.term.to_string()));
-            forms.extend(t.aliases.iter().map(|a| (i, false, a.to_string())));
-            forms.extend(t.abbr.iter().map(|a| (i, true, a.to_string())));
+            for (form, exact_case) in written_forms(t) {
+                forms.push((i, exact_case, form));
+            }
         }
         forms.retain(|(_, _, f)| !f.trim().is_empty());
         let automaton = (!forms.is_empty()).then(|| {
@@ -42,6 +42,23 @@ impl TermMatcher {
                 .expect("glossary automaton within size limits")
         });
         TermMatcher { automaton, forms }
+    }
+
+    /// Where any form of any term stands in `text` as a whole word (in the
+    /// right case, for an abbreviation), used or not: `check` does not report a
+    /// word inside one of these as a near-miss of another term.
+    pub fn places(&self, text: &str) -> Vec<Range<usize>> {
+        let Some(automaton) = &self.automaton else {
+            return Vec::new();
+        };
+        automaton
+            .find_overlapping_iter(text)
+            .filter(|m| {
+                let (_, exact_case, form) = &self.forms[m.pattern().as_usize()];
+                (!*exact_case || &text[m.range()] == form) && whole_word(text, &m.range())
+            })
+            .map(|m| m.range())
+            .collect()
     }
 
     /// The first use of each term in the article, in article order. At each place
@@ -98,6 +115,83 @@ impl TermMatcher {
     }
 }
 
+/// Every form under which a term is linked, with whether its case must match:
+/// the term, its aliases and its abbreviation, and, unless the term opts out
+/// with `inflect: false`, their plurals and singulars.
+pub fn written_forms(t: &TermSpec) -> Vec<(String, bool)> {
+    let mut forms: Vec<(String, bool)> = std::iter::once(&t.term)
+        .chain(&t.aliases)
+        .map(|f| (f.to_string(), false))
+        .chain(t.abbr.iter().map(|a| (a.to_string(), true)))
+        .collect();
+    if t.inflect {
+        let inflected: Vec<(String, bool)> = forms
+            .iter()
+            .flat_map(|(f, exact)| inflections(f).into_iter().map(|i| (i, *exact)))
+            .collect();
+        for form in inflected {
+            if !forms.contains(&form) {
+                forms.push(form);
+            }
+        }
+    }
+    forms.retain(|(f, _)| !f.trim().is_empty());
+    forms
+}
+
+/// The other number of a form's last word, by the regular English rules:
+/// `control` / `controls`, `agency` / `agencies`, `tax` / `taxes`. Irregular
+/// words are not guessed; an editor adds them as aliases.
+pub fn inflections(form: &str) -> Vec<String> {
+    let word_start = form.rfind(|c: char| !c.is_alphanumeric()).map_or(0, |i| {
+        i + form[i..].chars().next().map_or(1, char::len_utf8)
+    });
+    let (head, word) = form.split_at(word_start);
+    if word.chars().count() < 2 || !word.chars().all(|c| c.is_alphabetic()) {
+        return Vec::new();
+    }
+    let upper = word.chars().all(|c| c.is_uppercase());
+    let lower = word.to_lowercase();
+    let with = |stem: &str, ending: &str| {
+        let ending = if upper {
+            ending.to_uppercase()
+        } else {
+            ending.to_string()
+        };
+        format!("{head}{stem}{ending}")
+    };
+    let stem = |n: usize| &word[..word.len() - n];
+    let mut out = Vec::new();
+    if upper {
+        // An abbreviation: `NGO` / `NGOs`.
+        if let Some(s) = word.strip_suffix('s') {
+            out.push(format!("{head}{s}"));
+        } else {
+            out.push(format!("{head}{word}s"));
+        }
+        return out;
+    }
+    let consonant_y =
+        lower.ends_with('y') && !lower[..lower.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    if consonant_y {
+        out.push(with(stem(1), "ies"));
+    } else if lower.ends_with("ies") {
+        out.push(with(stem(3), "y"));
+    } else if ["ches", "shes", "sses", "xes", "zes"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+    {
+        out.push(with(stem(2), ""));
+    } else if lower.ends_with("ss") || ["ch", "sh", "x", "z"].iter().any(|e| lower.ends_with(e)) {
+        out.push(with(word, "es"));
+    } else if lower.ends_with('s') {
+        out.push(with(stem(1), ""));
+    } else {
+        out.push(with(word, "s"));
+    }
+    out
+}
+
 fn whole_word(text: &str, range: &Range<usize>) -> bool {
     let is_word = |c: char| c.is_alphanumeric() || c == '_';
     !text[..range.start].chars().next_back().is_some_and(is_word)
@@ -121,6 +215,7 @@ mod tests {
             definition: At::unplaced(String::new()),
             see_also: vec![],
             sources: vec![],
+            inflect: true,
         }
     }
 
@@ -179,6 +274,35 @@ mod tests {
         assert_eq!(
             uses("# DSR\n\nthe digital silk road", &terms),
             vec![(0, "digital silk road".to_string())]
+        );
+    }
+
+    #[test]
+    fn plurals_and_singulars_match_unless_the_term_opts_out() {
+        assert_eq!(inflections("export control"), ["export controls"]);
+        assert_eq!(inflections("Agency"), ["Agencies"]);
+        assert_eq!(inflections("export controls"), ["export control"]);
+        assert_eq!(inflections("agencies"), ["agency"]);
+        assert_eq!(inflections("tax"), ["taxes"]);
+        assert_eq!(inflections("boxes"), ["box"]);
+        assert_eq!(inflections("day"), ["days"]);
+        assert_eq!(inflections("NGO"), ["NGOs"]);
+        assert_eq!(inflections("5G"), Vec::<String>::new());
+        let mut terms = [
+            term("ec", "export control", None, &[]),
+            term("agency", "agency", None, &[]),
+        ];
+        assert_eq!(
+            uses("New export controls by two agencies.", &terms),
+            vec![
+                (0, "export controls".to_string()),
+                (1, "agencies".to_string())
+            ]
+        );
+        terms[1].inflect = false;
+        assert_eq!(
+            uses("New export controls by two agencies.", &terms),
+            vec![(0, "export controls".to_string())]
         );
     }
 }

@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostic::{Diagnostic, Position};
 use crate::text_file::{ReadFailure, TextFile};
 use crate::Error;
-use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec};
+use model::{FrontMatter, NoteSpec, SiteConfig, TermSpec, TopicSpec};
 use yaml::Document;
 
 /// Everything read from a project's `content/`.
@@ -91,7 +91,7 @@ pub fn load(content_dir: &Path) -> Result<(Content, Vec<Diagnostic>), Error> {
     ))
 }
 
-/// The files every briefing depends on: `site.yaml` and `glossary.yaml`.
+/// The files every briefing depends on: `site.yaml`, `glossary.yaml` and `topics.yaml`.
 #[derive(Debug)]
 pub struct Shared {
     /// `site.yaml`, or the defaults.
@@ -100,6 +100,22 @@ pub struct Shared {
     pub site_file: Option<YamlFile<SiteConfig>>,
     /// `glossary.yaml`, when there is one and it could be read.
     pub glossary: Option<YamlFile<Vec<TermSpec>>>,
+    /// `topics.yaml`, if the project has one.
+    pub topics: Option<YamlFile<Vec<TopicSpec>>>,
+}
+
+/// The error for a project folder without `content/`: most often briefing was run
+/// in the wrong folder, or before `briefing init`, so it says how to do either.
+pub fn no_content_dir(content_dir: &Path) -> Error {
+    let root = content_dir
+        .parent()
+        .map(crate::diagnostic::display_path)
+        .filter(|r| !r.is_empty())
+        .unwrap_or_else(|| ".".into());
+    Error::Usage(format!(
+        "no content directory at {}: pass --root with the project folder (the one holding content/), or start a project there with `briefing init {root}`",
+        crate::diagnostic::display_path(content_dir)
+    ))
 }
 
 /// Reads `site.yaml` and `glossary.yaml`. Kept apart from the briefings so that a
@@ -107,10 +123,7 @@ pub struct Shared {
 pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Error> {
     let mut diagnostics = Vec::new();
     if !content_dir.is_dir() {
-        return Err(Error::Usage(format!(
-            "no content directory at {}: run briefing in a project folder, or pass --root",
-            crate::diagnostic::display_path(content_dir)
-        )));
+        return Err(no_content_dir(content_dir));
     }
     let site_file = read_yaml::<SiteConfig>(
         &content_dir.join("site.yaml"),
@@ -128,11 +141,17 @@ pub fn load_shared(content_dir: &Path) -> Result<(Shared, Vec<Diagnostic>), Erro
     if let Some(g) = &glossary {
         check_glossary(g, &mut diagnostics);
     }
+    let topics = read_yaml::<Vec<TopicSpec>>(
+        &content_dir.join("topics.yaml"),
+        Document::Topics,
+        &mut diagnostics,
+    )?;
     Ok((
         Shared {
             site,
             site_file,
             glossary,
+            topics,
         },
         diagnostics,
     ))
@@ -167,9 +186,9 @@ pub fn briefing_folders(content_dir: &Path) -> Result<(Vec<Folder>, Vec<Diagnost
         }
         if file_type.is_dir() {
             folders.push((name, path));
-        } else if name != "site.yaml" && name != "glossary.yaml" {
+        } else if !["site.yaml", "glossary.yaml", "topics.yaml"].contains(&name.as_str()) {
             diagnostics.push(
-                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml and one folder per briefing"))
+                Diagnostic::warning(&path, format!("{name} is not used: content/ holds site.yaml, glossary.yaml, topics.yaml and one folder per briefing"))
                     .with_help("files of a briefing go in its folder; files for the site root (robots.txt, CNAME) can be added to the output folder by hand, where builds leave them alone"),
             );
         }
@@ -212,7 +231,7 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
 }
 
 /// Top-level names of the site that a briefing may not take.
-pub const RESERVED_SLUGS: &[&str] = &["glossary"];
+pub const RESERVED_SLUGS: &[&str] = &["glossary", "search", "topics", "timeline"];
 
 /// Reads a text file: an I/O failure stops the load, a file that is not
 /// UTF-8 becomes a diagnostic and `None`.
@@ -225,6 +244,21 @@ fn read_source(path: &Path, diagnostics: &mut Vec<Diagnostic>) -> Result<Option<
             Ok(None)
         }
     }
+}
+
+/// Why `slug` cannot name a briefing if the site keeps it for a page of its own,
+/// worded from [`RESERVED_SLUGS`] so that a name added there is explained too.
+pub fn reserved_slug_reason(slug: &str) -> Option<String> {
+    RESERVED_SLUGS.contains(&slug).then(|| {
+        format!(
+            "`{slug}` is reserved: the site's own /{slug}/ page has that address (reserved names: {})",
+            RESERVED_SLUGS
+                .iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    })
 }
 
 /// A slug becomes a URL path: lowercase ASCII letters, digits and hyphens only,
@@ -268,14 +302,17 @@ fn read_briefing(
                 dir,
                 format!("the folder name `{slug}` cannot be used as a briefing's URL"),
             )
-            .with_help(format!(
-                "rename the folder using lowercase letters, digits and hyphens only (not `glossary`, the site's glossary page){}",
-                if is_valid_slug(&suggestion) {
-                    format!(", e.g. `{suggestion}`")
-                } else {
-                    String::new()
-                }
-            )),
+            .with_help(match reserved_slug_reason(slug) {
+                Some(reason) => format!("{reason}; rename the folder, e.g. `{slug}-notes`"),
+                None => format!(
+                    "rename the folder using lowercase letters, digits and hyphens only{}",
+                    if is_valid_slug(&suggestion) {
+                        format!(", e.g. `{suggestion}`")
+                    } else {
+                        String::new()
+                    }
+                ),
+            }),
         );
         return Ok(None);
     }

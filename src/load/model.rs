@@ -77,6 +77,9 @@ pub struct FrontMatter {
     /// The article's language, when it differs from the site's.
     #[serde(default)]
     pub language: Option<At<String>>,
+    /// Ids of `content/topics.yaml` topics the whole briefing is about.
+    #[serde(default)]
+    pub topics: Vec<At<String>>,
 }
 
 /// Where the article was first published.
@@ -133,6 +136,35 @@ pub struct NoteSpec {
     /// When the note was written (kept from imports).
     #[serde(default)]
     pub date: Option<At<Date>>,
+    /// Ids of `content/topics.yaml` topics the note is about.
+    #[serde(default)]
+    pub topics: Vec<At<String>>,
+    /// Dated events the note states, for the briefing's and the site's timelines.
+    #[serde(default)]
+    pub events: Vec<EventSpec>,
+}
+
+/// Something that happened on a date, as a note's sources state it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    /// When it happened, as precisely as the source says.
+    pub date: At<Date>,
+    /// What happened, in a few words.
+    pub label: At<String>,
+}
+
+/// One entry of `content/topics.yaml`: named once, used by id in notes and briefings.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TopicSpec {
+    /// What notes and front matter name in `topics: [...]`.
+    pub id: At<String>,
+    /// The topic's name on its page.
+    pub title: At<String>,
+    /// A sentence on what the topic covers.
+    #[serde(default)]
+    pub description: Option<At<String>>,
 }
 
 /// What a note does for the reader. A closed set: an unknown kind is an error.
@@ -222,6 +254,14 @@ pub struct TermSpec {
     #[serde(default)]
     /// Where the definition comes from.
     pub sources: Vec<SourceRef>,
+    /// `false` matches the term and aliases only as written, not their plurals
+    /// (`export controls`, `agencies`): for names such as `Reuters` or `Xinhua`.
+    #[serde(default = "yes")]
+    pub inflect: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 /// Which of several matches of a quote a note means: 1 for the first.

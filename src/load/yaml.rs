@@ -163,6 +163,8 @@ pub enum Document {
     Notes,
     /// The YAML between an article's `---` lines.
     FrontMatter,
+    /// `topics.yaml`.
+    Topics,
 }
 
 impl Document {
@@ -172,6 +174,7 @@ impl Document {
             Document::Glossary => "a list of glossary terms",
             Document::Notes => "a list of notes",
             Document::FrontMatter => "the front matter (title, date, source …)",
+            Document::Topics => "a list of topics (id, title, description)",
         }
     }
 
@@ -185,6 +188,7 @@ impl Document {
             }
             Document::Notes => "write the notes here (`- id: …`), or `[]` for none",
             Document::FrontMatter => "write at least `title: \"…\"` between the two `---` lines",
+            Document::Topics => "write the topics here (`- id: …`), or `[]` for none, or delete the file",
         }
     }
 
@@ -193,7 +197,7 @@ impl Document {
             Document::Site | Document::FrontMatter => {
                 "keys with values, one per line (`title: …`), not a list"
             }
-            Document::Glossary | Document::Notes => {
+            Document::Glossary | Document::Notes | Document::Topics => {
                 "a list: start each entry with `- ` at the beginning of the line"
             }
         }

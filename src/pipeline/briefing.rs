@@ -5,12 +5,13 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::anchor::terms::TermMatcher;
-use crate::anchor::{self, AnchoredBriefing};
+use crate::anchor::terms::{TermMatcher, TermUse};
+use crate::anchor::{self, AnchoredBriefing, NoteBody, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::diagnostic::Diagnostic;
 use crate::interop::export;
-use crate::load::model::{Date, TermSpec};
+use crate::library::{self, Digest};
+use crate::load::model::{Date, TermSpec, TopicSpec};
 use crate::load::LoadedBriefing;
 use crate::publish::{self, BriefingFacts, PageKind};
 use crate::render::markdown::{self, TermMark};
@@ -22,6 +23,8 @@ use crate::validate;
 pub(super) struct BriefingResult {
     pub page: Option<BuiltPage>,
     pub diagnostics: Vec<Diagnostic>,
+    /// Terms the page might have linked: reported by `check` only.
+    pub near_misses: Vec<Diagnostic>,
 }
 
 /// A briefing's rendered files and what the index and glossary pages need of it.
@@ -30,14 +33,17 @@ pub(super) struct BuiltPage {
     pub sort_key: (Option<Date>, String),
     pub entry: IndexEntry,
     pub notes: usize,
-    /// Ids of the glossary terms the page links, in glossary order.
-    pub terms_used: Vec<String>,
+    /// Ids of the glossary terms the page links, in glossary order, each with
+    /// the `#use-…` fragment of its first use.
+    pub terms_used: Vec<(String, String)>,
     /// Terms the page's glossary names in its see-also links.
     pub see_also: Vec<String>,
-    /// The article's text, to tell after a glossary edit whether a term may now
-    /// appear in it.
+    /// The text of the article and its notes, to tell after a glossary edit
+    /// whether a term may now appear in it.
     pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
+    /// What the topic, timeline and search pages need of the briefing.
+    pub digest: Digest,
     /// What the feed and sitemap list of it.
     pub facts: BriefingFacts,
 }
@@ -49,6 +55,7 @@ pub(super) struct SiteWide<'a> {
     pub templates: Option<&'a Templates>,
     pub templates_dir: &'a Path,
     pub site: &'a SiteView,
+    pub topics: &'a [TopicSpec],
 }
 
 /// Runs one briefing through the stages; rendering is skipped after an error.
@@ -56,29 +63,33 @@ pub(super) fn build_briefing(src: &LoadedBriefing, site: &SiteWide) -> BriefingR
     let article = ParsedArticle::parse(src.body());
     let anchored = anchor::anchor_briefing(src, &article);
     let mut diagnostics = validate::briefing(src, &article, &anchored);
+    validate::topics::briefing_topics(src, site.topics, &mut diagnostics);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return BriefingResult {
             page: None,
             diagnostics,
+            near_misses: Vec::new(),
         };
     }
-    let page = render_briefing(src, &article, &anchored, site, &mut diagnostics);
+    let (page, near_misses) = render_briefing(src, &article, &anchored, site, &mut diagnostics);
     BriefingResult {
         page: Some(page),
         diagnostics,
+        near_misses,
     }
 }
 
-/// The briefing's files (page, export, assets) and what the index and glossary
-/// pages need of it.
+/// The briefing's files (page, export, assets), what the index, glossary and
+/// library pages need of it, and the glossary terms it may have meant to link.
 fn render_briefing(
     src: &LoadedBriefing,
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
     site: &SiteWide,
     diagnostics: &mut Vec<Diagnostic>,
-) -> BuiltPage {
+) -> (BuiltPage, Vec<Diagnostic>) {
     let notes = &anchored.notes;
+    // Without glossary links: the export's notes are read away from the page.
     let htmls: Vec<String> = notes
         .iter()
         .map(|n| markdown::note_html(n, article.has_raw_html))
@@ -89,15 +100,35 @@ fn render_briefing(
         &markdown::quote_boundaries(&note_marks),
         site.terms.len(),
     );
-    let term_marks: Vec<TermMark> = uses
+    let article_html = markdown::render_article(
+        article,
+        &note_marks,
+        &footnote_marks,
+        &term_marks(site.terms, &uses, None),
+    );
+    let note_texts: Vec<Option<ParsedArticle>> = notes.iter().map(note_text).collect();
+    let note_uses: Vec<Vec<TermUse>> = note_texts
         .iter()
-        .map(|u| TermMark {
-            id: &site.terms[u.term].id,
-            block: u.block,
-            range: u.range.clone(),
+        .map(|text| {
+            text.as_ref().map_or_else(Vec::new, |text| {
+                site.matcher.first_uses(text, &[], site.terms.len())
+            })
         })
         .collect();
-    let article_html = markdown::render_article(article, &note_marks, &footnote_marks, &term_marks);
+    let page_htmls: Vec<String> = notes
+        .iter()
+        .zip(&note_texts)
+        .zip(&note_uses)
+        .zip(&htmls)
+        .map(|(((note, text), uses), html)| match text {
+            Some(text) if !uses.is_empty() => markdown::render_note_with_terms(
+                text,
+                &term_marks(site.terms, uses, Some(&note.id)),
+            ),
+            _ => html.clone(),
+        })
+        .collect();
+    let term_backlinks = views::term_backlinks(site.terms, &uses, notes, &note_uses);
 
     let language = src.front.language.as_deref().unwrap_or(&site.site.language);
     let facts = BriefingFacts::of(src, notes.len());
@@ -108,6 +139,7 @@ fn render_briefing(
         export::briefing_annotations(src, language, article, notes, &htmls, page_url.as_deref())
             .into_bytes(),
     );
+    let digest = library::digest(src, article, notes);
     if let Some(templates) = site.templates {
         let mut frame = templates.frame(site.site, "../", language);
         if let Some(json_ld) = publish::briefing_json_ld(
@@ -123,14 +155,24 @@ fn render_briefing(
             };
             frame.meta = publish::page_meta(site.site, page);
         }
-        let view = views::briefing_view(
+        let mut view = views::briefing_view(
             src,
             frame,
             export::FILE_NAME,
             article_html,
-            views::note_views(notes, &htmls),
-            views::page_terms(site.terms, &uses),
+            views::note_views(notes, &page_htmls),
+            views::page_terms(site.terms, &term_backlinks),
         );
+        view.timeline = library::timeline(&digest, "", None)
+            .into_iter()
+            .map(|(_, e)| e)
+            .collect();
+        let term_uses: Vec<TermUse> = uses
+            .iter()
+            .chain(note_uses.iter().flatten())
+            .cloned()
+            .collect();
+        view.sources_by_publisher = library::page_sources(notes, site.terms, &term_uses);
         match templates.render("briefing.html", &view, site.templates_dir) {
             Ok(html) => {
                 files.insert(format!("{}/index.html", src.slug), html.into_bytes());
@@ -140,20 +182,56 @@ fn render_briefing(
     }
     assets::copy_assets(src, &mut files, diagnostics);
 
-    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
-    used.sort_unstable();
-    BuiltPage {
+    let mut text = article.text();
+    for note in note_texts.iter().flatten() {
+        text.push('\n');
+        text.push_str(&note.text());
+    }
+    let page = BuiltPage {
         slug: src.slug.clone(),
         sort_key: (src.front.date.as_ref().map(|d| d.value), src.slug.clone()),
         entry: views::index_entry(src, notes.len()),
         notes: notes.len(),
-        terms_used: used.iter().map(|&t| site.terms[t].id.to_string()).collect(),
-        see_also: used
-            .iter()
+        see_also: term_backlinks
+            .keys()
             .flat_map(|&t| site.terms[t].see_also.iter().map(|id| id.to_string()))
             .collect(),
-        text: article.text(),
+        terms_used: term_backlinks
+            .into_iter()
+            .map(|(t, links)| (site.terms[t].id.to_string(), links[0].href.clone()))
+            .collect(),
+        text,
         files,
         facts,
+        digest,
+    };
+    let near_misses =
+        validate::near_miss::near_misses(src, article, site.terms, site.matcher, &uses);
+    (page, near_misses)
+}
+
+/// A note's Markdown parsed as the article is, for finding the terms it uses;
+/// `None` for a footnote, whose text is part of the article.
+fn note_text<'a>(note: &PlacedNote<'a>) -> Option<ParsedArticle<'a>> {
+    match note.body {
+        NoteBody::Markdown(markdown) => Some(ParsedArticle::parse(markdown)),
+        NoteBody::Footnote(_) => None,
     }
+}
+
+/// What the renderer links of the terms found in the article (`note` is
+/// `None`) or in one note.
+fn term_marks<'a>(
+    terms: &'a [TermSpec],
+    uses: &[TermUse],
+    note: Option<&'a str>,
+) -> Vec<TermMark<'a>> {
+    uses.iter()
+        .map(|u| TermMark {
+            id: &terms[u.term].id,
+            note,
+            block: u.block,
+            range: u.range.clone(),
+        })
+        .collect()
 }

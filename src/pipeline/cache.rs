@@ -25,15 +25,17 @@ use sha2::{Digest, Sha256};
 use super::briefing::{BriefingResult, BuiltPage};
 use super::{glossary_changes, GlossaryChanges, TermPrint};
 use crate::diagnostic::Diagnostic;
-use crate::load::model::Date;
+use crate::library::{Digest as LibraryDigest, NoteDigest};
+use crate::load::model::{Date, EventSpec, NoteKind};
+use crate::load::yaml::At;
 use crate::publish::BriefingFacts;
-use crate::render::page::{DateView, IndexEntry};
+use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 
 /// Where `briefing build` keeps its cache unless told otherwise (`--cache-dir`).
 pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"briefing build cache 1\n";
+const MAGIC: &[u8] = b"briefing build cache 2\n";
 
 /// Hex SHA-256 of some bytes.
 pub(crate) fn hex_digest(bytes: &[u8]) -> String {
@@ -185,9 +187,10 @@ impl BuildCache {
 
 /// The site-wide part of every key: the tool (its version and the binary
 /// itself, so that a rebuilt tool never reuses an older one's pages), the site
-/// settings as written and as pages see them, and every file under templates/.
+/// settings as written and as pages see them, the topics file (a briefing's
+/// topics are checked against it) and every file under templates/.
 pub(super) fn shared_digest(
-    site_yaml: &Path,
+    content: &Path,
     site_view: &impl std::fmt::Debug,
     templates: &Path,
 ) -> String {
@@ -200,7 +203,11 @@ pub(super) fn shared_digest(
         hash.update(format!("{} {:?}", meta.len(), meta.modified().ok()).as_bytes());
     }
     hash.update(format!("{site_view:?}").as_bytes());
-    hash.update(std::fs::read(site_yaml).unwrap_or_default());
+    for file in ["site.yaml", "topics.yaml"] {
+        let bytes = std::fs::read(content.join(file)).ok();
+        hash.update(format!("\0{file} {:?}\0", bytes.as_ref().map(Vec::len)).as_bytes());
+        hash.update(bytes.unwrap_or_default());
+    }
     if hash_tree(&mut hash, templates).is_err() {
         // Unreadable templates fail the build anyway; make the key unique.
         hash.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
@@ -297,10 +304,13 @@ struct Header {
 #[derive(Serialize, Deserialize)]
 struct CachedResult {
     diagnostics: Vec<Diagnostic>,
+    near_misses: Vec<Diagnostic>,
     page: Option<CachedPage>,
 }
 
-type CachedDate = Option<(u16, Option<u8>, Option<u8>)>;
+/// A [`Date`]: year, month, day.
+type CachedDay = (u16, Option<u8>, Option<u8>);
+type CachedDate = Option<CachedDay>;
 
 #[derive(Serialize, Deserialize)]
 struct CachedPage {
@@ -308,11 +318,37 @@ struct CachedPage {
     sort_key: (CachedDate, String),
     entry: CachedEntry,
     notes: usize,
-    terms_used: Vec<String>,
+    terms_used: Vec<(String, String)>,
     see_also: Vec<String>,
     text: String,
     files: Vec<(String, usize)>,
+    digest: CachedDigest,
     facts: CachedFacts,
+}
+
+/// A [`LibraryDigest`]: its events' dates and labels are kept without where
+/// they are written, which the library pages do not show.
+#[derive(Serialize, Deserialize)]
+struct CachedDigest {
+    slug: String,
+    title: String,
+    summary: Option<String>,
+    date: CachedDate,
+    topics: Vec<String>,
+    notes: Vec<CachedNote>,
+    blocks: Vec<(String, String)>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct CachedNote {
+    id: String,
+    number: usize,
+    kind: NoteKind,
+    text: String,
+    /// Before, phrase, after.
+    phrase: Option<(String, String, String)>,
+    topics: Vec<String>,
+    events: Vec<(CachedDay, String)>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -335,32 +371,49 @@ struct CachedFacts {
     checked: CachedDate,
 }
 
+fn day_out(d: Date) -> CachedDay {
+    (d.year, d.month, d.day)
+}
+
+fn day_in((year, month, day): CachedDay) -> Date {
+    Date { year, month, day }
+}
+
 fn date_out(d: &Option<Date>) -> CachedDate {
-    d.map(|d| (d.year, d.month, d.day))
+    d.map(day_out)
 }
 
 fn date_in(d: CachedDate) -> Option<Date> {
-    d.map(|(year, month, day)| Date { year, month, day })
+    d.map(day_in)
 }
 
 impl CachedResult {
     fn of(r: &BriefingResult) -> CachedResult {
+        let BriefingResult {
+            page,
+            diagnostics,
+            near_misses,
+        } = r;
         CachedResult {
-            diagnostics: r.diagnostics.clone(),
-            page: r.page.as_ref().map(CachedPage::of),
+            diagnostics: diagnostics.clone(),
+            near_misses: near_misses.clone(),
+            page: page.as_ref().map(CachedPage::of),
         }
     }
 
     /// The result back, with its files cut from `blobs`; `None` if the lengths
     /// do not add up.
     fn into_result(self, blobs: &[u8]) -> Option<BriefingResult> {
-        let diagnostics = self.diagnostics;
         let page = match self.page {
             Some(p) => Some(p.into_page(blobs)?),
             None if blobs.is_empty() => None,
             None => return None,
         };
-        Some(BriefingResult { page, diagnostics })
+        Some(BriefingResult {
+            page,
+            diagnostics: self.diagnostics,
+            near_misses: self.near_misses,
+        })
     }
 }
 
@@ -375,6 +428,7 @@ impl CachedPage {
             see_also,
             text,
             files,
+            digest,
             facts,
         } = p;
         CachedPage {
@@ -399,6 +453,7 @@ impl CachedPage {
                 .iter()
                 .map(|(rel, b)| (rel.clone(), b.len()))
                 .collect(),
+            digest: CachedDigest::of(digest),
             facts: CachedFacts {
                 slug: facts.slug.clone(),
                 title: facts.title.clone(),
@@ -438,6 +493,7 @@ impl CachedPage {
             see_also: self.see_also,
             text: self.text,
             files,
+            digest: self.digest.into_digest(),
             facts: BriefingFacts {
                 slug: f.slug,
                 title: f.title,
@@ -447,5 +503,99 @@ impl CachedPage {
                 checked: date_in(f.checked),
             },
         })
+    }
+}
+
+impl CachedDigest {
+    fn of(d: &LibraryDigest) -> CachedDigest {
+        let LibraryDigest {
+            slug,
+            title,
+            summary,
+            date,
+            topics,
+            notes,
+            blocks,
+        } = d;
+        CachedDigest {
+            slug: slug.clone(),
+            title: title.clone(),
+            summary: summary.clone(),
+            date: date_out(date),
+            topics: topics.clone(),
+            notes: notes.iter().map(CachedNote::of).collect(),
+            blocks: blocks.clone(),
+        }
+    }
+
+    fn into_digest(self) -> LibraryDigest {
+        LibraryDigest {
+            slug: self.slug,
+            title: self.title,
+            summary: self.summary,
+            date: date_in(self.date),
+            topics: self.topics,
+            notes: self.notes.into_iter().map(CachedNote::into_note).collect(),
+            blocks: self.blocks,
+        }
+    }
+}
+
+impl CachedNote {
+    fn of(n: &NoteDigest) -> CachedNote {
+        let NoteDigest {
+            id,
+            number,
+            kind,
+            text,
+            phrase,
+            topics,
+            events,
+        } = n;
+        CachedNote {
+            id: id.clone(),
+            number: *number,
+            kind: *kind,
+            text: text.clone(),
+            phrase: phrase.as_ref().map(|p| {
+                let PhraseInContext {
+                    before,
+                    phrase,
+                    after,
+                } = p;
+                (before.clone(), phrase.clone(), after.clone())
+            }),
+            topics: topics.clone(),
+            events: events
+                .iter()
+                .map(|e| {
+                    let EventSpec { date, label } = e;
+                    (day_out(date.value), label.value.clone())
+                })
+                .collect(),
+        }
+    }
+
+    fn into_note(self) -> NoteDigest {
+        NoteDigest {
+            id: self.id,
+            number: self.number,
+            kind: self.kind,
+            text: self.text,
+            phrase: self.phrase.map(|(before, phrase, after)| PhraseInContext {
+                before,
+                phrase,
+                after,
+            }),
+            topics: self.topics,
+            events: self
+                .events
+                .into_iter()
+                .map(|(day, label)| EventSpec {
+                    date: At::unplaced(day_in(day)),
+                    label: At::unplaced(label),
+                })
+                .collect(),
+        }
     }
 }

@@ -19,7 +19,7 @@ use rayon::prelude::*;
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
 use crate::load::address::BaseUrl;
-use crate::load::model::{SourceRef, TermSpec};
+use crate::load::model::{SourceRef, TermSpec, TopicSpec};
 use crate::load::yaml::At;
 use crate::load::{self, YamlFile};
 use crate::output::{self, CancelToken, SiteFiles, Stager};
@@ -58,6 +58,9 @@ pub struct Outcome {
     pub site: Option<Site>,
     /// Every error and warning, sorted by file and position.
     pub diagnostics: Vec<Diagnostic>,
+    /// Glossary terms a briefing may have meant but never links: warnings that
+    /// only `check` reports, since they are hints, not problems.
+    pub near_misses: Vec<Diagnostic>,
 }
 
 impl Outcome {
@@ -83,6 +86,8 @@ pub(crate) struct TermPrint {
     forms: Vec<String>,
     /// The name a see-also link to the term shows.
     label: String,
+    /// The words that make a near-miss of it where it is not linked.
+    near_words: Vec<String>,
 }
 
 /// The prints of a glossary, in glossary order.
@@ -92,12 +97,12 @@ pub(crate) fn term_prints(terms: &[TermSpec]) -> Vec<TermPrint> {
         .map(|t| TermPrint {
             id: t.id.value.clone(),
             print: cache::hex_digest(term_values(t).as_bytes()),
-            forms: std::iter::once(&t.term)
-                .chain(&t.abbr)
-                .chain(&t.aliases)
-                .map(|form| form.value.clone())
+            forms: crate::anchor::terms::written_forms(t)
+                .into_iter()
+                .map(|(form, _)| form)
                 .collect(),
             label: t.term.value.clone(),
+            near_words: validate::near_miss::words(t).map(str::to_string).collect(),
         })
         .collect()
 }
@@ -114,6 +119,7 @@ fn term_values(t: &TermSpec) -> String {
         definition,
         see_also,
         sources,
+        inflect,
     } = t;
     let values = |list: &[At<String>]| list.iter().map(|a| a.value.clone()).collect::<Vec<_>>();
     let sources: Vec<_> = sources
@@ -150,6 +156,7 @@ fn term_values(t: &TermSpec) -> String {
             &definition.value,
             values(see_also),
             sources,
+            inflect,
         )
     )
 }
@@ -163,6 +170,9 @@ struct GlossaryChanges {
     renamed: BTreeSet<String>,
     forms: Option<aho_corasick::AhoCorasick>,
     order: std::collections::HashMap<String, usize>,
+    /// The near-miss words of terms added, removed, renamed or given other
+    /// aliases: a page with such a word may have gained or lost a near-miss.
+    near_words: BTreeSet<String>,
 }
 
 fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
@@ -172,18 +182,25 @@ fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
         .filter(|t| !same(t, new))
         .chain(new.iter().filter(|t| !same(t, old)))
         .collect();
-    let forms: Vec<&str> = changed
+    let forms: Vec<String> = changed
         .iter()
-        .flat_map(|t| &t.forms)
-        .map(String::as_str)
-        .filter(|f| !f.trim().is_empty())
+        .flat_map(|t| t.forms.iter().cloned())
         .collect();
     let named = |list: &[TermPrint]| -> BTreeSet<(String, String)> {
         list.iter()
             .map(|t| (t.id.clone(), t.label.clone()))
             .collect()
     };
+    let near = |list: &[TermPrint]| -> BTreeSet<(String, String, Vec<String>)> {
+        list.iter()
+            .map(|t| (t.id.clone(), t.label.clone(), t.near_words.clone()))
+            .collect()
+    };
     GlossaryChanges {
+        near_words: near(old)
+            .symmetric_difference(&near(new))
+            .flat_map(|(_, _, words)| words.iter().cloned())
+            .collect(),
         ids: changed.iter().map(|t| t.id.clone()).collect(),
         renamed: named(old)
             .symmetric_difference(&named(new))
@@ -207,12 +224,22 @@ impl GlossaryChanges {
     /// see-also names a term added, removed or renamed (the link shows the
     /// name only), has text in which a changed form appears (which may now be
     /// linked, or no longer), or lists its terms in an order the glossary no
-    /// longer has. Over-approximate, never under.
+    /// longer has, or may have a near-miss more or less. Over-approximate,
+    /// never under.
     fn affects(&self, page: &BuiltPage) -> bool {
-        page.terms_used.iter().any(|id| self.ids.contains(id))
+        page.terms_used.iter().any(|(id, _)| self.ids.contains(id))
             || self.forms.as_ref().is_some_and(|f| f.is_match(&page.text))
             || self.see_also_touched(page)
             || !self.keeps_order(page)
+            || self.near_miss_touched(page)
+    }
+
+    fn near_miss_touched(&self, page: &BuiltPage) -> bool {
+        !self.near_words.is_empty()
+            && page
+                .text
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|w| self.near_words.contains(w))
     }
 
     fn see_also_touched(&self, page: &BuiltPage) -> bool {
@@ -225,7 +252,7 @@ impl GlossaryChanges {
         let places: Option<Vec<usize>> = page
             .terms_used
             .iter()
-            .map(|id| self.order.get(id).copied())
+            .map(|(id, _)| self.order.get(id).copied())
             .collect();
         places.is_some_and(|p| p.windows(2).all(|w| w[0] < w[1]))
     }
@@ -350,7 +377,7 @@ impl Scope {
                 .as_slice()
             {
                 ["templates", ..] | ["content"] => return Scope::Everything,
-                ["content", "site.yaml"] => return Scope::Everything,
+                ["content", "site.yaml" | "topics.yaml"] => return Scope::Everything,
                 ["content", "glossary.yaml"] => glossary = true,
                 ["content", name, ..] => {
                     briefings.insert(name.to_string());
@@ -392,6 +419,7 @@ pub struct Incremental {
 struct SharedInputs {
     site: load::model::SiteConfig,
     glossary: Option<YamlFile<Vec<TermSpec>>>,
+    topics: Option<YamlFile<Vec<TopicSpec>>>,
     templates: Option<Templates>,
     matcher: TermMatcher,
     diagnostics: Vec<Diagnostic>,
@@ -416,6 +444,9 @@ impl SharedInputs {
         if let Some(g) = &shared.glossary {
             diagnostics.extend(validate::glossary(g));
         }
+        if let Some(t) = &shared.topics {
+            diagnostics.extend(validate::topics::topic_file(t));
+        }
         let matcher = TermMatcher::new(
             shared
                 .glossary
@@ -426,6 +457,7 @@ impl SharedInputs {
         Ok(SharedInputs {
             site: shared.site,
             glossary: shared.glossary,
+            topics: shared.topics,
             templates,
             matcher,
             diagnostics,
@@ -436,6 +468,13 @@ impl SharedInputs {
         self.glossary
             .as_ref()
             .map(|g| g.value.as_slice())
+            .unwrap_or_default()
+    }
+
+    fn topics(&self) -> &[TopicSpec] {
+        self.topics
+            .as_ref()
+            .map(|t| t.value.as_slice())
             .unwrap_or_default()
     }
 
@@ -526,7 +565,7 @@ impl Incremental {
         let cache = self.cache_dir.as_ref().map(|dir| {
             BuildCache::open(
                 dir,
-                cache::shared_digest(&content_dir.join("site.yaml"), &site_view, &templates_dir),
+                cache::shared_digest(&content_dir, &site_view, &templates_dir),
                 term_prints(shared.terms()),
             )
         });
@@ -541,11 +580,13 @@ impl Incremental {
                         templates: shared.templates.as_ref(),
                         templates_dir: &templates_dir,
                         site: &site_view,
+                        topics: shared.topics(),
                     },
                 ),
                 None => BriefingResult {
                     page: None,
                     diagnostics: Vec::new(),
+                    near_misses: Vec::new(),
                 },
             };
             diagnostics.append(&mut result.diagnostics);
@@ -608,6 +649,7 @@ impl Incremental {
             return Outcome {
                 site: None,
                 diagnostics: Vec::new(),
+                near_misses: Vec::new(),
             };
         };
         let terms = shared.terms();
@@ -621,15 +663,19 @@ impl Incremental {
         };
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
+        let mut digests = Vec::new();
+        let mut near_misses = Vec::new();
         let mut facts = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
+            near_misses.extend(r.near_misses.iter().cloned());
             if let Some(page) = &mut r.page {
+                digests.push((page.sort_key.clone(), page.digest.clone()));
                 site.notes += page.notes;
-                for id in &page.terms_used {
+                for (id, first_use) in &page.terms_used {
                     if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
                         used_in.entry(t).or_default().push(LinkView {
-                            href: format!("../{}/index.html#use-{id}", page.slug),
+                            href: format!("../{}/index.html{first_use}", page.slug),
                             label: page.entry.title.clone(),
                         });
                     }
@@ -670,11 +716,26 @@ impl Incremental {
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| d).collect();
             let frame = |root: &str, page: PageKind| {
                 let mut frame = templates.frame(&site_view, root, &shared.site.language);
                 frame.meta = publish::page_meta(&site_view, page);
                 frame
             };
+            let library_frame = |root: &str, path: &str, title: &str| {
+                frame(root, PageKind::Library { path, title })
+            };
+            for (path, page) in crate::library::pages::site_pages(
+                templates,
+                &library_frame,
+                shared.topics(),
+                terms,
+                &digests,
+                &templates_dir,
+            ) {
+                push_page(&mut site, &path, page, &mut diagnostics);
+            }
             let index = IndexView {
                 frame: frame("", PageKind::Home),
                 briefings: entries.into_iter().map(|(_, e)| e).collect(),
@@ -688,15 +749,11 @@ impl Incremental {
             );
             let glossary = GlossaryView {
                 frame: frame("../", PageKind::Glossary),
-                terms: terms
-                    .iter()
-                    .enumerate()
-                    .map(|(i, t)| {
-                        term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
-                            format!("#term-{id}")
-                        })
+                letters: crate::library::pages::by_letter(terms, |i, t| {
+                    term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
+                        format!("#term-{id}")
                     })
-                    .collect(),
+                }),
             };
             push_page(
                 &mut site,
@@ -718,18 +775,27 @@ impl Incremental {
             );
         }
         let content_dir = self.root.join("content");
+        let library_pages: Vec<String> = site
+            .files
+            .keys()
+            .filter(|p| crate::library::pages::is_library_page(p))
+            .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
+            .collect();
         site.files.extend(publish::site_files(
             &site_view,
             &facts,
+            &library_pages,
             &content_dir,
             &mut diagnostics,
         ));
 
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();
+        diagnostic::sort(&mut near_misses);
         Outcome {
             site: (!failed).then_some(site),
             diagnostics,
+            near_misses,
         }
     }
 }

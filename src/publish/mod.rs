@@ -95,6 +95,12 @@ pub(crate) enum PageKind<'a> {
         json_ld: String,
     },
     NotFound,
+    /// A page of the site's library (topics, a topic, timeline, search): its
+    /// folder below the root, with a trailing `/`, and its title.
+    Library {
+        path: &'a str,
+        title: &'a str,
+    },
 }
 
 /// What `check` says when the site has no `base_url`: not an error, since the
@@ -141,6 +147,10 @@ pub(crate) fn page_meta(site: &SiteView, page: PageKind) -> Option<PageMeta> {
             meta.published = facts.date.map(|d| xml::day(&d));
             meta.modified = facts.modified().map(|d| xml::day(&d));
             meta.json_ld = Some(json_ld);
+        }
+        PageKind::Library { path, title } => {
+            meta.canonical = Some(base.join(path));
+            meta.title = format!("{title} · {}", site.title);
         }
         PageKind::NotFound => {
             meta.canonical = None;
@@ -293,10 +303,12 @@ fn script_safe_json(doc: &Value) -> String {
 
 /// The site-wide files of a published site: the feed, the sitemap, `robots.txt`
 /// and the share image. Without a `base_url`, only the user's own
-/// `content/robots.txt` is copied, as any file of theirs would be.
+/// `content/robots.txt` is copied, as any file of theirs would be. `pages` are
+/// the site's other pages (their folders, with a trailing `/`) for the sitemap.
 pub(crate) fn site_files(
     site: &SiteView,
     briefings: &[BriefingFacts],
+    pages: &[String],
     content_dir: &Path,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Vec<u8>> {
@@ -332,7 +344,10 @@ pub(crate) fn site_files(
         );
     }
     files.insert(FEED.to_string(), xml::feed(site, base, &newest_first));
-    files.insert(SITEMAP.to_string(), xml::sitemap(base, &newest_first));
+    files.insert(
+        SITEMAP.to_string(),
+        xml::sitemap(base, &newest_first, pages),
+    );
     files
         .entry(ROBOTS.to_string())
         .or_insert_with(|| robots(base).into_bytes());
@@ -414,7 +429,7 @@ mod tests {
         ];
         let mut diagnostics = Vec::new();
         let dir = tempfile::tempdir().unwrap();
-        let files = site_files(&site, &briefings, dir.path(), &mut diagnostics);
+        let files = site_files(&site, &briefings, &[], dir.path(), &mut diagnostics);
         let feed = String::from_utf8(files[FEED].clone()).unwrap();
         let newer = feed.find("<id>https://example.org/b/newer/</id>").unwrap();
         let older = feed.find("<id>https://example.org/b/older/</id>").unwrap();

@@ -123,7 +123,7 @@ fn entry_summary(b: &BriefingFacts) -> String {
 
 /// The home page, the glossary and every briefing; `lastmod` from `checked`
 /// (or `date`), the home page's from the newest briefing.
-pub(crate) fn sitemap(base: &BaseUrl, briefings: &[&BriefingFacts]) -> Vec<u8> {
+pub(crate) fn sitemap(base: &BaseUrl, briefings: &[&BriefingFacts], pages: &[String]) -> Vec<u8> {
     let newest = briefings.iter().filter_map(|b| b.modified()).max();
     let mut w = new_document();
     let url = |w: &mut Xml, loc: &str, lastmod: Option<Date>| -> io::Result<()> {
@@ -143,6 +143,9 @@ pub(crate) fn sitemap(base: &BaseUrl, briefings: &[&BriefingFacts]) -> Vec<u8> {
         .write_inner_content(|w| {
             url(w, base.as_str(), newest)?;
             url(w, &base.join("glossary/"), None)?;
+            for p in pages {
+                url(w, &base.join(p), None)?;
+            }
             for b in briefings {
                 url(w, &base.join(&b.path()), b.modified())?;
             }

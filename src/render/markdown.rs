@@ -9,7 +9,7 @@ use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
 use super::html::{escape, finish_own, own_marker, sanitize};
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
-use crate::article::{markdown_options, ParsedArticle};
+use crate::article::{markdown_options, BlockKind, ParsedArticle};
 use crate::validate::links::LinkProblem;
 
 /// A note anchored in the text: its phrase is marked and followed by its number.
@@ -38,11 +38,13 @@ pub struct FootnoteMark<'a> {
     pub ref_id: String,
 }
 
-/// The first use of a glossary term.
+/// The first use of a glossary term, in the article or in one note.
 #[derive(Debug, Clone)]
 pub struct TermMark<'a> {
     /// The term's id, for the `#term-…` link.
     pub id: &'a str,
+    /// The id of the note the use is in; `None` in the article.
+    pub note: Option<&'a str>,
     /// The block of the linked words.
     pub block: usize,
     /// Byte range of the linked words in the block's text.
@@ -57,6 +59,16 @@ pub fn noteref_html(note_id: &str, ref_id: &str, number: usize) -> String {
         r = escape(ref_id),
         n = escape(note_id),
     )
+}
+
+/// The id of a term's linked use, target of the glossary's back-link: `use-bri`
+/// in the article, `use-bri_dsr` in the note `dsr`. Ids have no `_`, so no two
+/// uses share one.
+pub fn term_use_id(term: &str, note: Option<&str>) -> String {
+    match note {
+        Some(note) => format!("use-{term}_{note}"),
+        None => format!("use-{term}"),
+    }
 }
 
 /// What the renderer marks in the text, from the numbered notes.
@@ -118,6 +130,47 @@ pub fn render_article(
     footnotes: &[FootnoteMark],
     terms: &[TermMark],
 ) -> String {
+    finish(
+        marked_events(article, notes, footnotes, terms, true),
+        article.has_raw_html,
+    )
+}
+
+/// A note's Markdown, parsed as the article is, with the terms it uses linked.
+/// Without terms it is what [`render_markdown`] makes of the same Markdown:
+/// footnote syntax shown as written, a definition kept (at the end).
+pub fn render_note_with_terms(note: &ParsedArticle, terms: &[TermMark]) -> String {
+    // A note's paragraphs carry no `p-N` ids: those name the article's blocks.
+    let mut events: Vec<Event> = marked_events(note, &[], &[], terms, false)
+        .into_iter()
+        .map(footnote_reference_as_text)
+        .collect();
+    let mut definitions: Vec<_> = note.footnote_defs.iter().collect();
+    definitions.sort_by_key(|(_, (_, at))| *at);
+    for (label, (body, _)) in definitions {
+        events.push(Event::Start(Tag::FootnoteDefinition(label.clone().into())));
+        events.extend(body.iter().cloned().map(footnote_reference_as_text));
+        events.push(Event::End(TagEnd::FootnoteDefinition));
+    }
+    finish(events, note.has_raw_html)
+}
+
+fn footnote_reference_as_text(event: Event) -> Event {
+    match event {
+        Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
+        e => e,
+    }
+}
+
+/// The article's events with the marks of notes and terms put in, and with
+/// each block's `p-N` id when `block_ids` is set.
+fn marked_events<'e>(
+    article: &ParsedArticle<'e>,
+    notes: &[NoteMark],
+    footnotes: &[FootnoteMark],
+    terms: &[TermMark],
+    block_ids: bool,
+) -> Vec<Event<'e>> {
     let mut replace: HashMap<usize, Vec<Event>> = HashMap::new();
     let mut after: HashMap<usize, Vec<Event>> = HashMap::new();
 
@@ -162,16 +215,89 @@ pub fn render_article(
     }
 
     let mut events = Vec::with_capacity(article.events.len() + replace.len() * 4);
+    let mut block = 0;
     for (i, event) in article.events.iter().enumerate() {
         match replace.remove(&i) {
             Some(r) => events.extend(r),
+            None if block_ids => events.push(with_block_anchor(event, &mut block)),
             None => events.push(event.clone()),
         }
         if let Some(a) = after.remove(&i) {
             events.extend(a);
         }
     }
-    finish(events, article.has_raw_html)
+    events
+}
+
+/// The id a block's element carries, so that search results can link to the
+/// very paragraph: `p-` and the block's number. Table cells and code blocks
+/// have none; [`block_anchor`] gives them the nearest one before them.
+pub fn own_anchor(kind: BlockKind, block: usize) -> Option<String> {
+    matches!(
+        kind,
+        BlockKind::Paragraph | BlockKind::Heading | BlockKind::ListItem
+    )
+    .then(|| format!("p-{}", block + 1))
+}
+
+/// The anchor a link to block `b` of the article should use.
+pub fn block_anchor(article: &ParsedArticle, b: usize) -> Option<String> {
+    (0..=b)
+        .rev()
+        .find_map(|k| own_anchor(article.blocks.get(k)?.kind, k))
+}
+
+/// Gives a paragraph, heading or list item its anchor. `block` counts the block
+/// openings seen so far, in the order [`ParsedArticle::parse`] numbered them.
+fn with_block_anchor<'e>(event: &Event<'e>, block: &mut usize) -> Event<'e> {
+    let kind = match event {
+        Event::Start(Tag::Paragraph) => BlockKind::Paragraph,
+        Event::Start(Tag::Heading { .. }) => BlockKind::Heading,
+        Event::Start(Tag::Item) => BlockKind::ListItem,
+        Event::Start(Tag::TableCell) => BlockKind::TableCell,
+        Event::Start(Tag::CodeBlock(_)) => BlockKind::CodeBlock,
+        _ => return event.clone(),
+    };
+    let b = *block;
+    *block += 1;
+    let Some(id) = own_anchor(kind, b) else {
+        return event.clone();
+    };
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id: None,
+            classes,
+            attrs,
+        }) => Event::Start(Tag::Heading {
+            level: *level,
+            id: Some(id.into()),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }),
+        Event::Start(Tag::Paragraph) => Event::Html(format!("<p id=\"{id}\">").into()),
+        Event::Start(Tag::Item) => Event::Html(format!("<li id=\"{id}\">").into()),
+        other => other.clone(),
+    }
+}
+
+/// The text a reader sees of some Markdown events, for search and snippets.
+pub fn plain_text<'e>(events: impl IntoIterator<Item = Event<'e>>) -> String {
+    let mut out = String::new();
+    for event in events {
+        match event {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => out.push(' '),
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => out.push(' '),
+            _ => {}
+        }
+    }
+    out.trim_end().to_string()
+}
+
+/// [`plain_text`] of a note or definition written in Markdown.
+pub fn markdown_text(markdown: &str) -> String {
+    plain_text(Parser::new_ext(markdown, markdown_options()))
 }
 
 /// Rewrites the text runs of one block: each run is cut wherever a note or term
@@ -207,6 +333,7 @@ fn mark_block<'e>(
         let inner = &cuts
             [cuts.partition_point(|&c| c <= span.start)..cuts.partition_point(|&c| c < span.end)];
         let touched = !inner.is_empty()
+            || term_at.contains_key(&span.start)
             || !active.is_empty()
             || by_start
                 .get(next_start)
@@ -233,9 +360,14 @@ fn mark_block<'e>(
             let text = block.text[p..q].to_string();
             match term_at.get(&p).filter(|t| t.range.end == q) {
                 Some(t) => {
-                    let id = escape(t.id);
                     out.push(Event::InlineHtml(
-                        format!("<a role=\"{o}doc-glossref\" class=\"{o}glossref\" href=\"#term-{id}\" id=\"{o}use-{id}\">", o = own_marker()).into(),
+                        format!(
+                            "<a role=\"{o}doc-glossref\" class=\"{o}glossref\" href=\"#term-{id}\" id=\"{o}{use_id}\">",
+                            o = own_marker(),
+                            id = escape(t.id),
+                            use_id = escape(&term_use_id(t.id, t.note)),
+                        )
+                        .into(),
                     ));
                     out.push(Event::Text(text.into()));
                     out.push(Event::InlineHtml("</a>".into()));
@@ -268,9 +400,8 @@ fn mark_block<'e>(
 pub fn render_markdown(markdown: &str) -> String {
     let mut raw = false;
     let events: Vec<Event> = Parser::new_ext(markdown, markdown_options())
-        .map(|e| match e {
-            Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
-            Event::Html(_) | Event::InlineHtml(_) => {
+        .map(|e| match footnote_reference_as_text(e) {
+            e @ (Event::Html(_) | Event::InlineHtml(_)) => {
                 raw = true;
                 e
             }
@@ -295,10 +426,7 @@ pub fn render_inline(markdown: &str) -> String {
 
 /// Renders the events of a footnote definition taken out of the article.
 pub fn render_events(events: &[Event], raw: bool) -> String {
-    let events = events.iter().map(|e| match e {
-        Event::FootnoteReference(label) => Event::Text(format!("[^{label}]").into()),
-        e => e.clone(),
-    });
+    let events = events.iter().cloned().map(footnote_reference_as_text);
     finish(events.collect(), raw)
 }
 
@@ -364,7 +492,7 @@ mod tests {
         let html = render_article(&a, &[n], &[], &[]);
         assert_eq!(
             html,
-            "<p>China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
+            "<p id=\"p-1\">China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
         );
     }
 
@@ -398,6 +526,7 @@ mod tests {
         let a = ParsedArticle::parse("the BRI plan");
         let t = TermMark {
             id: "bri",
+            note: None,
             block: 0,
             range: 4..7,
         };
@@ -407,13 +536,59 @@ mod tests {
     }
 
     #[test]
+    fn a_note_parsed_like_the_article_renders_as_plain_markdown_does() {
+        for md in [
+            "The *BRI* & `code` <b>raw</b> [link](https://x.org) ![a `c`](p.png)",
+            "- one\n- two\n\n| a | b |\n|---|---|\n| c | d |\n\n## Head\n\n    code",
+            "A reference[^x] here.\n\n[^x]: Its definition with [^x].",
+            "Escapes \\* and &amp; entities, a hard  \nbreak, ~~struck~~.",
+        ] {
+            assert_eq!(
+                render_note_with_terms(&ParsedArticle::parse(md), &[]),
+                render_markdown(md),
+                "{md}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_term_in_a_note_is_linked_with_an_id_of_its_own() {
+        let note = ParsedArticle::parse("Part of the *BRI* plan.");
+        let t = TermMark {
+            id: "bri",
+            note: Some("dsr"),
+            block: 0,
+            range: 12..15,
+        };
+        assert_eq!(
+            render_note_with_terms(&note, &[t]),
+            "<p>Part of the <em><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri_dsr\">BRI</a></em> plan.</p>\n"
+        );
+    }
+
+    #[test]
+    fn a_term_that_is_a_whole_text_run_is_linked() {
+        let a = ParsedArticle::parse("The *BRI* plan.");
+        let t = TermMark {
+            id: "bri",
+            note: None,
+            block: 0,
+            range: 4..7,
+        };
+        assert!(render_article(&a, &[], &[], &[t]).contains("<em><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></em>"));
+    }
+
+    #[test]
     fn unsafe_links_and_network_images_never_reach_the_page() {
         let html = render_markdown(
             "[click](javascript:alert(1)) ![pic](https://x.org/p.png) [ok](https://x.org)",
         );
         assert_eq!(html, "<p>click pic <a href=\"https://x.org\">ok</a></p>\n");
         let a = ParsedArticle::parse("See [this](javascript:x).");
-        assert_eq!(render_article(&a, &[], &[], &[]), "<p>See this.</p>\n");
+        assert_eq!(
+            render_article(&a, &[], &[], &[]),
+            "<p id=\"p-1\">See this.</p>\n"
+        );
     }
 
     #[test]
@@ -425,5 +600,20 @@ mod tests {
         );
         let html = render_markdown("{{ x }} {% if %} 1 < 2");
         assert_eq!(html, "<p>{{ x }} {% if %} 1 &lt; 2</p>\n");
+    }
+
+    #[test]
+    fn paragraphs_headings_and_list_items_get_anchors_that_cells_and_code_borrow() {
+        let a = ParsedArticle::parse(
+            "# Head\n\nText.\n\n- one\n\n| a |\n|---|\n| b |\n\n```\ncode\n```\n",
+        );
+        let html = render_article(&a, &[], &[], &[]);
+        for id in ["p-1", "p-2", "p-3"] {
+            assert!(html.contains(&format!("id=\"{id}\"")), "{id} in {html}");
+        }
+        assert_eq!(html.matches(" id=").count(), 3, "{html}");
+        let last = a.blocks.len() - 1;
+        assert_eq!(a.blocks[last].kind, BlockKind::CodeBlock);
+        assert_eq!(block_anchor(&a, last).as_deref(), Some("p-3"));
     }
 }

@@ -26,6 +26,14 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
     ("style.css", include_str!("../../templates/style.css")),
     ("script.js", include_str!("../../templates/script.js")),
+    ("topics.html", include_str!("../../templates/topics.html")),
+    ("topic.html", include_str!("../../templates/topic.html")),
+    (
+        "timeline.html",
+        include_str!("../../templates/timeline.html"),
+    ),
+    ("search.html", include_str!("../../templates/search.html")),
+    ("search.js", include_str!("../../templates/search.js")),
     ("meta.html", include_str!("../../templates/meta.html")),
     ("404.html", include_str!("../../templates/404.html")),
 ];
@@ -39,6 +47,9 @@ pub struct Templates {
     /// allows exactly these inline assets and no other script or style.
     pub css_sha256: String,
     pub js_sha256: String,
+    /// The search page's own script (inlined there only) and its hash.
+    pub search_js: String,
+    pub search_js_sha256: String,
 }
 
 /// The base64 SHA-256 digest of `text`, as a CSP hash source wants it.
@@ -79,10 +90,12 @@ impl Templates {
         tera.set_escape_fn(escape_html);
         let mut css = String::new();
         let mut js = String::new();
+        let mut search_js = String::new();
         for (name, path, text) in &sources {
             match *name {
                 "style.css" => css = text.clone(),
                 "script.js" => js = text.clone(),
+                "search.js" => search_js = text.clone(),
                 _ => tera
                     .add_raw_template(name, text)
                     .map_err(|e| template_error(&path.to_string_lossy(), &e, text))?,
@@ -95,8 +108,10 @@ impl Templates {
             tera,
             css_sha256: csp_hash(&css),
             js_sha256: csp_hash(&js),
+            search_js_sha256: csp_hash(&search_js),
             css,
             js,
+            search_js,
         })
     }
 
@@ -294,6 +309,9 @@ pub struct BriefingView {
     pub terms: Vec<TermView>,
     /// Other files the page links to, such as the annotations export.
     pub alternates: Vec<LinkView>,
+    /// The events its notes state, oldest first.
+    pub timeline: Vec<EventView>,
+    pub sources_by_publisher: Vec<PublisherSources>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -348,5 +366,110 @@ pub struct NotFoundView {
 pub struct GlossaryView {
     #[serde(flatten)]
     pub frame: PageFrame,
+    /// The terms under their initial letters, alphabetically.
+    pub letters: Vec<LetterView>,
+}
+
+/// The glossary terms under one letter.
+#[derive(Debug, Clone, Serialize)]
+pub struct LetterView {
+    pub letter: String,
+    /// For the letter's heading id: `a` … `z`, or `other`.
+    pub id: String,
     pub terms: Vec<TermView>,
+}
+
+/// The search page: its script, and for readers without JavaScript the
+/// briefings and topics to browse instead.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub search_js: String,
+    pub search_js_sha256: String,
+    pub index_file: &'static str,
+    pub briefings: Vec<LinkView>,
+    pub topics: Vec<TopicView>,
+}
+
+/// A note's phrase with a little of the text around it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PhraseInContext {
+    pub before: String,
+    pub phrase: String,
+    pub after: String,
+}
+
+/// A dated event on a timeline, linking to the note that states it.
+#[derive(Debug, Clone, Serialize)]
+pub struct EventView {
+    pub date: DateView,
+    pub label: String,
+    pub href: String,
+    /// "note 3", for the link's accessible name.
+    pub note: String,
+    /// The briefing, on the site's timeline; `None` on the briefing's own page.
+    pub briefing: Option<LinkView>,
+}
+
+/// One source as the briefing's Sources section lists it: once, however many
+/// notes and terms cite it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CitedSource {
+    #[serde(flatten)]
+    pub source: SourceView,
+    pub cited_by: Vec<LinkView>,
+}
+
+/// The sources of one publisher.
+#[derive(Debug, Clone, Serialize)]
+pub struct PublisherSources {
+    /// `None` for sources that name no publisher; they come last.
+    pub publisher: Option<String>,
+    pub sources: Vec<CitedSource>,
+}
+
+/// A topic with how much of the site is about it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicView {
+    pub id: String,
+    pub title: String,
+    pub description: Option<String>,
+    pub notes: usize,
+    pub briefings: usize,
+}
+
+/// A note on a topic page.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicNoteView {
+    pub briefing: LinkView,
+    pub href: String,
+    pub number: usize,
+    pub kind: &'static str,
+    pub kind_label: &'static str,
+    pub date: Option<DateView>,
+    pub phrase: Option<PhraseInContext>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicsView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub topics: Vec<TopicView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TopicPageView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub topic: TopicView,
+    pub briefings: Vec<LinkView>,
+    pub notes: Vec<TopicNoteView>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TimelineView {
+    #[serde(flatten)]
+    pub frame: PageFrame,
+    pub events: Vec<EventView>,
 }

@@ -1,9 +1,9 @@
 //! The view models templates see, made from the typed results of the earlier
 //! stages: a loaded briefing, its numbered notes, its glossary terms.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::markdown::{self, ref_id};
+use super::markdown::{self, ref_id, term_use_id};
 use super::page::{
     BriefingView, DateView, IndexEntry, LinkView, NoteView, OriginalView, PageFrame, SiteView,
     SourceView, TermView,
@@ -60,23 +60,48 @@ pub fn note_views(notes: &[PlacedNote], htmls: &[String]) -> Vec<NoteView> {
         .collect()
 }
 
-/// The page's glossary: the terms it uses, in glossary order, each linking back
-/// to its first use; see-also links stay on the page when they can.
-pub fn page_terms(terms: &[TermSpec], uses: &[TermUse]) -> Vec<TermView> {
-    let mut used: Vec<usize> = uses.iter().map(|u| u.term).collect();
-    used.sort_unstable();
-    let on_page: BTreeSet<&str> = used.iter().map(|&t| terms[t].id.as_str()).collect();
-    used.iter()
-        .map(|&t| {
-            let term = &terms[t];
-            let back = LinkView {
-                href: format!("#use-{}", term.id),
-                label: term
-                    .abbr
-                    .plain_cloned()
-                    .unwrap_or_else(|| term.term.to_string()),
-            };
-            term_view(term, terms, vec![back], |id| {
+/// Where each term the page uses is used, by term index (so in glossary
+/// order): its first use in the article, then its first use in each note that
+/// uses it. `note_uses[i]` are the terms found in `notes[i]`.
+pub fn term_backlinks(
+    terms: &[TermSpec],
+    article_uses: &[TermUse],
+    notes: &[PlacedNote],
+    note_uses: &[Vec<TermUse>],
+) -> BTreeMap<usize, Vec<LinkView>> {
+    let name = |t: usize| {
+        let term = &terms[t];
+        term.abbr
+            .plain_cloned()
+            .unwrap_or_else(|| term.term.to_string())
+    };
+    let mut links: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
+    for u in article_uses {
+        links.entry(u.term).or_default().push(LinkView {
+            href: format!("#{}", term_use_id(&terms[u.term].id, None)),
+            label: name(u.term),
+        });
+    }
+    for (i, (note, uses)) in notes.iter().zip(note_uses).enumerate() {
+        for u in uses {
+            links.entry(u.term).or_default().push(LinkView {
+                href: format!("#{}", term_use_id(&terms[u.term].id, Some(&note.id))),
+                label: format!("{} in note {}", name(u.term), i + 1),
+            });
+        }
+    }
+    links
+}
+
+/// The page's glossary: the terms it uses, in alphabetical order, each linking
+/// back to its uses ([`term_backlinks`]); see-also links stay on the page when they can.
+pub fn page_terms(terms: &[TermSpec], backlinks: &BTreeMap<usize, Vec<LinkView>>) -> Vec<TermView> {
+    let on_page: BTreeSet<&str> = backlinks.keys().map(|&t| terms[t].id.as_str()).collect();
+    let mut used: Vec<(&usize, &Vec<LinkView>)> = backlinks.iter().collect();
+    used.sort_by_key(|(&t, _)| alphabetical_key(&terms[t]));
+    used.into_iter()
+        .map(|(&t, back)| {
+            term_view(&terms[t], terms, back.clone(), |id| {
                 if on_page.contains(id) {
                     format!("#term-{id}")
                 } else {
@@ -153,6 +178,8 @@ pub fn briefing_view(
             href: annotations_href.to_string(),
             label: "application/ld+json".to_string(),
         }],
+        timeline: Vec::new(),
+        sources_by_publisher: Vec::new(),
     }
 }
 
@@ -169,5 +196,31 @@ pub fn index_entry(src: &LoadedBriefing, notes: usize) -> IndexEntry {
         date: front.date.plain().map(DateView::from),
         notes,
         summary: front.summary.plain_cloned(),
+    }
+}
+
+/// A glossary entry's place in the alphabet: its first letter, or `#`.
+pub fn letter_of(term: &str) -> String {
+    match term.chars().find(|c| c.is_alphanumeric()) {
+        Some(c) if c.is_alphabetic() => c.to_uppercase().collect(),
+        _ => "#".to_string(),
+    }
+}
+
+/// The order terms are listed in: alphabetical, whatever the case.
+pub fn alphabetical_key(term: &TermSpec) -> (String, String) {
+    let from_letter = term.term.trim_start_matches(|c: char| !c.is_alphanumeric());
+    (from_letter.to_lowercase(), term.id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn letters() {
+        assert_eq!(letter_of("entity List"), "E");
+        assert_eq!(letter_of("5G"), "#");
+        assert_eq!(letter_of("“Ärger”"), "Ä");
     }
 }

@@ -216,11 +216,13 @@ mod tests {
         let good = live.publish(Outcome {
             site: Some(Site::default()),
             diagnostics: Vec::new(),
+            near_misses: Vec::new(),
         });
         assert!(!good.is_empty());
         let kept = live.publish(Outcome {
             site: None,
             diagnostics: vec![Diagnostic::error("a.yaml", "broken")],
+            near_misses: Vec::new(),
         });
         assert_eq!(kept, good);
         assert!(live.snapshot().site.is_some());

@@ -17,6 +17,7 @@ pub(crate) mod live;
 /// Connections `serve` answers at once; one more is told 503 and closed.
 pub use conn::MAX_CONNECTIONS;
 
+use std::fs;
 use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -117,10 +118,7 @@ impl Session {
     pub fn start(options: ServeOptions) -> Result<Session, Error> {
         let content = options.root.join("content");
         if !content.is_dir() {
-            return Err(Error::Usage(format!(
-                "no content directory at {}: run briefing in a project folder, or pass --root",
-                display_path(&content)
-            )));
+            return Err(crate::load::no_content_dir(&content));
         }
         let listener = bind(options.interface, options.port)?;
         let address = listener
@@ -271,7 +269,7 @@ impl Session {
                     Err(RecvTimeoutError::Timeout) => {}
                 }
             }
-            let changed = describe_changes(&relative);
+            let changed = describe_changes(&self.watched_root, &relative);
             report_build(
                 &outcome,
                 self.options.color,
@@ -295,6 +293,7 @@ fn failed_build(e: Error) -> Outcome {
         site: None,
         diagnostics: vec![Diagnostic::error(path, e.to_string())
             .with_help("save the file again; the next rebuild starts from scratch")],
+        near_misses: Vec::new(),
     }
 }
 
@@ -346,14 +345,15 @@ fn report_build(
 /// One save is often several events: the editor's temporary or backup file,
 /// the folder the file is in, the file itself. Each is counted once, and only
 /// what the user would call a changed file is counted, when there is one.
-fn describe_changes(paths: &[PathBuf]) -> String {
+/// `paths` are relative to `root`, where they are looked up.
+fn describe_changes(root: &Path, paths: &[PathBuf]) -> String {
     let mut unique: Vec<&PathBuf> = paths.iter().collect();
     unique.sort();
     unique.dedup();
     let files: Vec<&PathBuf> = unique
         .iter()
         .copied()
-        .filter(|p| !is_editor_leftover(p))
+        .filter(|p| !is_editor_leftover(p) && !is_vanished_temporary(root, p))
         .filter(|p| !unique.iter().any(|q| q != p && q.starts_with(p)))
         .collect();
     if !files.is_empty() {
@@ -364,6 +364,13 @@ fn describe_changes(paths: &[PathBuf]) -> String {
         [one] => display_path(one),
         [first, rest @ ..] => format!("{} and {} more", display_path(first), rest.len()),
     }
+}
+
+/// A file a tool wrote and removed within the save, as `sed -i` does with its
+/// `sedXXXXXX`: gone by the time the change is handled, and without the
+/// extension every file of a project has.
+fn is_vanished_temporary(root: &Path, path: &Path) -> bool {
+    path.extension().is_none() && fs::symlink_metadata(root.join(path)).is_err()
 }
 
 /// A file an editor writes beside the one being saved: hidden and swap files,
@@ -557,9 +564,13 @@ mod tests {
             PathBuf::from("content/a/annotations.yaml"),
             PathBuf::from("content/b/article.md"),
         ];
-        assert_eq!(describe_changes(&paths[..1]), "content/a/annotations.yaml");
+        let root = Path::new("/nonexistent");
         assert_eq!(
-            describe_changes(&paths),
+            describe_changes(root, &paths[..1]),
+            "content/a/annotations.yaml"
+        );
+        assert_eq!(
+            describe_changes(root, &paths),
             "content/a/annotations.yaml and 1 more"
         );
         // One save, as editors make it: each file once, without their leftovers.
@@ -571,6 +582,36 @@ mod tests {
             PathBuf::from("content/a/annotations.yaml"),
             PathBuf::from("content/a/annotations.yaml"),
         ];
-        assert_eq!(describe_changes(&save), "content/a/annotations.yaml");
+        assert_eq!(describe_changes(root, &save), "content/a/annotations.yaml");
+    }
+
+    #[test]
+    fn a_temporary_file_gone_before_the_rebuild_is_not_a_change() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("content/a")).unwrap();
+        fs::write(dir.path().join("content/a/annotations.yaml"), "[]").unwrap();
+        // `sed -i`: its temporary file, then the file it was renamed over.
+        let save = [
+            PathBuf::from("content/a/sedAb12Cd"),
+            PathBuf::from("content/a/annotations.yaml"),
+        ];
+        assert_eq!(
+            describe_changes(dir.path(), &save),
+            "content/a/annotations.yaml"
+        );
+        // A file still there counts, extension or not, and so does a deleted note file.
+        fs::write(dir.path().join("content/a/sedAb12Cd"), "").unwrap();
+        assert_eq!(
+            describe_changes(dir.path(), &save),
+            "content/a/annotations.yaml and 1 more"
+        );
+        let deleted = [
+            PathBuf::from("content/a/annotations.yaml"),
+            PathBuf::from("content/b/article.md"),
+        ];
+        assert_eq!(
+            describe_changes(dir.path(), &deleted),
+            "content/a/annotations.yaml and 1 more"
+        );
     }
 }

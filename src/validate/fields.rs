@@ -13,9 +13,61 @@ use crate::load::model::{SiteConfig, TermSpec};
 use crate::load::yaml::At;
 use crate::load::{LoadedBriefing, YamlFile};
 
-/// The article's front matter: its headline and language.
-pub fn front_matter(src: &LoadedBriefing) -> Vec<Diagnostic> {
+/// The headline `briefing new` writes, to be replaced; a briefing still holding it
+/// (or the other placeholders) is warned about rather than published unnoticed.
+pub const PLACEHOLDER_TITLE: &str = "The headline, exactly as published";
+/// The summary `briefing new` writes, to be replaced.
+pub const PLACEHOLDER_SUMMARY: &str = "One or two sentences for the site index.";
+/// The article body `briefing new` writes, to be replaced by the article.
+pub const PLACEHOLDER_BODY: &str =
+    "Paste the article here, exactly as published: keep its words as they are and put
+corrections and context in annotations.yaml.";
+
+/// Text `briefing new` wrote that is still there, one warning per placeholder.
+fn placeholders_left(src: &LoadedBriefing) -> Vec<Diagnostic> {
+    let help = "replace what `briefing new` wrote with the article's own";
     let mut out = Vec::new();
+    if *src.front.title == PLACEHOLDER_TITLE {
+        out.push(
+            src.article
+                .warning_at(
+                    src.front.title.position(),
+                    "the title is still the placeholder `briefing new` wrote",
+                )
+                .with_help(format!("{help} headline")),
+        );
+    }
+    if let Some(summary) = src
+        .front
+        .summary
+        .as_ref()
+        .filter(|s| ***s == PLACEHOLDER_SUMMARY)
+    {
+        out.push(
+            src.article
+                .warning_at(
+                    summary.position(),
+                    "the summary is still the placeholder `briefing new` wrote",
+                )
+                .with_help("write one or two sentences of your own for the site index"),
+        );
+    }
+    if let Some(at) = src.body().find(PLACEHOLDER_BODY) {
+        out.push(
+            src.article
+                .warning_at(
+                    Some(src.article.position(src.body_start + at)),
+                    "the article is still the placeholder `briefing new` wrote",
+                )
+                .with_help(format!("{help} text")),
+        );
+    }
+    out
+}
+
+/// The article's front matter: its headline and language, and placeholders left in.
+pub fn front_matter(src: &LoadedBriefing) -> Vec<Diagnostic> {
+    let mut out = placeholders_left(src);
     if src.front.title.trim().is_empty() {
         out.push(
             src.article

@@ -79,6 +79,26 @@ pub fn lacks_host(url: &str) -> bool {
     host.is_empty()
 }
 
+/// Why `url` is not the full address of a web page, if it is not: sources and
+/// the original article are pages elsewhere on the web, so a relative path, a
+/// `mailto:` or a malformed host would publish a link that goes nowhere.
+pub fn web_address_problem(url: &str) -> Option<&'static str> {
+    if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) {
+        return Some("is not an http(s) address");
+    }
+    if lacks_host(url) {
+        return Some("names no site");
+    }
+    let trimmed = url.trim();
+    if trimmed.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Some("contains a space or a control character");
+    }
+    match url::Url::parse(trimmed) {
+        Ok(parsed) if parsed.host_str().is_some_and(|h| !h.is_empty()) => None,
+        _ => Some("is not a well-formed web address"),
+    }
+}
+
 /// `htps://x` → `https://x`: a scheme one or two letters from http(s), as typed
 /// in a hurry, with the address it was meant to be.
 pub fn scheme_typo(url: &str) -> Option<String> {
@@ -111,6 +131,29 @@ pub fn url_scheme(url: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn web_addresses_must_be_whole() {
+        for ok in [
+            "https://fortune.com/x",
+            "http://127.0.0.1:8080/a?b=c#d",
+            "https://例え.jp/",
+        ] {
+            assert_eq!(web_address_problem(ok), None, "{ok}");
+        }
+        for bad in [
+            "htps//fortune.com/x",
+            "fortune.com/x",
+            "https://fortune .com/x",
+            "https://for<b>tune.com/x",
+            "https://",
+            "mailto:a@b.org",
+            "/relative/page",
+            "https://a..b:99999/",
+        ] {
+            assert!(web_address_problem(bad).is_some(), "{bad}");
+        }
+    }
 
     #[test]
     fn url_policy() {

@@ -10,9 +10,11 @@
 
 pub mod fields;
 pub mod links;
+pub mod near_miss;
 mod pasted;
 mod quotes;
 pub(crate) mod targets;
+pub mod topics;
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -23,7 +25,7 @@ use crate::diagnostic::{Diagnostic, Position};
 use crate::load::model::{SourceRef, TermSpec};
 use crate::load::{LoadedBriefing, YamlFile};
 use crate::text_file::TextFile;
-use links::{is_safe_url, lacks_host, url_scheme, LinkProblem};
+use links::{is_safe_url, LinkProblem};
 use targets::Base;
 
 /// Every check of one briefing: its links, its notes' sources and links, how
@@ -149,17 +151,10 @@ fn editor_summary_links(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>)
 /// The original's address, which the page links: it must be a web address.
 fn front_matter_url(src: &LoadedBriefing, diagnostics: &mut Vec<Diagnostic>) {
     if let Some(url) = src.front.source.as_ref().and_then(|s| s.url.as_ref()) {
-        if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) || lacks_host(url) {
+        if let Some(problem) = links::web_address_problem(url) {
             diagnostics.push(
                 src.article
-                    .error_at(
-                        url.position(),
-                        if lacks_host(url) {
-                            format!("the original's URL `{url}` names no site")
-                        } else {
-                            format!("the original's URL `{url}` is not an http(s) address")
-                        },
-                    )
+                    .error_at(url.position(), format!("the original's URL `{url}` {problem}"))
                     .with_help("give the full address starting with https://, or leave `url` out if it is not known"),
             );
         }
@@ -181,29 +176,26 @@ fn sources(file: &TextFile, sources: &[SourceRef], diagnostics: &mut Vec<Diagnos
                         None => "source links must be http(s) addresses".to_string(),
                     }),
             ),
-            Some(url) if lacks_host(url) => diagnostics.push(
-                file.error_at(url.position(), format!("source URL `{url}` names no site"))
-                    .with_help(links::NO_HOST_HELP),
-            ),
-            Some(url) if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) => {
-                diagnostics.push(
-                    file.warning_at(
-                        url.position(),
-                        format!("source URL `{url}` is not an http(s) address"),
+            Some(url) => {
+                if let Some(problem) = links::web_address_problem(url) {
+                    diagnostics.push(
+                        file.error_at(url.position(), format!("source URL `{url}` {problem}"))
+                            .with_help(match links::scheme_typo(url) {
+                                Some(fixed) => format!("did you mean `{fixed}`?"),
+                                None => links::NO_HOST_HELP.to_string(),
+                            }),
                     )
-                    .with_help("give the full address, starting with https://"),
-                )
+                }
             }
-            Some(_) => {}
             None => diagnostics.push(
                 file.warning_at(at(), format!("source “{}” has no URL", s.title))
                     .with_help("add `url:` so readers can check the source"),
             ),
         }
         if let Some(url) = &s.archived {
-            if !matches!(url_scheme(url).as_deref(), Some("http" | "https")) || lacks_host(url) {
+            if let Some(problem) = links::web_address_problem(url) {
                 diagnostics.push(
-                    file.error_at(url.position(), format!("archived copy `{url}` is not an http(s) address"))
+                    file.error_at(url.position(), format!("archived copy `{url}` {problem}"))
                         .with_help("give the archive's full address, starting with https://, or leave `archived` out"),
                 );
             }

@@ -1,8 +1,9 @@
 //! The build cache of `briefing build`: after any sequence of edits (notes,
-//! glossary, templates, site settings, briefings added and removed, the cache
-//! itself damaged), a build that uses the cache writes exactly what a build
-//! without it writes, and reports the same diagnostics; a glossary edit
-//! re-renders only the briefings that use the changed term.
+//! their topics and events, glossary, topics, templates, site settings,
+//! briefings added and removed, the cache itself damaged), a build that uses
+//! the cache writes exactly what a build without it writes, and reports the
+//! same diagnostics and near-misses; a glossary edit re-renders only the
+//! briefings that use the changed term.
 
 use std::path::{Path, PathBuf};
 
@@ -19,6 +20,8 @@ struct Project {
     briefings: Vec<usize>,
     next: usize,
     terms: Vec<Term>,
+    /// Topic ids and titles of topics.yaml; briefing `n` is about topic `n % 2`.
+    topics: Vec<(&'static str, String)>,
 }
 
 #[derive(Clone)]
@@ -55,9 +58,11 @@ impl Project {
                     alias: None,
                 },
             ],
+            topics: vec![("chips", "Chips".into()), ("trade", "Trade".into())],
         };
         project.write("content/site.yaml", "title: Cache test\nlanguage: en\n");
         project.write_glossary();
+        project.write_topics();
         for n in 0..briefings {
             project.write_briefing(n, "First note.");
         }
@@ -94,6 +99,15 @@ impl Project {
         self.write("content/glossary.yaml", &yaml);
     }
 
+    fn write_topics(&self) {
+        let yaml: String = self
+            .topics
+            .iter()
+            .map(|(id, title)| format!("- id: {id}\n  title: {title:?}\n"))
+            .collect();
+        self.write("content/topics.yaml", &yaml);
+    }
+
     /// Briefing `n` uses Alpha always, Beta in every other briefing, Gamma in every third.
     fn write_briefing(&self, n: usize, note: &str) {
         let beta = if n.is_multiple_of(2) {
@@ -109,18 +123,20 @@ impl Project {
         self.write(
             &format!("content/b{n}/article.md"),
             &format!(
-                "---\ntitle: Briefing {n}\ndate: 2024-01-{:02}\n---\nThe Alpha Programme met widgets {n} today.{beta}{gamma}\n\nA second paragraph.\n",
-                n % 28 + 1
+                "---\ntitle: Briefing {n}\ndate: 2024-01-{:02}\ntopics: [{}]\n---\nThe Alpha Programme met widgets {n} today.{beta}{gamma}\n\nA second paragraph, as the Board said.\n",
+                n % 28 + 1,
+                ["chips", "trade"][n % 2]
             ),
         );
-        self.write_notes(n, &format!("widgets {n}"), note);
+        self.write_notes(n, &format!("widgets {n}"), note, "");
     }
 
-    fn write_notes(&self, n: usize, quote: &str, note: &str) {
+    /// `extra` is more of the note's fields, each on a line of its own.
+    fn write_notes(&self, n: usize, quote: &str, note: &str, extra: &str) {
         self.write(
             &format!("content/b{n}/annotations.yaml"),
             &format!(
-                "- id: n1\n  quote: {quote:?}\n  kind: context\n  note: {note:?}\n  sources:\n    - {{title: Report, publisher: Agency, date: 2024, url: \"https://example.org/r\"}}\n"
+                "- id: n1\n  quote: {quote:?}\n  kind: context\n  note: {note:?}\n{extra}  sources:\n    - {{title: Report, publisher: Agency, date: 2024, url: \"https://example.org/r\"}}\n"
             ),
         );
     }
@@ -141,13 +157,35 @@ impl Project {
         match edit {
             Edit::Note(i, text) => {
                 if let Some(n) = self.pick(*i) {
-                    self.write_notes(n, &format!("widgets {n}"), text);
+                    self.write_notes(n, &format!("widgets {n}"), text, "");
+                }
+            }
+            Edit::Event(i, day, label, topic) => {
+                if let Some(n) = self.pick(*i) {
+                    let extra = format!(
+                        "  topics: [{topic}]\n  events:\n    - {{date: 2023-05-{day:02}, label: {label:?}}}\n"
+                    );
+                    self.write_notes(n, &format!("widgets {n}"), "With an event.", &extra);
                 }
             }
             Edit::BreakQuote(i) => {
                 if let Some(n) = self.pick(*i) {
-                    self.write_notes(n, "no such words", "Broken.");
+                    self.write_notes(n, "no such words", "Broken.", "");
                 }
+            }
+            Edit::TopicTitle(i, title) => {
+                let i = i % self.topics.len();
+                self.topics[i].1 = title.clone();
+                self.write_topics();
+            }
+            Edit::ToggleTopic => {
+                // Without it, the briefings and notes about it are errors.
+                if self.topics.len() == 2 {
+                    self.topics.pop();
+                } else {
+                    self.topics.push(("trade", "Trade".into()));
+                }
+                self.write_topics();
             }
             Edit::StrayFile(i) => {
                 // A Markdown file is warned about; a text file is an asset, copied.
@@ -241,7 +279,11 @@ impl Project {
 #[derive(Debug, Clone)]
 enum Edit {
     Note(usize, String),
+    /// A note about a topic, with an event on a day of May 2023.
+    Event(usize, u8, String, &'static str),
     BreakQuote(usize),
+    TopicTitle(usize, String),
+    ToggleTopic,
     StrayFile(usize),
     Definition(usize, String),
     Alias(usize, Option<&'static str>),
@@ -261,7 +303,11 @@ fn edit() -> impl Strategy<Value = Edit> {
     let text = "[A-Za-z ]{1,12}";
     prop_oneof![
         1 => (0..8usize, text).prop_map(|(i, t)| Edit::Note(i, t)),
+        1 => (0..8usize, 1..29u8, text, prop::sample::select(vec!["chips", "trade"]))
+            .prop_map(|(i, day, label, topic)| Edit::Event(i, day, label, topic)),
         1 => (0..8usize).prop_map(Edit::BreakQuote),
+        1 => (0..2usize, text).prop_map(|(i, t)| Edit::TopicTitle(i, t)),
+        1 => Just(Edit::ToggleTopic),
         1 => (0..8usize).prop_map(Edit::StrayFile),
         1 => (0..3usize, text).prop_map(|(i, t)| Edit::Definition(i, t)),
         1 => (
@@ -301,6 +347,10 @@ fn assert_warm_equals_cold(project: &Project, warm: &Path, step: &str) -> Outcom
     assert_eq!(
         with_cache.diagnostics, without.diagnostics,
         "{step}: diagnostics"
+    );
+    assert_eq!(
+        with_cache.near_misses, without.near_misses,
+        "{step}: near-misses"
     );
     assert_eq!(
         with_cache.site.is_some(),

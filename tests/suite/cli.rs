@@ -234,12 +234,19 @@ fn refuses_dangerous_output_folders() {
 #[test]
 fn no_content_folder_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    briefing()
-        .current_dir(dir.path())
-        .arg("build")
-        .assert()
-        .code(2)
-        .stderr(predicate::str::contains("no content directory"));
+    for command in ["build", "check"] {
+        briefing()
+            .current_dir(dir.path())
+            .arg(command)
+            .assert()
+            .code(2)
+            .stderr(
+                predicate::str::contains("no content directory")
+                    .and(predicate::str::contains("--root"))
+                    .and(predicate::str::contains("`briefing init .`")),
+            );
+    }
+    assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
 }
 
 #[test]

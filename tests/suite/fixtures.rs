@@ -56,3 +56,58 @@ fn invalid_fixtures_report_located_errors() {
         insta::assert_snapshot!(format!("invalid__{case}"), text);
     }
 }
+
+/// `entity-list` appears only in a note of `valid/note-terms`: it counts as
+/// used (no "not used" warning), is linked in that note, and the page's
+/// glossary and the glossary page link back to the note.
+#[test]
+fn a_term_used_only_in_a_note_is_linked_listed_and_linked_back() {
+    use scraper::{Html, Selector};
+    let outcome = build_site(&crate::common::fixture("valid/note-terms")).unwrap();
+    assert!(
+        !outcome
+            .diagnostics
+            .iter()
+            .any(|d| !d.is_error() && d.render(false).contains("not used")),
+        "{:#?}",
+        outcome.diagnostics
+    );
+    let site = outcome.site.expect("the fixture builds");
+    let html = |path: &str| Html::parse_document(std::str::from_utf8(&site.files[path]).unwrap());
+    let sel = |s: &str| Selector::parse(s).unwrap();
+
+    let page = html("summit/index.html");
+    let uses: Vec<_> = page
+        .select(&sel(
+            "#note-firms a[role=doc-glossref][href='#term-entity-list']",
+        ))
+        .map(|a| a.value().attr("id").unwrap().to_string())
+        .collect();
+    assert_eq!(
+        uses,
+        ["use-entity-list_firms"],
+        "linked once, at its first use"
+    );
+    assert_eq!(
+        page.select(&sel("#note-delegates a[role=doc-glossref]"))
+            .count(),
+        0,
+        "never in a note's heading or code"
+    );
+    let back: Vec<_> = page
+        .select(&sel("section[role=doc-glossary] dfn#term-entity-list"))
+        .flat_map(|d| d.parent().unwrap().next_siblings())
+        .filter_map(scraper::ElementRef::wrap)
+        .find(|e| e.value().name() == "dd")
+        .into_iter()
+        .flat_map(|dd| dd.select(&sel("p.back a")).collect::<Vec<_>>())
+        .map(|a| a.value().attr("href").unwrap().to_string())
+        .collect();
+    assert_eq!(back, ["#use-entity-list_firms"]);
+
+    let glossary = html("glossary/index.html");
+    assert!(glossary
+        .select(&sel("a[href='../summit/index.html#use-entity-list_firms']"))
+        .next()
+        .is_some());
+}

@@ -125,6 +125,16 @@ fn every_rebuild_equals_a_full_build() {
     let out = rebuild(&mut build, &["content/glossary.yaml"]);
     assert_eq!(build.rendered(), ["second"]);
     assert_same(&out, root, "term added");
+    // A term only a note mentions reaches that note's page.
+    let text = std::fs::read_to_string(&glossary).unwrap();
+    std::fs::write(
+        &glossary,
+        format!("{text}- id: mou\n  term: cooperation documents\n  definition: Signed agreements.\n  sources: [{{title: T, publisher: P, date: 2024, url: \"https://example.org\"}}]\n"),
+    )
+    .unwrap();
+    let out = rebuild(&mut build, &["content/glossary.yaml"]);
+    assert_eq!(build.rendered(), ["forum"]);
+    assert_same(&out, root, "term only a note uses added");
 
     // A briefing removed, and one added.
     std::fs::remove_dir_all(root.join("content/second")).unwrap();

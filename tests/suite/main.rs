@@ -14,6 +14,7 @@ mod fix;
 mod fixtures;
 mod incremental;
 mod interop;
+mod library;
 mod new;
 mod properties;
 mod publish;

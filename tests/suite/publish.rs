@@ -746,6 +746,21 @@ fn init_starts_a_project_that_builds_and_never_overwrites() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("never overwrites"));
+    std::fs::remove_file(site.join("netlify.toml")).unwrap();
+    briefing()
+        .arg("init")
+        .arg(&site)
+        .arg("--netlify")
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("created").and(predicate::str::contains("netlify.toml")));
+    briefing()
+        .arg("init")
+        .arg(&site)
+        .arg("--github-pages")
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("pages.yml already exists"));
     assert_eq!(
         std::fs::read_to_string(site.join("content/site.yaml")).unwrap(),
         "title: Mine\n"
@@ -797,6 +812,41 @@ fn completions_and_the_manual_page_describe_every_command() {
     assert!(man.contains(".TH briefing 1"), "{}", &man[..200]);
     assert!(man.contains("Build annotated briefings"));
     assert!(man.contains("init"));
+    assert!(man.contains(".SH \"EXIT STATUS\""), "{man}");
+    // The examples are set line for line, not run together into one paragraph.
+    let examples = man
+        .split(".SH EXAMPLES\n")
+        .nth(1)
+        .expect("an EXAMPLES section");
+    assert!(examples.starts_with(".nf\n  briefing build "), "{examples}");
+
+    // Every page the top page refers to is written by `man --dir`.
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("man1");
+    briefing()
+        .args(["man", "--dir"])
+        .arg(&dir)
+        .assert()
+        .success();
+    let referred: Vec<&str> = man
+        .lines()
+        .filter_map(|line| line.strip_suffix("(1)"))
+        .collect();
+    assert!(referred.len() >= 9, "{referred:?}");
+    for page in referred {
+        let name = format!("{}.1", page.replace("\\-", "-"));
+        let text =
+            std::fs::read_to_string(dir.join(&name)).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(text.contains(".SH \"EXIT STATUS\""), "{name}");
+    }
+    let check = std::fs::read_to_string(dir.join("briefing-check.1")).unwrap();
+    assert!(
+        check.contains(".TH briefing-check 1  \"briefing 0."),
+        "{}",
+        &check[..200]
+    );
+    assert!(check.contains("\\-\\-links"), "{check}");
+    assert!(dir.join("briefing-import-hypothesis.1").is_file());
 }
 
 #[test]

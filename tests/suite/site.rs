@@ -183,19 +183,28 @@ fn the_article_is_there_word_for_word_without_debris() {
     );
 }
 
+/// A correction becomes a fact-check (ClaimReview) when published, so only a false statement
+/// (the participant count) is one; a spelling variant (Pingan for Ping An) is a clarification.
 #[test]
 fn corrections_are_notes_of_kind_correction() {
     let (doc, _) = page();
-    let corrections: Vec<String> = doc
-        .select(&sel("li.note-correction"))
-        .map(|li| li.text().collect::<String>())
-        .collect();
+    let notes_of = |kind: &str| -> Vec<String> {
+        doc.select(&sel(&format!("li.note-{kind}")))
+            .map(|li| li.text().collect::<String>())
+            .collect()
+    };
+    let corrections = notes_of("correction");
     assert!(
         corrections.iter().any(|c| c.contains("nearly 50")),
         "{corrections:?}"
     );
     assert!(
-        corrections.iter().any(|c| c.contains("Ping An")),
+        !corrections.iter().any(|c| c.contains("Ping An")),
         "{corrections:?}"
+    );
+    let clarifications = notes_of("clarification");
+    assert!(
+        clarifications.iter().any(|c| c.contains("Ping An")),
+        "{clarifications:?}"
     );
 }
