@@ -469,6 +469,33 @@ mod tests {
     }
 
     #[test]
+    fn a_suggestion_is_one_line_without_punctuation_the_quote_lacks() {
+        let suggestion = |md: &str, quote: &str| match quoted(md, q(quote)) {
+            Err(AnchorError::NotFound {
+                suggestion: Some(s),
+            }) => s.text,
+            other => panic!("{other:?}"),
+        };
+        let md = "Work starts in the autumn. Shops asked for loading bays\nto be kept, and more.";
+        assert_eq!(
+            suggestion(md, "starts in the autumm"),
+            "starts in the autumn"
+        );
+        assert_eq!(
+            suggestion(md, "starts in the autumm."),
+            "starts in the autumn."
+        );
+        assert_eq!(
+            suggestion(md, "loading bays to bee kept"),
+            "loading bays to be kept"
+        );
+        assert_eq!(
+            suggestion(md, "for loading bays to kept,"),
+            "for loading bays to be kept,"
+        );
+    }
+
+    #[test]
     fn overlapping_repeats_are_all_counted() {
         match quoted("aaa", q("aa")) {
             Err(AnchorError::Ambiguous { count, .. }) => assert_eq!(count, 2),

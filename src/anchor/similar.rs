@@ -54,13 +54,38 @@ pub fn nearest_phrase(article: &ParsedArticle, needle: &str) -> Option<Suggestio
         return None;
     }
     let b = &article.blocks[block];
+    let range = without_stray_punctuation(&b.folded().text, range, needle);
     let original = b.folded().to_original(&b.text, range);
     Some(Suggestion {
         block,
-        text: b.text[original.clone()].to_string(),
+        // A phrase across a line break is suggested on one line, as a quote is written.
+        text: super::collapse_whitespace(&b.text[original.clone()]),
         range: original,
         similarity,
     })
+}
+
+/// `range` without the punctuation at its ends that the quote does not have
+/// either: words are cut at spaces, so a window ends in "autumn." where the
+/// quote says "autumn", and suggesting the full stop would only be noise.
+fn without_stray_punctuation(text: &str, range: Range<usize>, needle: &str) -> Range<usize> {
+    let stray = |c: char| c.is_ascii_punctuation() || "“”‘’«»…".contains(c);
+    let mut range = range;
+    if !needle.ends_with(stray) {
+        let phrase = &text[range.clone()];
+        let kept = phrase.trim_end_matches(stray).len();
+        if kept > 0 {
+            range.end = range.start + kept;
+        }
+    }
+    if !needle.starts_with(stray) {
+        let phrase = &text[range.clone()];
+        let kept = phrase.trim_start_matches(stray).len();
+        if kept > 0 {
+            range.start = range.end - kept;
+        }
+    }
+    range
 }
 
 /// The byte ranges of the words of folded text (words are separated by single spaces).

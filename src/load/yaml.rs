@@ -237,6 +237,17 @@ pub fn parse<T: DeserializeOwned>(
     document: Document,
 ) -> Result<T, Diagnostic> {
     let body = &file.text[yaml.clone()];
+    if let Some(cr) = lone_carriage_return(body) {
+        return Err(file
+            .error_at(
+                Some(file.position(yaml.start + cr)),
+                "a line ends with a lone carriage return (CR, as on classic Mac OS)",
+            )
+            .with_help(
+                "save the file with LF or CRLF line endings (most editors have a \"Line endings\" setting); \
+                 YAML parsers disagree on whether a lone CR ends a line",
+            ));
+    }
     if body
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
@@ -253,6 +264,13 @@ pub fn parse<T: DeserializeOwned>(
     let text = &file.text[..yaml.end];
     serde_saphyr::from_str_with_options::<T>(text, options(body.len()))
         .map_err(|err| diagnose(file, text, &err, document))
+}
+
+/// The byte offset of the first carriage return not followed by a line feed.
+fn lone_carriage_return(text: &str) -> Option<usize> {
+    text.match_indices('\r')
+        .map(|(i, _)| i)
+        .find(|&i| text.as_bytes().get(i + 1) != Some(&b'\n'))
 }
 
 /// A diagnostic for a parse failure, chosen by the kind of error.
@@ -581,6 +599,18 @@ mod tests {
         let err = parse_items("- id: a\n  quote: b\n---\n- id: c\n  quote: d\n").unwrap_err();
         assert_eq!(err.position, Some(Position { line: 3, column: 1 }), "{err}");
         assert!(err.message.contains("more than one YAML document"), "{err}");
+    }
+
+    #[test]
+    fn a_lone_carriage_return_is_reported_where_it_is() {
+        // A file saved with classic Mac line endings, and one stray CR in a
+        // CRLF file: both are reported at the CR, by the file's own lines.
+        let err = parse_items("# notes\r- id: a\r  quote: b\r").unwrap_err();
+        assert_eq!(err.position, Some(Position { line: 1, column: 8 }), "{err}");
+        let err = parse_items("- id: a\r\n  note: |\r\n    one\rtwo\r\n").unwrap_err();
+        assert_eq!(err.position, Some(Position { line: 3, column: 8 }), "{err}");
+        assert!(err.message.contains("carriage return"), "{err}");
+        assert!(parse_items("- id: a\r\n  quote: b\r\n").is_ok());
     }
 
     #[test]

@@ -102,10 +102,13 @@ pub fn unused_terms(g: &YamlFile<Vec<TermSpec>>, used: &BTreeSet<usize>) -> Vec<
             g.file
                 .warning_at(
                     t.term.position(),
-                    format!("glossary term `{}` is not used in any briefing", t.id),
+                    format!(
+                        "glossary term `{}` is not used in any briefing's article or notes",
+                        t.id
+                    ),
                 )
                 .with_help(
-                    "add the word as it appears in the article to `aliases`, or remove the term",
+                    "add to `aliases` the words an article or a note uses for it (a near-miss listed by `briefing check` is a good candidate), or remove the term",
                 )
         })
         .collect()
