@@ -11,6 +11,8 @@
 //! SHA-256, kept in the manifest), so a `CNAME`, `.git` or anything else of the
 //! user's survives. Unchanged files are not touched.
 
+mod seen;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -191,6 +193,10 @@ pub struct Stager {
     /// What recovering from an interrupted earlier build did, to tell the user.
     pub recovered: Option<String>,
     cancel: CancelToken,
+    /// The output's files as an earlier build saw them, if told where to keep that.
+    seen: seen::Seen,
+    /// When the staging folder was made, by the output filesystem's clock.
+    started: Option<(i64, i64)>,
     _lock: fs::File,
 }
 
@@ -223,6 +229,7 @@ impl Stager {
             .tempdir_in(&work)
             .map_err(|e| Error::io(&work, e))?
             .keep();
+        let started = seen::change_time(&staging);
         Ok(Stager {
             output: output.to_path_buf(),
             work,
@@ -232,14 +239,26 @@ impl Stager {
             created_output,
             recovered,
             cancel: cancel.clone(),
+            seen: seen::Seen::default(),
+            started,
             _lock: lock,
         })
     }
 
+    /// Keeps, in the file `record` outside the output, what each output file
+    /// was on disk when this build saw it whole, so that [`Stager::keep`] in a
+    /// later build that is given the same file need not read it (see [`seen`]).
+    pub fn remembering_files_in(mut self, record: &Path) -> Stager {
+        self.seen = seen::Seen::load(record);
+        self
+    }
+
     /// Stages one file of the site (`rel` is `/`-separated). A file whose bytes
     /// are already in the output is left alone; a file there that briefing did
-    /// not write, or that changed since it wrote it, is never replaced.
-    pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<(), Error> {
+    /// not write, or that changed since it wrote it, is never replaced. Returns
+    /// the file's size and hash, with which [`Stager::keep`] can take the same
+    /// bytes in a later build without having them.
+    pub fn stage(&self, rel: &str, bytes: &[u8]) -> Result<FileSum, Error> {
         if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
@@ -270,6 +289,7 @@ impl Stager {
             write_new(&self.staging.join("new").join(rel), bytes)?;
         }
         let entry = Entry::of(rel, bytes);
+        let sum = entry.sum();
         let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
         staged.all.insert(rel.to_string(), entry);
         if changed {
@@ -277,7 +297,41 @@ impl Stager {
         } else {
             staged.unchanged += 1;
         }
-        Ok(())
+        Ok(sum)
+    }
+
+    /// Stages files by their size and hash alone, as [`Stager::stage`] would
+    /// stage bytes with that size and hash, if the output already holds every
+    /// one of them: an earlier build wrote it with that size and hash (says the
+    /// manifest), and it is still exactly that. Returns whether it did; if not,
+    /// nothing is staged, and the caller stages the bytes.
+    pub fn keep(&self, files: &[(String, FileSum)]) -> Result<bool, Error> {
+        if self.cancel.is_cancelled() {
+            return Err(Error::Interrupted);
+        }
+        let in_place = |(rel, sum): &(String, FileSum)| {
+            let path = self.output.join(rel);
+            check_site_path(rel).is_ok()
+                && check_no_links(&self.output, rel).is_ok()
+                && match self.old_manifest.files.get(rel) {
+                    Some(Some(entry)) if entry.sum() == *sum => {
+                        self.seen.vouches_for(&path, rel, sum)
+                            || still_as_written(&path, Some(entry))
+                    }
+                    _ => false,
+                }
+        };
+        if !files.iter().all(in_place) {
+            return Ok(false);
+        }
+        let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
+        for (rel, sum) in files {
+            staged
+                .all
+                .insert(rel.clone(), Entry::with_sum(rel, sum.clone()));
+            staged.unchanged += 1;
+        }
+        Ok(true)
     }
 
     /// An output file may be replaced only if an earlier build wrote it and it
@@ -327,11 +381,19 @@ impl Stager {
                 stats.kept.push(rel.clone());
             }
         }
-        let manifest_text = manifest_json(staged.all.into_values().collect());
+        let entries: Vec<Entry> = staged.all.into_values().collect();
+        let remember = |stats: WriteStats| {
+            if let Some(started) = self.started {
+                let files = entries.iter().map(|e| (e.path.as_str(), e.sum()));
+                self.seen.save(output, files, started);
+            }
+            Ok(stats)
+        };
+        let manifest_text = manifest_json(entries.clone());
         let manifest_changed = fs::read_to_string(output.join(MANIFEST)).ok().as_deref()
             != Some(manifest_text.as_str());
         if ops.is_empty() && !manifest_changed {
-            return Ok(stats);
+            return remember(stats);
         }
         write_new(
             &self.staging.join("new").join(MANIFEST),
@@ -393,7 +455,7 @@ impl Stager {
                 remove_empty_parents(output, &output.join(path));
             }
         }
-        Ok(stats)
+        remember(stats)
     }
 }
 
@@ -656,12 +718,38 @@ struct Entry {
     sha256: String,
 }
 
+/// A file's size and SHA-256 (hex): what the manifest keeps of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSum {
+    /// In bytes.
+    pub size: u64,
+    /// Lowercase hex.
+    pub sha256: String,
+}
+
 impl Entry {
     fn of(path: &str, bytes: &[u8]) -> Entry {
+        Entry::with_sum(
+            path,
+            FileSum {
+                size: bytes.len() as u64,
+                sha256: sha256_hex(bytes),
+            },
+        )
+    }
+
+    fn with_sum(path: &str, sum: FileSum) -> Entry {
         Entry {
             path: path.to_string(),
-            size: bytes.len() as u64,
-            sha256: sha256_hex(bytes),
+            size: sum.size,
+            sha256: sum.sha256,
+        }
+    }
+
+    fn sum(&self) -> FileSum {
+        FileSum {
+            size: self.size,
+            sha256: self.sha256.clone(),
         }
     }
 

@@ -28,6 +28,7 @@ use crate::diagnostic::Diagnostic;
 use crate::library::{Digest as LibraryDigest, NoteDigest};
 use crate::load::model::{Date, EventSpec, NoteKind};
 use crate::load::yaml::At;
+use crate::output::FileSum;
 use crate::publish::BriefingFacts;
 use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 
@@ -35,7 +36,7 @@ use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"briefing build cache 2\n";
+const MAGIC: &[u8] = b"briefing build cache 3\n";
 
 /// Hex SHA-256 of some bytes.
 pub(crate) fn hex_digest(bytes: &[u8]) -> String {
@@ -57,8 +58,6 @@ pub(super) struct BuildCache {
     glossary: String,
     /// What each older glossary's changes are, by its hash (`None`: unreadable).
     changes: Mutex<HashMap<String, Option<GlossaryChanges>>>,
-    /// Briefings taken from the cache.
-    pub hits: AtomicU64,
     /// The glossary snapshots that the entries read or written refer to.
     glossaries_used: Mutex<BTreeSet<String>>,
 }
@@ -75,7 +74,6 @@ impl BuildCache {
             prints,
             glossary,
             changes: Mutex::new(HashMap::new()),
-            hits: AtomicU64::new(0),
             glossaries_used: Mutex::default(),
         };
         let _ = write_atomic(&cache.glossary_path(&cache.glossary), &text);
@@ -101,23 +99,28 @@ impl BuildCache {
     }
 
     /// The stored result of briefing `name`, if it was stored under `key` and
-    /// is still right for today's glossary.
-    pub fn lookup(&self, name: &str, key: &str) -> Option<BriefingResult> {
+    /// is still right for today's glossary: all but the bytes of its files,
+    /// which are named with their sizes and hashes instead (the output holds
+    /// them, unless it was changed since).
+    pub fn lookup(
+        &self,
+        name: &str,
+        key: &str,
+    ) -> Option<(BriefingResult, Vec<(String, FileSum)>)> {
         let bytes = std::fs::read(self.entry_path(name)).ok()?;
-        let (header, blobs) = split_entry(&bytes)?;
+        let header = read_entry(&bytes)?;
         if header.name != name || header.key != key {
             return None;
         }
-        let result = header.result.into_result(blobs)?;
+        let (result, files) = header.result.into_result();
         if header.glossary != self.glossary && !self.glossary_allows(&header.glossary, &result) {
             return None;
         }
-        self.hits.fetch_add(1, Ordering::Relaxed);
         self.glossaries_used
             .lock()
             .unwrap_or_else(|e| e.into_inner())
             .insert(header.glossary);
-        Some(result)
+        Some((result, files))
     }
 
     /// Whether a result rendered with the glossary stored as `hash` is the same
@@ -138,9 +141,17 @@ impl BuildCache {
         changes.as_ref().is_some_and(|c| !c.affects(page))
     }
 
-    /// Stores briefing `name`'s result under `key`, if its folder still has
+    /// Stores briefing `name`'s result under `key`, with the sizes and hashes
+    /// of its files (staged, so no longer in `result`), if its folder still has
     /// that key (it was not edited while it was being built).
-    pub fn store(&self, name: &str, path: &Path, key: &str, result: &BriefingResult) {
+    pub fn store(
+        &self,
+        name: &str,
+        path: &Path,
+        key: &str,
+        result: &BriefingResult,
+        files: Vec<(String, FileSum)>,
+    ) {
         if self.key(path).as_deref() != Some(key) {
             return;
         }
@@ -148,16 +159,11 @@ impl BuildCache {
             name: name.to_string(),
             key: key.to_string(),
             glossary: self.glossary.clone(),
-            result: CachedResult::of(result),
-        };
-        let Ok(header) = serde_json::to_vec(&header) else {
-            return;
+            result: CachedResult::of(result, files),
         };
         let mut bytes = Vec::from(MAGIC);
-        bytes.extend_from_slice(&(header.len() as u64).to_le_bytes());
-        bytes.extend_from_slice(&header);
-        for data in result.page.iter().flat_map(|p| p.files.values()) {
-            bytes.extend_from_slice(data);
+        if serde_json::to_writer(&mut bytes, &header).is_err() {
+            return;
         }
         let check = Sha256::digest(&bytes);
         bytes.extend_from_slice(&check);
@@ -183,6 +189,15 @@ impl BuildCache {
             }
         }
     }
+}
+
+/// Where the cache keeps what the files of the output folder `output` were on
+/// disk when the last build left them (see [`crate::output::Stager::keep`]):
+/// one file per output folder, named by a hash of its absolute path.
+pub(super) fn output_record(dir: &Path, output: &Path) -> PathBuf {
+    let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
+    let name = hex_digest(output.as_os_str().as_encoded_bytes());
+    dir.join("outputs").join(format!("{}.json", &name[..32]))
 }
 
 /// The site-wide part of every key: the tool (its version and the binary
@@ -278,17 +293,14 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     renamed
 }
 
-/// An entry's header and the bytes of its files, once its checksum checks out.
-fn split_entry(bytes: &[u8]) -> Option<(Header, &[u8])> {
+/// An entry, once its checksum checks out.
+fn read_entry(bytes: &[u8]) -> Option<Header> {
     let body_len = bytes.len().checked_sub(32)?;
     let (body, check) = bytes.split_at(body_len);
     if Sha256::digest(body).as_slice() != check {
         return None;
     }
-    let rest = body.strip_prefix(MAGIC)?;
-    let len = usize::try_from(u64::from_le_bytes(rest.get(..8)?.try_into().ok()?)).ok()?;
-    let header = serde_json::from_slice(rest.get(8..8 + len)?).ok()?;
-    Some((header, rest.get(8 + len..)?))
+    serde_json::from_slice(body.strip_prefix(MAGIC)?).ok()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -299,8 +311,7 @@ struct Header {
     result: CachedResult,
 }
 
-/// A [`BriefingResult`] as stored: the files' bytes follow the header, in the
-/// order and with the lengths listed here.
+/// A [`BriefingResult`] as stored: its files by size and hash only.
 #[derive(Serialize, Deserialize)]
 struct CachedResult {
     diagnostics: Vec<Diagnostic>,
@@ -321,7 +332,7 @@ struct CachedPage {
     terms_used: Vec<(String, String)>,
     see_also: Vec<String>,
     text: String,
-    files: Vec<(String, usize)>,
+    files: Vec<(String, FileSum)>,
     digest: CachedDigest,
     facts: CachedFacts,
 }
@@ -388,7 +399,7 @@ fn date_in(d: CachedDate) -> Option<Date> {
 }
 
 impl CachedResult {
-    fn of(r: &BriefingResult) -> CachedResult {
+    fn of(r: &BriefingResult, files: Vec<(String, FileSum)>) -> CachedResult {
         let BriefingResult {
             page,
             diagnostics,
@@ -397,28 +408,27 @@ impl CachedResult {
         CachedResult {
             diagnostics: diagnostics.clone(),
             near_misses: near_misses.clone(),
-            page: page.as_ref().map(CachedPage::of),
+            page: page.as_ref().map(|p| CachedPage::of(p, files)),
         }
     }
 
-    /// The result back, with its files cut from `blobs`; `None` if the lengths
-    /// do not add up.
-    fn into_result(self, blobs: &[u8]) -> Option<BriefingResult> {
-        let page = match self.page {
-            Some(p) => Some(p.into_page(blobs)?),
-            None if blobs.is_empty() => None,
-            None => return None,
+    /// The result back, without its files' bytes, and the files.
+    fn into_result(self) -> (BriefingResult, Vec<(String, FileSum)>) {
+        let (page, files) = match self.page.map(CachedPage::into_page) {
+            Some((page, files)) => (Some(page), files),
+            None => (None, Vec::new()),
         };
-        Some(BriefingResult {
+        let result = BriefingResult {
             page,
             diagnostics: self.diagnostics,
             near_misses: self.near_misses,
-        })
+        };
+        (result, files)
     }
 }
 
 impl CachedPage {
-    fn of(p: &BuiltPage) -> CachedPage {
+    fn of(p: &BuiltPage, files: Vec<(String, FileSum)>) -> CachedPage {
         let BuiltPage {
             slug,
             sort_key,
@@ -427,7 +437,7 @@ impl CachedPage {
             terms_used,
             see_also,
             text,
-            files,
+            files: _,
             digest,
             facts,
         } = p;
@@ -449,10 +459,7 @@ impl CachedPage {
             terms_used: terms_used.clone(),
             see_also: see_also.clone(),
             text: text.clone(),
-            files: files
-                .iter()
-                .map(|(rel, b)| (rel.clone(), b.len()))
-                .collect(),
+            files,
             digest: CachedDigest::of(digest),
             facts: CachedFacts {
                 slug: facts.slug.clone(),
@@ -465,19 +472,10 @@ impl CachedPage {
         }
     }
 
-    fn into_page(self, mut blobs: &[u8]) -> Option<BuiltPage> {
-        let mut files = BTreeMap::new();
-        for (rel, len) in self.files {
-            let (data, rest) = blobs.split_at_checked(len)?;
-            files.insert(rel, data.to_vec());
-            blobs = rest;
-        }
-        if !blobs.is_empty() {
-            return None;
-        }
+    fn into_page(self) -> (BuiltPage, Vec<(String, FileSum)>) {
         let e = self.entry;
         let f = self.facts;
-        Some(BuiltPage {
+        let page = BuiltPage {
             slug: self.slug,
             sort_key: (date_in(self.sort_key.0), self.sort_key.1),
             entry: IndexEntry {
@@ -492,7 +490,7 @@ impl CachedPage {
             terms_used: self.terms_used,
             see_also: self.see_also,
             text: self.text,
-            files,
+            files: BTreeMap::new(),
             digest: self.digest.into_digest(),
             facts: BriefingFacts {
                 slug: f.slug,
@@ -502,7 +500,8 @@ impl CachedPage {
                 date: date_in(f.date),
                 checked: date_in(f.checked),
             },
-        })
+        };
+        (page, self.files)
     }
 }
 

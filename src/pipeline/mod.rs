@@ -298,7 +298,10 @@ pub fn build_into(
     if let Some(dir) = cache {
         check_cache_dir(root, output, dir)?;
     }
-    let stager = Stager::new(output, cancel)?;
+    let mut stager = Stager::new(output, cancel)?;
+    if let Some(dir) = cache {
+        stager = stager.remembering_files_in(&cache::output_record(dir, output));
+    }
     // What recovering from an interrupted build did is said with the build's warnings.
     let recovered = stager.recovered.clone();
     let mut outcome = build_site_into(root, base_url, cache, progress, &stager)?;
@@ -593,28 +596,35 @@ impl Incremental {
             result.diagnostics = diagnostics;
             Ok(result)
         };
+        // A cached result is taken only if the output still holds its files:
+        // they are named by size and hash, not kept.
+        let cached = |name: &str, key: Option<&str>| -> Result<_, Error> {
+            let (Some(c), Some(key), Some(stager)) = (&cache, key, stager) else {
+                return Ok(None);
+            };
+            Ok(match c.lookup(name, key) {
+                Some((result, files)) if stager.keep(&files)? => Some(result),
+                _ => None,
+            })
+        };
         let build_one = |(name, path): &&(String, PathBuf)| -> Result<_, Error> {
             let key = cache.as_ref().and_then(|c| c.key(path));
-            let cached = cache
-                .as_ref()
-                .zip(key.as_deref())
-                .and_then(|(c, key)| c.lookup(name, key));
-            let fresh = cached.is_none();
-            let mut result = match cached {
-                Some(result) => result,
+            let (result, fresh) = match cached(name, key.as_deref())? {
+                Some(result) => (result, false),
                 None => {
-                    let result = render_one(name, path)?;
-                    if let (Some(c), Some(key)) = (&cache, &key) {
-                        c.store(name, path, key, &result);
+                    let mut result = render_one(name, path)?;
+                    if let (Some(stager), Some(page)) = (stager, result.page.as_mut()) {
+                        let mut sums = Vec::new();
+                        for (rel, bytes) in std::mem::take(&mut page.files) {
+                            sums.push((rel.clone(), stager.stage(&rel, &bytes)?));
+                        }
+                        if let (Some(c), Some(key)) = (&cache, &key) {
+                            c.store(name, path, key, &result, sums);
+                        }
                     }
-                    result
+                    (result, true)
                 }
             };
-            if let (Some(stager), Some(page)) = (stager, result.page.as_mut()) {
-                for (rel, bytes) in std::mem::take(&mut page.files) {
-                    stager.stage(&rel, &bytes)?;
-                }
-            }
             progress.advance();
             Ok((name.clone(), result, fresh))
         };
@@ -628,11 +638,10 @@ impl Incremental {
                 .map(build_one)
                 .collect::<Result<_, Error>>()?
         };
-        self.reused = 0;
         if let Some(cache) = &cache {
             cache.prune(&present);
-            self.reused = cache.hits.load(std::sync::atomic::Ordering::Relaxed) as usize;
         }
+        self.reused = results.iter().filter(|(_, _, fresh)| !fresh).count();
         self.rendered = results
             .iter()
             .filter(|(_, _, fresh)| *fresh)

@@ -3,13 +3,18 @@
 //! briefings added and removed, the cache itself damaged), a build that uses
 //! the cache writes exactly what a build without it writes, and reports the
 //! same diagnostics and near-misses; a glossary edit re-renders only the
-//! briefings that use the changed term.
+//! briefings that use the changed term. The cache keeps no pages, only their
+//! sizes and hashes, and takes a page already in the output without reading it
+//! when the output file is still the one it saw: the edits also change and
+//! delete output files by hand, which must be noticed as a build without the
+//! cache notices them.
 
 use std::path::{Path, PathBuf};
 
 use crate::common::*;
 use briefing::output::CancelToken;
 use briefing::pipeline::{build_into, Outcome};
+use briefing::Error;
 use predicates::prelude::PredicateBooleanExt;
 use proptest::prelude::*;
 
@@ -75,6 +80,16 @@ impl Project {
 
     fn cache(&self) -> PathBuf {
         self.root().join(".briefing-cache/build")
+    }
+
+    fn output(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// A briefing page in the output, if there is one.
+    fn output_page(&self, i: usize) -> Option<PathBuf> {
+        let n = self.pick(i)?;
+        Some(self.output().join(format!("b{n}/index.html"))).filter(|p| p.is_file())
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -272,6 +287,36 @@ impl Project {
             Edit::DeleteCache => {
                 let _ = std::fs::remove_dir_all(self.cache());
             }
+            Edit::HandEditPage(i, same_size) => {
+                if let Some(path) = self.output_page(*i) {
+                    let file = std::fs::File::options().write(true).open(&path).unwrap();
+                    let modified = file.metadata().unwrap().modified().unwrap();
+                    let text = std::fs::read_to_string(&path).unwrap();
+                    let edited = if *same_size {
+                        text.replacen("<", ">", 1)
+                    } else {
+                        text + "<!-- mine -->"
+                    };
+                    std::fs::write(&path, edited).unwrap();
+                    // Only the change time still tells.
+                    file.set_modified(modified).unwrap();
+                }
+            }
+            Edit::DeletePage(i) => {
+                if let Some(path) = self.output_page(*i) {
+                    std::fs::remove_file(path).unwrap();
+                }
+            }
+        }
+    }
+
+    /// After a page was edited by hand (and the build refused to overwrite
+    /// it), the user moves it away, as the error says.
+    fn move_hand_edits_away(&self, edit: &Edit) {
+        if let Edit::HandEditPage(i, _) = edit {
+            if let Some(path) = self.output_page(*i) {
+                std::fs::remove_file(path).unwrap();
+            }
         }
     }
 }
@@ -297,6 +342,10 @@ enum Edit {
     TruncateCache(usize, usize),
     SwapCacheEntries,
     DeleteCache,
+    /// A page of the output changed by hand: longer, or of the same size with
+    /// its modification time put back.
+    HandEditPage(usize, bool),
+    DeletePage(usize),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -330,20 +379,39 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..8usize, any::<usize>()).prop_map(|(i, n)| Edit::TruncateCache(i, n)),
         1 => Just(Edit::SwapCacheEntries),
         1 => Just(Edit::DeleteCache),
+        1 => (0..8usize, any::<bool>()).prop_map(|(i, same)| Edit::HandEditPage(i, same)),
+        1 => (0..8usize).prop_map(Edit::DeletePage),
     ]
 }
 
-fn build(root: &Path, output: &Path, cache: Option<&Path>) -> Outcome {
-    build_into(root, output, None, cache, &(), &CancelToken::new()).unwrap()
+fn build(root: &Path, output: &Path, cache: Option<&Path>) -> Result<Outcome, Error> {
+    build_into(root, output, None, cache, &(), &CancelToken::new())
 }
 
-/// Builds with the cache into `warm` and without it into a new folder, and
-/// checks both wrote the same and said the same.
-fn assert_warm_equals_cold(project: &Project, warm: &Path, step: &str) -> Outcome {
-    let with_cache = build(project.root(), warm, Some(&project.cache()));
+/// Builds with the cache into `warm`, and without it into a copy of `warm` as
+/// it was, and checks both wrote the same and said the same (or failed alike).
+fn assert_warm_equals_cold(project: &Project, warm: &Path, step: &str) -> Option<Outcome> {
     let cold_dir = tempfile::tempdir().unwrap();
     let cold = cold_dir.path().join("out");
+    if warm.exists() {
+        copy_tree(warm, &cold);
+    }
+    let with_cache = build(project.root(), warm, Some(&project.cache()));
     let without = build(project.root(), &cold, None);
+    let (with_cache, without) = match (with_cache, without) {
+        (Ok(w), Ok(c)) => (w, c),
+        (Err(w), Err(c)) => {
+            let shown =
+                |e: Error, dir: &Path| e.to_string().replace(&dir.display().to_string(), "OUT");
+            assert_eq!(shown(w, warm), shown(c, &cold), "{step}: errors");
+            return None;
+        }
+        (w, c) => {
+            let said =
+                |r: Result<Outcome, Error>| r.map_or_else(|e| e.to_string(), |_| "Ok".into());
+            panic!("{step}: with the cache {}, without {}", said(w), said(c))
+        }
+    };
     assert_eq!(
         with_cache.diagnostics, without.diagnostics,
         "{step}: diagnostics"
@@ -357,13 +425,11 @@ fn assert_warm_equals_cold(project: &Project, warm: &Path, step: &str) -> Outcom
         without.site.is_some(),
         "{step}: success"
     );
-    if with_cache.site.is_some() {
-        assert!(
-            snapshot_tree(warm) == snapshot_tree(&cold),
-            "{step}: output differs"
-        );
-    }
-    with_cache
+    assert!(
+        snapshot_tree(warm) == snapshot_tree(&cold),
+        "{step}: output differs"
+    );
+    Some(with_cache)
 }
 
 proptest! {
@@ -372,11 +438,12 @@ proptest! {
     #[test]
     fn a_build_with_the_cache_equals_one_without(edits in prop::collection::vec(edit(), 1..8)) {
         let mut project = Project::new(4);
-        let warm = project.root().join("public");
+        let warm = project.output();
         assert_warm_equals_cold(&project, &warm, "first build");
         for (i, edit) in edits.iter().enumerate() {
             project.apply(edit);
             assert_warm_equals_cold(&project, &warm, &format!("edit {i}: {edit:?}"));
+            project.move_hand_edits_away(edit);
         }
     }
 }
@@ -385,8 +452,11 @@ proptest! {
 fn only_changed_briefings_are_rendered_again() {
     let mut project = Project::new(6);
     let out = project.root().join("public");
-    let counts = |o: &Outcome| {
-        let site = o.site.as_ref().expect("the build succeeds");
+    let counts = |o: &Option<Outcome>| {
+        let site = o
+            .as_ref()
+            .and_then(|o| o.site.as_ref())
+            .expect("the build succeeds");
         (site.rendered, site.reused)
     };
     assert_eq!(
@@ -476,4 +546,19 @@ fn warnings_are_reported_on_a_warm_build_and_no_cache_writes_none() {
         .assert()
         .code(2)
         .stderr(predicates::str::contains("inside the output"));
+}
+
+#[test]
+fn a_page_changed_by_hand_is_noticed_though_its_size_and_time_are_kept() {
+    let mut project = Project::new(2);
+    let out = project.output();
+    // The third build takes the pages by what the second saw of them on disk.
+    for step in ["cold", "warm", "warm again"] {
+        assert!(assert_warm_equals_cold(&project, &out, step).is_some());
+    }
+    project.apply(&Edit::HandEditPage(0, true));
+    assert!(
+        assert_warm_equals_cold(&project, &out, "edited by hand").is_none(),
+        "the page is the user's now: both builds refuse to overwrite it"
+    );
 }
