@@ -265,6 +265,8 @@ impl Stager {
         check_site_path(rel)?;
         check_no_links(&self.output, rel)?;
         let target = self.output.join(rel);
+        let entry = Entry::of(rel, bytes);
+        let sum = entry.sum();
         let changed = match fs::symlink_metadata(&target) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => true,
             Err(e) => return Err(Error::io(&target, e)),
@@ -280,6 +282,8 @@ impl Stager {
                     display_path(&target)
                 )))
             }
+            // Already there, as an earlier build wrote it and saw it since.
+            Ok(_) if self.was_written_as(rel, &target, &sum) => false,
             Ok(_) => {
                 let existing = fs::read(&target).map_err(|e| Error::io(&target, e))?;
                 existing != bytes && self.may_replace(rel, &target, &existing)?
@@ -288,8 +292,6 @@ impl Stager {
         if changed {
             write_new(&self.staging.join("new").join(rel), bytes)?;
         }
-        let entry = Entry::of(rel, bytes);
-        let sum = entry.sum();
         let mut staged = self.staged.lock().unwrap_or_else(|e| e.into_inner());
         staged.all.insert(rel.to_string(), entry);
         if changed {
@@ -313,13 +315,11 @@ impl Stager {
             let path = self.output.join(rel);
             check_site_path(rel).is_ok()
                 && check_no_links(&self.output, rel).is_ok()
-                && match self.old_manifest.files.get(rel) {
-                    Some(Some(entry)) if entry.sum() == *sum => {
-                        self.seen.vouches_for(&path, rel, sum)
-                            || still_as_written(&path, Some(entry))
-                    }
-                    _ => false,
-                }
+                && (self.was_written_as(rel, &path, sum)
+                    || self.old_manifest.files.get(rel).is_some_and(|entry| {
+                        entry.as_ref().is_some_and(|e| e.sum() == *sum)
+                            && still_as_written(&path, entry.as_ref())
+                    }))
         };
         if !files.iter().all(in_place) {
             return Ok(false);
@@ -332,6 +332,14 @@ impl Stager {
             staged.unchanged += 1;
         }
         Ok(true)
+    }
+
+    /// Whether the manifest says an earlier build wrote `rel` with this size
+    /// and hash, and the record of what the last build saw on disk vouches
+    /// that the file at `target` is still that one, without reading it.
+    fn was_written_as(&self, rel: &str, target: &Path, sum: &FileSum) -> bool {
+        matches!(self.old_manifest.files.get(rel), Some(Some(e)) if e.sum() == *sum)
+            && self.seen.vouches_for(target, rel, sum)
     }
 
     /// An output file may be replaced only if an earlier build wrote it and it

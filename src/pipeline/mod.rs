@@ -675,11 +675,17 @@ impl Incremental {
         let mut digests = Vec::new();
         let mut near_misses = Vec::new();
         let mut facts = Vec::new();
-        for r in self.briefings.values_mut() {
+        for page in self.briefings.values_mut().filter_map(|r| r.page.as_mut()) {
+            match pages {
+                Pages::Copy => site.files.extend(page.files.clone()),
+                Pages::Move => site.files.append(&mut page.files),
+            }
+        }
+        for r in self.briefings.values() {
             diagnostics.extend(r.diagnostics.iter().cloned());
             near_misses.extend(r.near_misses.iter().cloned());
-            if let Some(page) = &mut r.page {
-                digests.push((page.sort_key.clone(), page.digest.clone()));
+            if let Some(page) = &r.page {
+                digests.push((&page.sort_key, &page.digest));
                 site.notes += page.notes;
                 for (id, first_use) in &page.terms_used {
                     if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
@@ -691,10 +697,6 @@ impl Incremental {
                 }
                 entries.push((page.sort_key.clone(), page.entry.clone()));
                 facts.push(page.facts.clone());
-                match pages {
-                    Pages::Copy => site.files.extend(page.files.clone()),
-                    Pages::Move => site.files.append(&mut page.files),
-                }
                 site.briefings += 1;
             }
         }
@@ -726,7 +728,7 @@ impl Incremental {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| d).collect();
+            let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| *d).collect();
             let frame = |root: &str, page: PageKind| {
                 let mut frame = templates.frame(&site_view, root, &shared.site.language);
                 frame.meta = publish::page_meta(&site_view, page);

@@ -86,10 +86,15 @@ impl Project {
         self.root().join("public")
     }
 
-    /// A briefing page in the output, if there is one.
+    /// A page in the output, if there is one: a briefing's for `i` < 6, else
+    /// the index or the glossary, which every build renders again.
     fn output_page(&self, i: usize) -> Option<PathBuf> {
-        let n = self.pick(i)?;
-        Some(self.output().join(format!("b{n}/index.html"))).filter(|p| p.is_file())
+        let rel = match i {
+            6 => "index.html".to_string(),
+            7.. => "glossary/index.html".to_string(),
+            _ => format!("b{}/index.html", self.pick(i)?),
+        };
+        Some(self.output().join(rel)).filter(|p| p.is_file())
     }
 
     fn write(&self, rel: &str, text: &str) {
@@ -556,9 +561,14 @@ fn a_page_changed_by_hand_is_noticed_though_its_size_and_time_are_kept() {
     for step in ["cold", "warm", "warm again"] {
         assert!(assert_warm_equals_cold(&project, &out, step).is_some());
     }
-    project.apply(&Edit::HandEditPage(0, true));
-    assert!(
-        assert_warm_equals_cold(&project, &out, "edited by hand").is_none(),
-        "the page is the user's now: both builds refuse to overwrite it"
-    );
+    // A briefing's page, taken from the output, and the index, rendered again.
+    for page in [0, 6] {
+        project.apply(&Edit::HandEditPage(page, true));
+        assert!(
+            assert_warm_equals_cold(&project, &out, "edited by hand").is_none(),
+            "the page is the user's now: both builds refuse to overwrite it"
+        );
+        project.move_hand_edits_away(&Edit::HandEditPage(page, true));
+        assert!(assert_warm_equals_cold(&project, &out, "moved away").is_some());
+    }
 }
