@@ -1,6 +1,5 @@
-// Enhancement: markers and terms open their note or definition beside the phrase; on wide
-// screens notes also stand in the margin as sidenotes; the search link becomes a search box.
 (()=>{let d=document,cur=null,Q='a[role="doc-noteref"],a[role="doc-glossref"]',S=[],hi=null,WD=matchMedia("(min-width:1200px)");
+let cp=(f,b)=>{for(let c of f.children)if(!c.matches(".back")){c=c.cloneNode(true);c.removeAttribute("id");c.querySelectorAll("[id]").forEach(i=>i.removeAttribute("id"));b.append(c)}};
 let close=back=>{if(!cur)return;let c=cur;cur=null;c.b.remove();c.t.setAttribute("aria-expanded","false");c.m.forEach(m=>m.classList.remove("on"));if(back)c.t.focus()};
 let place=()=>{let{t,b,m}=cur,s=b.style,r=t.getBoundingClientRect(),W=d.documentElement.clientWidth,H=innerHeight,c=(t.closest(".article-body")||t).getBoundingClientRect(),room=W-c.right-40,side=room>=256&&!S.length,o=b.offsetParent,p=o&&o!=d.body?o.getBoundingClientRect():{left:-scrollX,top:-scrollY},q=r.top,x,y,w,h;
 m.forEach(e=>q=Math.min(q,e.getBoundingClientRect().top));
@@ -13,10 +12,10 @@ src=n?e:e.closest("dt")?.nextElementSibling;if(!src)return 0;
 b=d.createElement("div");h=d.createElement("p");x=d.createElement("button");
 b.className="pop "+src.className;b.id="pop";b.tabIndex=-1;b.setAttribute("role","dialog");b.setAttribute("aria-labelledby","pop-h");
 h.className="pop-h";h.id="pop-h";h.textContent=n?"Note "+t.textContent:e.closest("dt").textContent;b.append(h);
-for(let c of src.children)if(!c.matches(".back")){c=c.cloneNode(true);c.removeAttribute("id");c.querySelectorAll("[id]").forEach(i=>i.removeAttribute("id"));b.append(c)}
+cp(src,b);
 x.type="button";x.className="pop-x";x.setAttribute("aria-label","Close");x.textContent="×";x.onclick=()=>close(1);b.append(x);
 b.addEventListener("focusout",ev=>{let r=ev.relatedTarget;if(cur&&r&&!b.contains(r)&&r!=cur.t)close(0)});
-(t.closest("h1,h2,h3,h4,h5,h6")||(n?t.parentNode:t)).after(b);
+(t.closest("h1,h2,h3,h4,h5,h6")||t).after(b);
 cur={t,b,m:n?d.querySelectorAll(`mark[data-note="${CSS.escape(id.slice(5))}"]`):[t]};
 cur.m.forEach(m=>m.classList.add("on"));t.setAttribute("aria-expanded","true");
 place();b.focus({preventScroll:true});b.scrollIntoView({block:"nearest"});return 1};
@@ -30,7 +29,7 @@ S.forEach(s=>{s.e.style.width=w+"px";s.e.style.left=L+"px";s.y=s.r.getBoundingCl
 let sides=()=>{S.forEach(s=>s.e.remove());S=[];unhi(0);if(WD.matches)d.querySelectorAll('.article-body a[role="doc-noteref"]').forEach(r=>{let id=decodeURIComponent(r.hash.slice(1)),n=d.getElementById(id),e,h,at;
 if(!n||S.some(s=>s.id==id))return;e=d.createElement("div");h=d.createElement("p");e.className="side "+n.className;e.tabIndex=-1;e.setAttribute("role","note");e.setAttribute("aria-label","Note "+r.textContent);
 h.className="side-n";h.textContent=r.textContent;e.append(h);
-for(let c of n.children)if(!c.matches(".back")){c=c.cloneNode(true);c.removeAttribute("id");c.querySelectorAll("[id]").forEach(i=>i.removeAttribute("id"));e.append(c)}
+cp(n,e);
 at=r.closest("table,p,h1,h2,h3,h4,h5,h6,pre,li");at.tagName=="LI"?at.append(e):at.after(e);S.push({id,e,r})});lay()};
 d.addEventListener("click",e=>{let t=e.target.closest?.(Q);
 if(t&&!(e.ctrlKey||e.metaKey||e.shiftKey||e.altKey)&&(t.hash.startsWith("#note-")&&toSide(t)||open(t)))e.preventDefault();

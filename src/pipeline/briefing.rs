@@ -173,6 +173,7 @@ fn render_briefing(
             .cloned()
             .collect();
         view.sources_by_publisher = library::page_sources(notes, site.terms, &term_uses);
+        library::link_citations(&mut view);
         match templates.render("briefing.html", &view, site.templates_dir) {
             Ok(html) => {
                 files.insert(format!("{}/index.html", src.slug), html.into_bytes());

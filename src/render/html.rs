@@ -49,7 +49,7 @@ fn page_classes() -> &'static std::collections::HashSet<String> {
 /// Whether an id, class or role of the article's raw HTML is one the page
 /// itself uses for notes, terms and landmarks.
 fn is_reserved(attribute: &str, token: &str) -> bool {
-    const PREFIXES: [&str; 5] = ["note-", "ref-", "term-", "use-", "fn-"];
+    const PREFIXES: [&str; 6] = ["note-", "ref-", "term-", "use-", "fn-", "src-"];
     match attribute {
         "id" => {
             PREFIXES.iter().any(|p| token.starts_with(p))

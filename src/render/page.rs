@@ -206,6 +206,9 @@ pub struct SourceView {
     pub url: Option<String>,
     pub accessed: Option<DateView>,
     pub archived: Option<String>,
+    /// Where the page lists this source in full (`#src-3`), when it has a
+    /// Sources section: a note then cites it in short and links there.
+    pub cite: Option<String>,
 }
 
 impl From<&SourceRef> for SourceView {
@@ -223,6 +226,7 @@ impl From<&SourceRef> for SourceView {
                 .archived
                 .plain_cloned()
                 .filter(|u| crate::validate::links::is_safe_url(u)),
+            cite: None,
         }
     }
 }
@@ -416,6 +420,8 @@ pub struct EventView {
 /// notes and terms cite it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CitedSource {
+    /// The entry's id on the page, `src-N`, that notes citing it link to.
+    pub id: String,
     #[serde(flatten)]
     pub source: SourceView,
     pub cited_by: Vec<LinkView>,
