@@ -141,7 +141,7 @@ fn render_briefing(
     );
     let digest = library::digest(src, article, notes);
     if let Some(templates) = site.templates {
-        let mut frame = templates.frame(site.site, "../", language);
+        let mut frame = templates.briefing_frame(site.site, "../", language);
         if let Some(json_ld) = publish::briefing_json_ld(
             site.site,
             &facts,
