@@ -21,8 +21,8 @@ use crate::load::yaml::{plain_list, Plain};
 use crate::load::LoadedBriefing;
 use crate::render::markdown::{block_anchor, markdown_text, plain_text};
 use crate::render::page::{
-    BriefingView, CitedSource, DateView, EventView, LinkView, PhraseInContext, PublisherSources, SourceView,
-    TopicNoteView, TopicView,
+    BriefingView, CitedSource, DateView, EventView, LinkView, PhraseInContext, PublisherSources,
+    SourceView, TopicNoteView, TopicView,
 };
 use crate::render::views::alphabetical_key;
 
@@ -261,7 +261,9 @@ pub fn link_citations(view: &mut BriefingView) {
     let entry_of = |s: &SourceView| {
         groups
             .iter()
-            .filter(|g| (g.publisher.is_none(), publisher_key(g.publisher.as_deref())) == group_key(s))
+            .filter(|g| {
+                (g.publisher.is_none(), publisher_key(g.publisher.as_deref())) == group_key(s)
+            })
             .flat_map(|g| &g.sources)
             .find(|o| same_source(&o.source, s))
             .map(|o| format!("#{}", o.id))

@@ -575,7 +575,9 @@ mod tests {
             block: 0,
             range: 4..7,
         };
-        assert!(render_article(&a, &[], &[], &[t]).contains("<em><a role=\"doc-glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></em>"));
+        assert!(render_article(&a, &[], &[], &[t]).contains(
+            "<em><a role=\"doc-glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></em>"
+        ));
     }
 
     #[test]

@@ -130,7 +130,13 @@ impl Templates {
     /// The frame of a briefing page: as [`Templates::frame`], with the briefing's
     /// stylesheet.
     pub fn briefing_frame(&self, site: &SiteView, root: &str, language: &str) -> PageFrame {
-        self.frame_with(&self.briefing_css, &self.briefing_css_sha256, site, root, language)
+        self.frame_with(
+            &self.briefing_css,
+            &self.briefing_css_sha256,
+            site,
+            root,
+            language,
+        )
     }
 
     /// The frame of a page `root` levels below the site root, in `language`.

@@ -93,7 +93,10 @@ fn every_note_reference_has_an_endnote_and_a_way_back() {
             "{target}'s source has a link"
         );
         assert!(
-            entry.select(&sel(&format!("a[href='#{target}']"))).next().is_some(),
+            entry
+                .select(&sel(&format!("a[href='#{target}']")))
+                .next()
+                .is_some(),
             "{target}'s source links back to it"
         );
     }
