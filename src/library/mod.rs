@@ -216,7 +216,7 @@ pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
         for s in c.sources {
             let source = SourceView::from(s);
             let group = groups
-                .entry(group_key(&source))
+                .entry(group_key(source.publisher.as_deref()))
                 .or_insert_with(|| PublisherSources {
                     publisher: source.publisher.clone(),
                     sources: Vec::new(),
@@ -261,9 +261,7 @@ pub fn link_citations(view: &mut BriefingView) {
     let entry_of = |s: &SourceView| {
         groups
             .iter()
-            .filter(|g| {
-                (g.publisher.is_none(), publisher_key(g.publisher.as_deref())) == group_key(s)
-            })
+            .filter(|g| group_key(g.publisher.as_deref()) == group_key(s.publisher.as_deref()))
             .flat_map(|g| &g.sources)
             .find(|o| same_source(&o.source, s))
             .map(|o| format!("#{}", o.id))
@@ -284,12 +282,11 @@ fn same_source(a: &SourceView, b: &SourceView) -> bool {
 }
 
 /// Sources naming no publisher come last; the others by name, whatever its case.
-fn group_key(s: &SourceView) -> (bool, String) {
-    (s.publisher.is_none(), publisher_key(s.publisher.as_deref()))
-}
-
-fn publisher_key(publisher: Option<&str>) -> String {
-    publisher.unwrap_or_default().to_lowercase()
+fn group_key(publisher: Option<&str>) -> (bool, String) {
+    (
+        publisher.is_none(),
+        publisher.unwrap_or_default().to_lowercase(),
+    )
 }
 
 /// The site's topics and what is filed under each, from every briefing's digest.
