@@ -1,5 +1,3 @@
-// The search page: loads the index (a script file beside the page, so it works from disk) and
-// finds entries holding every word of the query at a word start; results are built as DOM nodes.
 (()=>{let d=document,f=d.getElementById("find"),q=d.getElementById("q"),st=d.getElementById("status"),ol=d.getElementById("results"),W="[\\p{L}\\p{N}]",ix,hay;
 d.getElementById("nojs").hidden=true;f.hidden=false;
 let words=s=>(s.toLowerCase().match(/[\p{L}\p{N}]+/gu)||[]).slice(0,8);

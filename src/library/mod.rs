@@ -17,12 +17,12 @@ use crate::anchor::terms::TermUse;
 use crate::anchor::{NoteBody, NotePlace, PlacedNote};
 use crate::article::ParsedArticle;
 use crate::load::model::{Date, EventSpec, NoteKind, SourceRef, TermSpec, TopicSpec};
-use crate::load::yaml::{plain_list, text, Plain};
+use crate::load::yaml::{plain_list, Plain};
 use crate::load::LoadedBriefing;
 use crate::render::markdown::{block_anchor, markdown_text, plain_text};
 use crate::render::page::{
-    CitedSource, DateView, EventView, LinkView, PhraseInContext, PublisherSources, SourceView,
-    TopicNoteView, TopicView,
+    BriefingView, CitedSource, DateView, EventView, LinkView, PhraseInContext, PublisherSources,
+    SourceView, TopicNoteView, TopicView,
 };
 use crate::render::views::alphabetical_key;
 
@@ -208,42 +208,85 @@ pub struct Citing<'a> {
 }
 
 /// Every source the page's notes and terms cite, de-duplicated (by URL, else by
-/// title and publisher), grouped by publisher in alphabetical order.
+/// title and publisher), grouped by publisher in alphabetical order; entries are
+/// numbered `src-1`, `src-2`… in the order they are listed.
 pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
     let mut groups: BTreeMap<(bool, String), PublisherSources> = BTreeMap::new();
     for c in citing {
         for s in c.sources {
-            let key = (s.publisher.is_none(), publisher_key(text(&s.publisher)));
-            let group = groups.entry(key).or_insert_with(|| PublisherSources {
-                publisher: s.publisher.plain_cloned(),
-                sources: Vec::new(),
-            });
-            let same = |o: &CitedSource| match (&s.url, &o.source.url) {
-                (Some(a), Some(b)) => a.as_str() == b,
-                _ => o.source.title == s.title.as_str(),
-            };
+            let source = SourceView::from(s);
+            let group = groups
+                .entry(group_key(source.publisher.as_deref()))
+                .or_insert_with(|| PublisherSources {
+                    publisher: source.publisher.clone(),
+                    sources: Vec::new(),
+                });
             let link = LinkView {
                 href: c.href.clone(),
                 label: c.label.clone(),
             };
-            match group.sources.iter_mut().find(|o| same(o)) {
+            match group
+                .sources
+                .iter_mut()
+                .find(|o| same_source(&o.source, &source))
+            {
                 Some(o) => {
                     if !o.cited_by.iter().any(|l| l.href == link.href) {
                         o.cited_by.push(link);
                     }
                 }
                 None => group.sources.push(CitedSource {
-                    source: SourceView::from(s),
+                    id: String::new(),
+                    source,
                     cited_by: vec![link],
                 }),
             }
         }
     }
-    groups.into_values().collect()
+    let mut groups: Vec<PublisherSources> = groups.into_values().collect();
+    for (n, s) in groups
+        .iter_mut()
+        .flat_map(|g| g.sources.iter_mut())
+        .enumerate()
+    {
+        s.id = format!("src-{}", n + 1);
+    }
+    groups
 }
 
-fn publisher_key(publisher: Option<&str>) -> String {
-    publisher.unwrap_or_default().to_lowercase()
+/// Points every source a note or term of the page cites at its full entry in the
+/// page's Sources section, so that the note can cite it in short.
+pub fn link_citations(view: &mut BriefingView) {
+    let groups = &view.sources_by_publisher;
+    let entry_of = |s: &SourceView| {
+        groups
+            .iter()
+            .filter(|g| group_key(g.publisher.as_deref()) == group_key(s.publisher.as_deref()))
+            .flat_map(|g| &g.sources)
+            .find(|o| same_source(&o.source, s))
+            .map(|o| format!("#{}", o.id))
+    };
+    let notes = view.notes.iter_mut().flat_map(|n| &mut n.sources);
+    let terms = view.terms.iter_mut().flat_map(|t| &mut t.sources);
+    for s in notes.chain(terms) {
+        s.cite = entry_of(s);
+    }
+}
+
+/// Sources are one when they have the same URL, or, without one, the same title.
+fn same_source(a: &SourceView, b: &SourceView) -> bool {
+    match (&a.url, &b.url) {
+        (Some(x), Some(y)) => x == y,
+        _ => a.title == b.title,
+    }
+}
+
+/// Sources naming no publisher come last; the others by name, whatever its case.
+fn group_key(publisher: Option<&str>) -> (bool, String) {
+    (
+        publisher.is_none(),
+        publisher.unwrap_or_default().to_lowercase(),
+    )
 }
 
 /// The site's topics and what is filed under each, from every briefing's digest.

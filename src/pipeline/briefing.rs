@@ -141,7 +141,7 @@ fn render_briefing(
     );
     let digest = library::digest(src, article, notes);
     if let Some(templates) = site.templates {
-        let mut frame = templates.frame(site.site, "../", language);
+        let mut frame = templates.briefing_frame(site.site, "../", language);
         if let Some(json_ld) = publish::briefing_json_ld(
             site.site,
             &facts,
@@ -173,6 +173,7 @@ fn render_briefing(
             .cloned()
             .collect();
         view.sources_by_publisher = library::page_sources(notes, site.terms, &term_uses);
+        library::link_citations(&mut view);
         match templates.render("briefing.html", &view, site.templates_dir) {
             Ok(html) => {
                 files.insert(format!("{}/index.html", src.slug), html.into_bytes());

@@ -37,7 +37,10 @@ pub fn finish_own(html: String) -> String {
 fn page_classes() -> &'static std::collections::HashSet<String> {
     static CLASSES: OnceLock<std::collections::HashSet<String>> = OnceLock::new();
     CLASSES.get_or_init(|| {
-        let css = include_str!("../../templates/style.css");
+        let css = concat!(
+            include_str!("../../templates/style.css"),
+            include_str!("../../templates/library.css")
+        );
         css.split(|c: char| !(c.is_ascii_alphanumeric() || c == '-' || c == '.'))
             .flat_map(|word| word.split('.').skip(1))
             .filter(|name| name.starts_with(|c: char| c.is_ascii_alphabetic()))
@@ -49,7 +52,7 @@ fn page_classes() -> &'static std::collections::HashSet<String> {
 /// Whether an id, class or role of the article's raw HTML is one the page
 /// itself uses for notes, terms and landmarks.
 fn is_reserved(attribute: &str, token: &str) -> bool {
-    const PREFIXES: [&str; 5] = ["note-", "ref-", "term-", "use-", "fn-"];
+    const PREFIXES: [&str; 6] = ["note-", "ref-", "term-", "use-", "fn-", "src-"];
     match attribute {
         "id" => {
             PREFIXES.iter().any(|p| token.starts_with(p))
@@ -137,15 +140,16 @@ mod tests {
     #[test]
     fn raw_html_cannot_forge_notes_terms_or_page_parts() {
         let clean = sanitize(
-            r##"<div id="note-n1" class="note-correction wide" role="doc-endnote">FAKE NOTE</div><mark data-note="n1" data-noteid="x" data-x="y">m</mark><a class="glossref" id="use-bri" href="#term-bri">t</a><p id="main" class="notes">p</p><span id="mine" class="mine" role="note">ok</span>"##,
+            r##"<div id="note-n1" class="note-correction wide" role="doc-endnote">FAKE NOTE</div><mark data-note="n1" data-noteid="x" data-x="y">m</mark><a class="back" id="use-bri" href="#term-bri">t</a><i id="src-3">s</i><p id="main" class="notes">p</p><span id="mine" class="mine" role="note">ok</span>"##,
         );
         for forged in [
             "note-n1",
             "note-correction",
             "doc-endnote",
             "data-note",
-            "glossref",
+            "class=\"back\"",
             "use-bri",
+            "src-3",
             "id=\"main\"",
             "class=\"notes\"",
         ] {

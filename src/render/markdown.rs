@@ -54,7 +54,7 @@ pub struct TermMark<'a> {
 /// The reference link that follows a marked phrase.
 pub fn noteref_html(note_id: &str, ref_id: &str, number: usize) -> String {
     format!(
-        "<sup class=\"{o}noteref\"><a role=\"{o}doc-noteref\" id=\"{o}{r}\" href=\"#note-{n}\" aria-label=\"Note {number}\">{number}</a></sup>",
+        "<a role=\"{o}doc-noteref\" id=\"{o}{r}\" href=\"#note-{n}\" aria-label=\"Note {number}\">{number}</a>",
         o = own_marker(),
         r = escape(ref_id),
         n = escape(note_id),
@@ -362,7 +362,7 @@ fn mark_block<'e>(
                 Some(t) => {
                     out.push(Event::InlineHtml(
                         format!(
-                            "<a role=\"{o}doc-glossref\" class=\"{o}glossref\" href=\"#term-{id}\" id=\"{o}{use_id}\">",
+                            "<a role=\"{o}doc-glossref\" href=\"#term-{id}\" id=\"{o}{use_id}\">",
                             o = own_marker(),
                             id = escape(t.id),
                             use_id = escape(&term_use_id(t.id, t.note)),
@@ -492,7 +492,7 @@ mod tests {
         let html = render_article(&a, &[n], &[], &[]);
         assert_eq!(
             html,
-            "<p id=\"p-1\">China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><sup class=\"noteref\"><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a></sup>.</p>\n"
+            "<p id=\"p-1\">China <em><mark data-note=\"dsr\">launched the</mark></em><mark data-note=\"dsr\"> DSR</mark><a role=\"doc-noteref\" id=\"ref-dsr\" href=\"#note-dsr\" aria-label=\"Note 1\">1</a>.</p>\n"
         );
     }
 
@@ -501,7 +501,7 @@ mod tests {
         let a = ParsedArticle::parse("See [the forum site](https://x.org) now.");
         let n = mark(&a, "f", 1, "the forum");
         let html = render_article(&a, &[n], &[], &[]);
-        assert!(html.contains("</a><sup class=\"noteref\">"), "{html}");
+        assert!(html.contains("</a><a role=\"doc-noteref\""), "{html}");
         assert_eq!(html.matches("<a ").count(), 2);
     }
 
@@ -532,7 +532,7 @@ mod tests {
         };
         let n = mark(&a, "x", 1, "the BRI plan");
         let html = render_article(&a, &[n], &[], &[t]);
-        assert!(html.contains("<mark data-note=\"x\"><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></mark>"), "{html}");
+        assert!(html.contains("<mark data-note=\"x\"><a role=\"doc-glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></mark>"), "{html}");
     }
 
     #[test]
@@ -562,7 +562,7 @@ mod tests {
         };
         assert_eq!(
             render_note_with_terms(&note, &[t]),
-            "<p>Part of the <em><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri_dsr\">BRI</a></em> plan.</p>\n"
+            "<p>Part of the <em><a role=\"doc-glossref\" href=\"#term-bri\" id=\"use-bri_dsr\">BRI</a></em> plan.</p>\n"
         );
     }
 
@@ -575,7 +575,9 @@ mod tests {
             block: 0,
             range: 4..7,
         };
-        assert!(render_article(&a, &[], &[], &[t]).contains("<em><a role=\"doc-glossref\" class=\"glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></em>"));
+        assert!(render_article(&a, &[], &[], &[t]).contains(
+            "<em><a role=\"doc-glossref\" href=\"#term-bri\" id=\"use-bri\">BRI</a></em>"
+        ));
     }
 
     #[test]

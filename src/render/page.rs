@@ -25,6 +25,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../templates/glossary.html"),
     ),
     ("style.css", include_str!("../../templates/style.css")),
+    ("library.css", include_str!("../../templates/library.css")),
     ("script.js", include_str!("../../templates/script.js")),
     ("topics.html", include_str!("../../templates/topics.html")),
     ("topic.html", include_str!("../../templates/topic.html")),
@@ -41,7 +42,12 @@ pub const BUILTIN: &[(&str, &str)] = &[
 /// The compiled templates and the assets inlined into every page.
 pub struct Templates {
     tera: Tera,
+    /// `style.css` then `library.css`: what the site's own pages (index,
+    /// glossary, topics, timeline, search, 404) inline.
     pub css: String,
+    /// `style.css` alone: briefing pages carry only the rules they use.
+    pub briefing_css: String,
+    pub briefing_css_sha256: String,
     pub js: String,
     /// SHA-256 of `css` and `js`, base64: the page's Content-Security-Policy
     /// allows exactly these inline assets and no other script or style.
@@ -89,11 +95,13 @@ impl Templates {
         // are always double-quoted, so the five HTML specials are enough.
         tera.set_escape_fn(escape_html);
         let mut css = String::new();
+        let mut library_css = String::new();
         let mut js = String::new();
         let mut search_js = String::new();
         for (name, path, text) in &sources {
             match *name {
                 "style.css" => css = text.clone(),
+                "library.css" => library_css = text.clone(),
                 "script.js" => js = text.clone(),
                 "search.js" => search_js = text.clone(),
                 _ => tera
@@ -104,8 +112,12 @@ impl Templates {
         // Inheritance is resolved once every template is in.
         tera.build_inheritance_chains()
             .map_err(|e| template_error(&templates_dir.to_string_lossy(), &e, ""))?;
+        let briefing_css = css;
+        let css = format!("{briefing_css}{library_css}");
         Ok(Templates {
             tera,
+            briefing_css_sha256: csp_hash(&briefing_css),
+            briefing_css,
             css_sha256: csp_hash(&css),
             js_sha256: csp_hash(&js),
             search_js_sha256: csp_hash(&search_js),
@@ -115,17 +127,41 @@ impl Templates {
         })
     }
 
+    /// The frame of a briefing page: as [`Templates::frame`], with the briefing's
+    /// stylesheet.
+    pub fn briefing_frame(&self, site: &SiteView, root: &str, language: &str) -> PageFrame {
+        self.frame_with(
+            &self.briefing_css,
+            &self.briefing_css_sha256,
+            site,
+            root,
+            language,
+        )
+    }
+
     /// The frame of a page `root` levels below the site root, in `language`.
     pub fn frame(&self, site: &SiteView, root: &str, language: &str) -> PageFrame {
+        self.frame_with(&self.css, &self.css_sha256, site, root, language)
+    }
+
+    fn frame_with(
+        &self,
+        css: &str,
+        css_sha256: &str,
+        site: &SiteView,
+        root: &str,
+        language: &str,
+    ) -> PageFrame {
         PageFrame {
             site: site.clone(),
-            css: self.css.clone(),
+            css: css.to_string(),
             js: self.js.clone(),
-            css_sha256: self.css_sha256.clone(),
+            css_sha256: css_sha256.to_string(),
             js_sha256: self.js_sha256.clone(),
             root: root.to_string(),
             language: language.to_string(),
             meta: None,
+            aligned_cells: true,
         }
     }
 
@@ -206,6 +242,9 @@ pub struct SourceView {
     pub url: Option<String>,
     pub accessed: Option<DateView>,
     pub archived: Option<String>,
+    /// Where the page lists this source in full (`#src-3`), when it has a
+    /// Sources section: a note then cites it in short and links there.
+    pub cite: Option<String>,
 }
 
 impl From<&SourceRef> for SourceView {
@@ -223,6 +262,7 @@ impl From<&SourceRef> for SourceView {
                 .archived
                 .plain_cloned()
                 .filter(|u| crate::validate::links::is_safe_url(u)),
+            cite: None,
         }
     }
 }
@@ -241,6 +281,9 @@ pub struct PageFrame {
     pub language: String,
     /// Canonical link, link-preview tags and JSON-LD, when the site has a `base_url`.
     pub meta: Option<PageMeta>,
+    /// Whether the page may hold Markdown table cells aligned by a `style`
+    /// attribute, which its Content-Security-Policy must then allow by hash.
+    pub aligned_cells: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -416,6 +459,8 @@ pub struct EventView {
 /// notes and terms cite it.
 #[derive(Debug, Clone, Serialize)]
 pub struct CitedSource {
+    /// The entry's id on the page, `src-N`, that notes citing it link to.
+    pub id: String,
     #[serde(flatten)]
     pub source: SourceView,
     pub cited_by: Vec<LinkView>,

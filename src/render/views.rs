@@ -152,6 +152,13 @@ pub fn briefing_view(
 ) -> BriefingView {
     let front = &src.front;
     let original = front.source.clone().unwrap_or_default();
+    let aligned = |html: &str| html.contains(" style=\"text-align:");
+    let frame = PageFrame {
+        aligned_cells: aligned(&article_html)
+            || notes.iter().any(|n| aligned(&n.html))
+            || terms.iter().any(|t| aligned(&t.definition_html)),
+        ..frame
+    };
     BriefingView {
         frame,
         slug: src.slug.clone(),

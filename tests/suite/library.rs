@@ -102,9 +102,9 @@ fn each_briefing_has_a_collapsed_timeline_and_the_site_one_merges_them() {
 fn sources_are_listed_once_by_publisher_with_the_notes_and_terms_citing_them() {
     let files = site();
     let chips = page(&files, "chips/index.html");
-    assert_eq!(texts(&chips, ".sources h3"), ["Bureau of Industry", "Wire"]);
+    assert_eq!(texts(&chips, ".sources dt"), ["Bureau of Industry", "Wire"]);
     let cited: Vec<Vec<String>> = chips
-        .select(&Selector::parse(".sources li").unwrap())
+        .select(&Selector::parse(".sources dd").unwrap())
         .map(|li| {
             li.select(&Selector::parse("a[href^='#']").unwrap())
                 .map(|a| a.value().attr("href").unwrap().to_string())
@@ -119,15 +119,27 @@ fn sources_are_listed_once_by_publisher_with_the_notes_and_terms_citing_them() {
         ]
     );
     assert_eq!(
-        texts(&chips, ".sources li"),
+        texts(&chips, ".sources dd"),
         [
-            "Entity List, 2 March 2023 · note 1, Entity List",
+            "Entity List, 2 March 2023 (checked 1 April 2023); archived copy · note 1, Entity List",
             "Two firms added, 2 March 2023 · note 1, note 2"
         ]
     );
+    // Entries are numbered in the order listed; a note cites each in short, linking
+    // to its entry, with the date checked and the archived copy still at hand.
+    assert_eq!(attrs(&chips, ".sources dd", "id"), ["src-1", "src-2"]);
+    assert_eq!(
+        attrs(&chips, "#note-entity-list .src a[href^='#']", "href"),
+        ["#src-1", "#src-2"]
+    );
+    let short = texts(&chips, "#note-entity-list .src");
+    assert!(
+        short[0].contains("Bureau of Industry, 2 March 2023 (checked 1 April 2023), archived copy"),
+        "{short:?}"
+    );
     let talks = page(&files, "talks/index.html");
     assert_eq!(
-        texts(&talks, ".sources h3"),
+        texts(&talks, ".sources dt"),
         ["Bureau of Industry", "Publisher not named"]
     );
 }
@@ -150,7 +162,7 @@ fn glossaries_are_alphabetical_with_letter_headings_and_plurals_link() {
     assert!(texts(&glossary, "dd")[2].contains("Used in: Two chipmakers join a trade blacklist"));
     let chips = page(&files, "chips/index.html");
     assert_eq!(
-        texts(&chips, ".article-body a.glossref"),
+        texts(&chips, ".article-body a[role=doc-glossref]"),
         ["Entity List", "export controls", "agencies", "Reuters"],
         "plurals link; `Reuter` does not, the term opts out"
     );

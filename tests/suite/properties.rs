@@ -81,7 +81,7 @@ fn cut(
 /// The text a reader sees in rendered HTML, note numbers removed.
 fn visible_text(html: &str) -> String {
     let doc = Html::parse_fragment(html);
-    let noteref = Selector::parse("sup.noteref").unwrap();
+    let noteref = Selector::parse("a[role=doc-noteref]").unwrap();
     let mut text = String::new();
     for node in doc.root_element().descendants() {
         if let Some(t) = node.value().as_text() {

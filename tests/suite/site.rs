@@ -78,13 +78,26 @@ fn every_note_reference_has_an_endnote_and_a_way_back() {
             back.value().attr("href").unwrap(),
             format!("#{}", r.value().attr("id").unwrap())
         );
+        // The note cites its source in short, linking to the full entry.
+        let cite = li
+            .select(&sel(".src a[href^='#src-']"))
+            .next()
+            .unwrap_or_else(|| panic!("{target} cites a source"));
+        let entry = cite.value().attr("href").unwrap().trim_start_matches('#');
+        let entry = doc
+            .select(&sel(&format!(".sources dd[id='{entry}']")))
+            .next()
+            .expect("the cited source is listed in Sources");
         assert!(
-            li.select(&sel("a[href^='http']")).next().is_some(),
-            "{target} has a source link"
+            entry.select(&sel("a[href^='http']")).next().is_some(),
+            "{target}'s source has a link"
         );
         assert!(
-            li.select(&sel("time[datetime]")).next().is_some(),
-            "{target} has a dated source"
+            entry
+                .select(&sel(&format!("a[href='#{target}']")))
+                .next()
+                .is_some(),
+            "{target}'s source links back to it"
         );
     }
     let labels: BTreeSet<String> = doc
