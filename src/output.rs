@@ -247,7 +247,8 @@ impl Stager {
 
     /// Keeps, in the file `record` outside the output, what each output file
     /// was on disk when this build saw it whole, so that [`Stager::keep`] in a
-    /// later build that is given the same file need not read it (see [`seen`]).
+    /// later build given the same record need not read it (a file is taken on
+    /// that record only if its device, inode, size and times all match).
     pub fn remembering_files_in(mut self, record: &Path) -> Stager {
         self.seen = seen::Seen::load(record);
         self

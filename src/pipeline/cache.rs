@@ -1,17 +1,21 @@
-//! The build cache: each briefing's result (its files, what the site-wide pages
-//! need of it, its diagnostics) kept on disk between one-shot builds, so that
+//! The build cache: each briefing's result (what the site-wide pages need of
+//! it, its diagnostics and near-misses, and the size and hash of each of its
+//! files, not their bytes) kept on disk between one-shot builds, so that
 //! `briefing build` renders again only the briefings whose inputs changed.
 //!
 //! A briefing's result depends on exactly what [`super::Incremental`] assumes
-//! for `serve`: its own folder, the site settings as pages see them, the
-//! templates, the glossary and the tool itself. An entry is reused only if a
-//! hash of the first four and the tool's identity equals the one it was stored
-//! under, and if the glossary it was rendered with differs from today's only
-//! in ways [`super::GlossaryChanges::affects`] says leave it alone. Every entry
-//! and glossary snapshot carries a hash of its own bytes; anything that does not
-//! check out is a miss, and the briefing is rendered. The cache is written with
-//! a temporary file and a rename, outside the output folder, and every failure
-//! to write it is ignored: it can make a build faster, never different.
+//! for `serve`: its own folder, the site settings as pages see them, the topics
+//! file, the templates, the glossary and the tool itself. An entry is reused only
+//! if a hash of the first five and the tool's identity equals the one it was
+//! stored under, if the glossary it was rendered with differs from today's only
+//! in ways [`super::GlossaryChanges::affects`] says leave it alone, and if the
+//! output still holds its files as written ([`crate::output::Stager::keep`]).
+//! Every entry and glossary snapshot carries a hash of its own bytes; anything
+//! that does not check out is a miss, and the briefing is rendered. The cache is
+//! written with a temporary file and a rename, outside the output folder, and
+//! every failure to write it is ignored: it can make a build faster, never
+//! different. Near-misses are only shown by `check`, which does not use the
+//! cache, but they are kept right all the same.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::io::Write;
