@@ -721,7 +721,8 @@ fn lay_out(
         if paragraph_no > 0 && paragraph_no % 6 == 0 {
             let _ = write!(md, "## {}\n\n", rng.pick(HEADINGS));
         }
-        let list = paragraph_no % 9 == 4;
+        // A list needs two items: one alone reads as a stray dash (and `check` says so).
+        let list = paragraph_no % 9 == 4 && count - i >= 2;
         let len = if list {
             rng.range(3, 4)
         } else {
