@@ -137,26 +137,29 @@ pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
     script.extend_from_slice(PREFIX.as_bytes());
     serde_json::to_writer(&mut script, &index).expect("the index serializes");
     script.extend_from_slice(SUFFIX.as_bytes());
+    script.shrink_to_fit();
     String::from_utf8(script).expect("JSON is UTF-8")
 }
 
-/// About how long the script is (a little more, for JSON's punctuation), so
-/// that the buffer is not grown and copied again and again.
+/// About how long the script is (a little more, for JSON's punctuation and
+/// escapes), so that the buffer is neither grown and copied again and again
+/// nor much larger than the script.
 fn size_hint(digests: &[&Digest]) -> usize {
-    let per_entry = 48;
-    digests
+    let per_entry = 24;
+    let text: usize = digests
         .iter()
         .map(|d| {
-            let blocks: usize = d
-                .blocks
+            let blocks: usize = d.blocks.iter().map(|(a, t)| a.len() + t.len()).sum();
+            let notes: usize = d
+                .notes
                 .iter()
-                .map(|(a, t)| a.len() + t.len() + per_entry)
+                .map(|n| n.text.len() + n.phrase.as_ref().map_or(0, |p| p.phrase.len()) + 40)
                 .sum();
-            let notes: usize = d.notes.iter().map(|n| n.text.len() + 160).sum();
-            d.slug.len() + d.title.len() + blocks + notes + per_entry
+            let entries = 1 + d.blocks.len() + d.notes.len();
+            d.slug.len() + d.title.len() + blocks + notes + entries * per_entry
         })
-        .sum::<usize>()
-        + 64 * 1024
+        .sum();
+    text + text / 32 + 64 * 1024
 }
 
 #[cfg(test)]

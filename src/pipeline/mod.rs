@@ -65,7 +65,9 @@ impl Outcome {
 
 /// Builds the project at `root` in memory.
 pub fn build_site(root: &Path) -> Result<Outcome, Error> {
-    Incremental::new(root).build()
+    let mut build = Incremental::new(root);
+    build.near_misses = true;
+    build.build()
 }
 
 /// What a glossary edit changed: the ids of terms added, removed or edited, and
@@ -254,6 +256,9 @@ pub struct Incremental {
     rendered: Vec<String>,
     /// Replaces `base_url` of `site.yaml`.
     base_url: Option<BaseUrl>,
+    /// Whether to look for near-misses: only `check` ([`build_site`]) reports
+    /// them, and the search is a pass over every article.
+    near_misses: bool,
 }
 
 /// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
@@ -334,6 +339,7 @@ impl Incremental {
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
             base_url: None,
+            near_misses: false,
         }
     }
 
@@ -413,6 +419,7 @@ impl Incremental {
                         templates_dir: &templates_dir,
                         site: &site_view,
                         topics: shared.topics(),
+                        near_misses: self.near_misses,
                     },
                 ),
                 None => BriefingResult {
