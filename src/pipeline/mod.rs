@@ -469,14 +469,12 @@ impl Incremental {
         let mut site = Site::default();
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
-        let mut digests = Vec::new();
         let mut near_misses = Vec::new();
         let mut facts = Vec::new();
         for r in self.briefings.values_mut() {
             diagnostics.extend(r.diagnostics.iter().cloned());
             near_misses.extend(r.near_misses.iter().cloned());
             if let Some(page) = &mut r.page {
-                digests.push((page.sort_key.clone(), page.digest.clone()));
                 site.notes += page.notes;
                 for (id, first_use) in &page.terms_used {
                     if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
@@ -499,6 +497,13 @@ impl Incremental {
         // unused: the warning is only true when every briefing was built.
         // Nor after an error in the glossary, whose term may be the one at fault.
         let all_built = self.briefings.values().all(|r| r.page.is_some());
+        // Borrowed, not copied: the digests hold every article's text.
+        let mut digests: Vec<_> = self
+            .briefings
+            .values()
+            .filter_map(|r| r.page.as_ref())
+            .map(|page| (&page.sort_key, &page.digest))
+            .collect();
         let glossary_ok = |g: &&YamlFile<Vec<TermSpec>>| {
             !shared
                 .diagnostics
@@ -523,7 +528,7 @@ impl Incremental {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| d).collect();
+            let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| *d).collect();
             let frame = |root: &str, page: PageKind| {
                 let mut frame = templates.frame(&site_view, root, &shared.site.language);
                 frame.meta = publish::page_meta(&site_view, page);
