@@ -40,21 +40,21 @@ pub fn accidental_markup(
         match event {
             Event::Start(tag) => {
                 if depth == 0 {
-                    if let Some(d) = interrupts(body, tag, &range, previous) {
+                    if let Some(d) = interrupts(body, tag, range, previous) {
                         out.push(warn(range.start, d.0, d.1));
                     }
                 }
                 match tag {
                     Tag::Heading { level, .. } => {
                         heading = Some((range.start, false));
-                        if is_setext(body, &range) {
+                        if is_setext(body, range) {
                             out.push(warn(
                                 range.start,
                                 "a line of `===` or `---` under this line makes it a heading"
                                     .into(),
                                 format!(
                                     "if the line is a separator in the text, write it as `\\{}`; for a heading, write `{} …`",
-                                    underline(body, &range),
+                                    underline(body, range),
                                     "#".repeat(heading_number(*level))
                                 ),
                             ));
