@@ -163,12 +163,43 @@ pub fn anchor(article: &ParsedArticle, quote: &QuoteSelector) -> Result<Anchor, 
 type Place = (usize, Range<usize>);
 
 /// For each pattern: how many times it occurs, and the first places (in folded text).
+/// Overlapping occurrences count: `aa` is twice in `aaa`.
 fn find_occurrences(article: &ParsedArticle, patterns: &[&str]) -> Vec<(usize, Vec<Place>)> {
-    let mut found = vec![(0usize, Vec::new()); patterns.len()];
-    if patterns.is_empty() {
-        return found;
+    if patterns.len() <= FEW_QUOTES {
+        patterns
+            .iter()
+            .map(|pattern| occurrences_of(article, pattern))
+            .collect()
+    } else {
+        occurrences_of_many(article, patterns)
     }
-    // A briefing has a dozen quotes: building a DFA would cost more than the scan.
+}
+
+/// Up to this many quotes, a SIMD substring search per quote (one pass over the
+/// text each) costs far less than building a multi-pattern automaton; past it,
+/// one pass of an automaton over the text wins, whatever the number of quotes.
+const FEW_QUOTES: usize = 32;
+
+fn occurrences_of(article: &ParsedArticle, pattern: &str) -> (usize, Vec<Place>) {
+    let finder = memchr::memmem::Finder::new(pattern);
+    let mut found = (0usize, Vec::new());
+    for (b, block) in article.blocks.iter().enumerate() {
+        let text = block.folded().text.as_bytes();
+        let mut from = 0;
+        while let Some(at) = finder.find(&text[from..]) {
+            let start = from + at;
+            found.0 += 1;
+            if found.1.len() < MAX_OCCURRENCES {
+                found.1.push((b, start..start + pattern.len()));
+            }
+            from = start + 1;
+        }
+    }
+    found
+}
+
+fn occurrences_of_many(article: &ParsedArticle, patterns: &[&str]) -> Vec<(usize, Vec<Place>)> {
+    let mut found = vec![(0usize, Vec::new()); patterns.len()];
     let matcher = AhoCorasick::builder()
         .kind(Some(AhoCorasickKind::ContiguousNFA))
         .match_kind(MatchKind::Standard)
@@ -438,6 +469,26 @@ mod tests {
             anchor(&a, &nothing),
             Err(AnchorError::ContextNotFound { count: 2 })
         );
+    }
+
+    #[test]
+    fn overlapping_places_all_count() {
+        match quoted("so the tom-tom-tom drum.", q("tom-tom")) {
+            Err(AnchorError::Ambiguous { count, .. }) => assert_eq!(count, 2),
+            other => panic!("expected two overlapping places, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn many_quotes_are_found_as_a_few_are() {
+        let a = ParsedArticle::parse("tom-tom-tom and tom.\n\nMore tom-tom, then aaa.");
+        let mut patterns = vec!["tom-tom", "tom", "aa", "a", "More tom"];
+        let extra: Vec<String> = (0..FEW_QUOTES).map(|i| format!("w{i}")).collect();
+        patterns.extend(extra.iter().map(String::as_str));
+        let one_by_one: Vec<_> = patterns.iter().map(|p| occurrences_of(&a, p)).collect();
+        assert_eq!(occurrences_of_many(&a, &patterns), one_by_one);
+        assert_eq!(one_by_one[0].0, 3);
+        assert_eq!(one_by_one[2].0, 2);
     }
 
     #[test]

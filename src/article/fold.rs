@@ -65,6 +65,15 @@ fn fold_char(c: char) -> Fold {
     }
 }
 
+/// How many bytes at the start of `bytes` are ASCII characters that fold to
+/// themselves: anything but whitespace.
+fn ascii_unchanged(bytes: &[u8]) -> usize {
+    bytes
+        .iter()
+        .take_while(|&&b| b.is_ascii() && !char::from(b).is_whitespace())
+        .count()
+}
+
 /// Folds a quote, prefix or suffix: no way back to the original is needed.
 pub fn fold(s: &str) -> String {
     Folded::new(s).text
@@ -76,7 +85,20 @@ impl Folded {
         let mut text = String::with_capacity(original.len());
         let mut changes = Vec::new();
         let mut in_space = false;
-        for (i, c) in original.char_indices() {
+        let mut i = 0;
+        while i < original.len() {
+            // Most text is ASCII other than whitespace, which folds to itself:
+            // such a run is copied whole.
+            let run = ascii_unchanged(&original.as_bytes()[i..]);
+            if run > 0 {
+                text.push_str(&original[i..i + run]);
+                in_space = false;
+                i += run;
+                continue;
+            }
+            let Some(c) = original[i..].chars().next() else {
+                break;
+            };
             let before = text.len();
             let fold = fold_char(c);
             match &fold {
@@ -97,6 +119,7 @@ impl Folded {
                     original: i..i + c.len_utf8(),
                 });
             }
+            i += c.len_utf8();
         }
         Folded { text, changes }
     }

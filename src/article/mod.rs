@@ -115,6 +115,10 @@ pub struct ParsedArticle<'a> {
     pub destinations: Vec<Destination>,
     /// Whether the Markdown contains raw HTML, which must then be sanitized.
     pub has_raw_html: bool,
+    /// Every event of the Markdown as pulldown-cmark gave it, with its bytes:
+    /// for the checks that read how the Markdown is structured
+    /// (`validate::pasted`), which would otherwise parse it a second time.
+    pub parsed: Vec<(Event<'a>, Range<usize>)>,
 }
 
 /// The Markdown extensions briefings use, in the article and in notes alike.
@@ -141,11 +145,13 @@ impl<'a> ParsedArticle<'a> {
             link_ends: BTreeMap::new(),
             destinations: Vec::new(),
             has_raw_html: false,
+            parsed: Vec::new(),
         };
         let mut stack: Vec<Open> = Vec::new();
         let mut footnote: Option<(String, Vec<Event<'a>>, usize)> = None;
 
         for (event, range) in Parser::new_ext(markdown, markdown_options()).into_offset_iter() {
+            article.parsed.push((event.clone(), range.clone()));
             if let Some((_, events, _)) = footnote.as_mut() {
                 match event {
                     Event::End(TagEnd::FootnoteDefinition) => {

@@ -3,40 +3,45 @@
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use super::{search, site_timeline, topic_pages, Digest};
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{TermSpec, TopicSpec};
 use crate::render::page::{
     LetterView, LinkView, PageFrame, SearchView, Templates, TermView, TimelineView, TopicPageView,
-    TopicsView,
+    TopicView, TopicsView,
 };
 
 /// Each output path with its page (or the template error that stopped it).
 /// `frame(root, path, title)` is the frame of the page at `path` (its folder, with
-/// a trailing `/`), `root` levels below the site root.
+/// a trailing `/`), `root` levels below the site root. The pages are rendered
+/// side by side: the build waits for them after every briefing is done, so
+/// nothing else would use the other cores meanwhile.
 pub fn site_pages(
     templates: &Templates,
-    frame: &dyn Fn(&str, &str, &str) -> PageFrame,
+    frame: &(dyn Fn(&str, &str, &str) -> PageFrame + Sync),
     topics: &[TopicSpec],
     terms: &[TermSpec],
     digests: &[&Digest],
     templates_dir: &Path,
 ) -> Vec<(String, Result<String, Diagnostic>)> {
-    let mut pages = Vec::new();
     let per_topic = topic_pages(topics, digests);
     let topic_views: Vec<_> = per_topic.iter().map(|(t, _, _)| t.clone()).collect();
-    pages.push((
-        "topics/index.html".to_string(),
-        templates.render(
-            "topics.html",
-            &TopicsView {
-                frame: frame("../", "topics/", "Topics"),
-                topics: topic_views.clone(),
-            },
-            templates_dir,
-        ),
-    ));
-    for (topic, briefings, notes) in per_topic {
+    let topics_index = || {
+        (
+            "topics/index.html".to_string(),
+            templates.render(
+                "topics.html",
+                &TopicsView {
+                    frame: frame("../", "topics/", "Topics"),
+                    topics: topic_views.clone(),
+                },
+                templates_dir,
+            ),
+        )
+    };
+    let topic_page = |(topic, briefings, notes): (TopicView, _, _)| {
         let dir = format!("topics/{}/", topic.id);
         let path = format!("{dir}index.html");
         let view = TopicPageView {
@@ -45,41 +50,60 @@ pub fn site_pages(
             briefings,
             notes,
         };
-        pages.push((path, templates.render("topic.html", &view, templates_dir)));
-    }
-    pages.push((
-        "timeline/index.html".to_string(),
-        templates.render(
-            "timeline.html",
-            &TimelineView {
-                frame: frame("../", "timeline/", "Timeline"),
-                events: site_timeline(digests),
-            },
-            templates_dir,
-        ),
-    ));
-    let search = SearchView {
-        frame: frame("../", "search/", "Search"),
-        search_js: templates.search_js.clone(),
-        search_js_sha256: templates.search_js_sha256.clone(),
-        index_file: search::FILE_NAME,
-        briefings: digests
-            .iter()
-            .map(|d| LinkView {
-                href: format!("../{}/index.html", d.slug),
-                label: d.title.clone(),
-            })
-            .collect(),
-        topics: topic_views,
+        (path, templates.render("topic.html", &view, templates_dir))
     };
-    pages.push((
-        "search/index.html".to_string(),
-        templates.render("search.html", &search, templates_dir),
-    ));
-    pages.push((
-        format!("search/{}", search::FILE_NAME),
-        Ok(search::index_script(digests, terms)),
-    ));
+    let timeline = || {
+        (
+            "timeline/index.html".to_string(),
+            templates.render(
+                "timeline.html",
+                &TimelineView {
+                    frame: frame("../", "timeline/", "Timeline"),
+                    events: site_timeline(digests),
+                },
+                templates_dir,
+            ),
+        )
+    };
+    let search_page = || {
+        let search = SearchView {
+            frame: frame("../", "search/", "Search"),
+            search_js: templates.search_js.clone(),
+            search_js_sha256: templates.search_js_sha256.clone(),
+            index_file: search::FILE_NAME,
+            briefings: digests
+                .iter()
+                .map(|d| LinkView {
+                    href: format!("../{}/index.html", d.slug),
+                    label: d.title.clone(),
+                })
+                .collect(),
+            topics: topic_views.clone(),
+        };
+        (
+            "search/index.html".to_string(),
+            templates.render("search.html", &search, templates_dir),
+        )
+    };
+    let search_index = || {
+        (
+            format!("search/{}", search::FILE_NAME),
+            Ok(search::index_script(digests, terms)),
+        )
+    };
+    let (mut pages, rest) = rayon::join(
+        || {
+            let mut pages = vec![topics_index()];
+            pages.par_extend(per_topic.into_par_iter().map(topic_page));
+            pages
+        },
+        || {
+            let (timeline, (search_page, search_index)) =
+                rayon::join(timeline, || rayon::join(search_page, search_index));
+            [timeline, search_page, search_index]
+        },
+    );
+    pages.extend(rest);
     pages
 }
 

@@ -9,6 +9,8 @@
 //! (elasticlunr's) would store every word's postings on top of this text, which
 //! the snippets need anyway, and would still not find phrases; see the README.
 
+use std::borrow::Cow;
+
 use serde::Serialize;
 
 use super::Digest;
@@ -30,84 +32,134 @@ enum Kind {
 }
 
 /// `[briefing, kind, anchor, label, text]`; `briefing` is -1 for a glossary term.
-type Entry = (i64, u8, String, String, String);
+/// Paragraphs and summaries are borrowed from the digests: the index is the
+/// largest file of a site, and copying its text first would double the memory
+/// a build needs at its peak.
+type Entry<'a> = (i64, u8, Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
 
 #[derive(Serialize)]
 struct Index<'a> {
     /// `[slug, title]` of each briefing, newest first.
     b: Vec<(&'a str, &'a str)>,
-    d: Vec<Entry>,
+    d: Entries<'a>,
 }
 
-/// The script that defines `briefingSearch` for the search page.
-pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
-    let mut entries: Vec<Entry> = Vec::new();
-    for (i, d) in digests.iter().enumerate() {
-        let b = i as i64;
-        let summary = d.summary.clone().unwrap_or_default();
-        entries.push((
+/// The entries, serialized one at a time as they are made.
+struct Entries<'a> {
+    digests: &'a [&'a Digest],
+    terms: &'a [TermSpec],
+}
+
+impl Serialize for Entries<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let briefings = self
+            .digests
+            .iter()
+            .enumerate()
+            .flat_map(|(i, d)| briefing_entries(i as i64, d));
+        serializer.collect_seq(briefings.chain(self.terms.iter().map(term_entry)))
+    }
+}
+
+/// A briefing's summary, paragraphs and notes.
+fn briefing_entries(b: i64, d: &Digest) -> impl Iterator<Item = Entry<'_>> {
+    let summary = (
+        b,
+        Kind::Briefing as u8,
+        Cow::Borrowed(""),
+        Cow::Borrowed(""),
+        Cow::Borrowed(d.summary.as_deref().unwrap_or_default()),
+    );
+    let paragraphs = d.blocks.iter().map(move |(anchor, text)| {
+        (
             b,
-            Kind::Briefing as u8,
-            String::new(),
-            String::new(),
-            summary,
-        ));
-        for (anchor, text) in &d.blocks {
-            entries.push((
-                b,
-                Kind::Paragraph as u8,
-                anchor.clone(),
-                String::new(),
-                text.clone(),
-            ));
-        }
-        for n in &d.notes {
-            let quote = n
-                .phrase
-                .as_ref()
-                .map(|p| format!("“{}” ", p.phrase))
-                .unwrap_or_default();
-            entries.push((
-                b,
-                Kind::Note as u8,
-                format!("note-{}", n.id),
-                format!("Note {} · {}", n.number, n.kind.label()),
-                format!("{quote}{}", n.text),
-            ));
-        }
-    }
-    for t in terms {
-        let abbr = t
-            .abbr
+            Kind::Paragraph as u8,
+            Cow::Borrowed(anchor.as_str()),
+            Cow::Borrowed(""),
+            Cow::Borrowed(text.as_str()),
+        )
+    });
+    let notes = d.notes.iter().map(move |n| {
+        let quote = n
+            .phrase
             .as_ref()
-            .map(|a| format!(" ({a})"))
+            .map(|p| format!("“{}” ", p.phrase))
             .unwrap_or_default();
-        let aliases = if t.aliases.is_empty() {
-            String::new()
-        } else {
-            format!(" Also: {}.", plain_list(&t.aliases).join(", "))
-        };
-        entries.push((
-            -1,
-            Kind::Term as u8,
-            format!("term-{}", t.id),
-            format!("{}{abbr}", t.term),
-            format!(
-                "{}{abbr}: {}{aliases}",
-                t.term,
-                markdown_text(&t.definition)
-            ),
-        ));
-    }
+        (
+            b,
+            Kind::Note as u8,
+            Cow::Owned(format!("note-{}", n.id)),
+            Cow::Owned(format!("Note {} · {}", n.number, n.kind.label())),
+            Cow::Owned(format!("{quote}{}", n.text)),
+        )
+    });
+    std::iter::once(summary).chain(paragraphs).chain(notes)
+}
+
+fn term_entry(t: &TermSpec) -> Entry<'_> {
+    let abbr = t
+        .abbr
+        .as_ref()
+        .map(|a| format!(" ({a})"))
+        .unwrap_or_default();
+    let aliases = if t.aliases.is_empty() {
+        String::new()
+    } else {
+        format!(" Also: {}.", plain_list(&t.aliases).join(", "))
+    };
+    (
+        -1,
+        Kind::Term as u8,
+        Cow::Owned(format!("term-{}", t.id)),
+        Cow::Owned(format!("{}{abbr}", t.term)),
+        Cow::Owned(format!(
+            "{}{abbr}: {}{aliases}",
+            t.term,
+            markdown_text(&t.definition)
+        )),
+    )
+}
+
+const PREFIX: &str = "window.briefingSearch=";
+const SUFFIX: &str = ";\n";
+
+/// The script that defines `briefingSearch` for the search page, written
+/// into one buffer sized for it up front.
+pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
     let index = Index {
         b: digests
             .iter()
             .map(|d| (d.slug.as_str(), d.title.as_str()))
             .collect(),
-        d: entries,
+        d: Entries { digests, terms },
     };
-    let json = serde_json::to_string(&index).expect("the index serializes");
-    format!("window.briefingSearch={json};\n")
+    let mut script = Vec::with_capacity(size_hint(digests));
+    script.extend_from_slice(PREFIX.as_bytes());
+    serde_json::to_writer(&mut script, &index).expect("the index serializes");
+    script.extend_from_slice(SUFFIX.as_bytes());
+    script.shrink_to_fit();
+    String::from_utf8(script).expect("JSON is UTF-8")
+}
+
+/// About how long the script is (a little more, for JSON's punctuation and
+/// escapes), so that the buffer is neither grown and copied again and again
+/// nor much larger than the script.
+fn size_hint(digests: &[&Digest]) -> usize {
+    let per_entry = 24;
+    let text: usize = digests
+        .iter()
+        .map(|d| {
+            let blocks: usize = d.blocks.iter().map(|(a, t)| a.len() + t.len()).sum();
+            let notes: usize = d
+                .notes
+                .iter()
+                .map(|n| n.text.len() + n.phrase.as_ref().map_or(0, |p| p.phrase.len()) + 40)
+                .sum();
+            let entries = 1 + d.blocks.len() + d.notes.len();
+            d.slug.len() + d.title.len() + blocks + notes + entries * per_entry
+        })
+        .sum();
+    text + text / 32 + 64 * 1024
 }
 
 #[cfg(test)]

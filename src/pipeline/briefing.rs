@@ -56,6 +56,8 @@ pub(super) struct SiteWide<'a> {
     pub templates_dir: &'a Path,
     pub site: &'a SiteView,
     pub topics: &'a [TopicSpec],
+    /// Whether to look for the near-misses `check` reports.
+    pub near_misses: bool,
 }
 
 /// Runs one briefing through the stages; rendering is skipped after an error.
@@ -206,8 +208,11 @@ fn render_briefing(
         facts,
         digest,
     };
-    let near_misses =
-        validate::near_miss::near_misses(src, article, site.terms, site.matcher, &uses);
+    let near_misses = if site.near_misses {
+        validate::near_miss::near_misses(src, article, site.terms, site.matcher, &uses)
+    } else {
+        Vec::new()
+    };
     (page, near_misses)
 }
 

@@ -1,5 +1,5 @@
 //! The build cache: each briefing's result (what the site-wide pages need of
-//! it, its diagnostics and near-misses, and the size and hash of each of its
+//! it, its diagnostics, and the size and hash of each of its
 //! files, not their bytes) kept on disk between one-shot builds, so that
 //! `briefing build` renders again only the briefings whose inputs changed.
 //!
@@ -40,7 +40,7 @@ use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"briefing build cache 3\n";
+const MAGIC: &[u8] = b"briefing build cache 4\n";
 
 /// Hex SHA-256 of some bytes.
 pub(crate) fn hex_digest(bytes: &[u8]) -> String {
@@ -319,7 +319,6 @@ struct Header {
 #[derive(Serialize, Deserialize)]
 struct CachedResult {
     diagnostics: Vec<Diagnostic>,
-    near_misses: Vec<Diagnostic>,
     page: Option<CachedPage>,
 }
 
@@ -407,11 +406,10 @@ impl CachedResult {
         let BriefingResult {
             page,
             diagnostics,
-            near_misses,
+            near_misses: _,
         } = r;
         CachedResult {
             diagnostics: diagnostics.clone(),
-            near_misses: near_misses.clone(),
             page: page.as_ref().map(|p| CachedPage::of(p, files)),
         }
     }
@@ -425,7 +423,8 @@ impl CachedResult {
         let result = BriefingResult {
             page,
             diagnostics: self.diagnostics,
-            near_misses: self.near_misses,
+            // Builds that use the cache look for none: only `check` does, afresh.
+            near_misses: Vec::new(),
         };
         (result, files)
     }

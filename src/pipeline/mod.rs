@@ -72,7 +72,9 @@ impl Outcome {
 
 /// Builds the project at `root` in memory.
 pub fn build_site(root: &Path) -> Result<Outcome, Error> {
-    Incremental::new(root).build()
+    let mut build = Incremental::new(root);
+    build.near_misses = true;
+    build.build()
 }
 
 /// A glossary term as the change check sees it: its id, a fingerprint of the
@@ -86,8 +88,6 @@ pub(crate) struct TermPrint {
     forms: Vec<String>,
     /// The name a see-also link to the term shows.
     label: String,
-    /// The words that make a near-miss of it where it is not linked.
-    near_words: Vec<String>,
 }
 
 /// The prints of a glossary, in glossary order.
@@ -102,7 +102,6 @@ pub(crate) fn term_prints(terms: &[TermSpec]) -> Vec<TermPrint> {
                 .map(|(form, _)| form)
                 .collect(),
             label: t.term.value.clone(),
-            near_words: validate::near_miss::words(t).map(str::to_string).collect(),
         })
         .collect()
 }
@@ -170,9 +169,6 @@ struct GlossaryChanges {
     renamed: BTreeSet<String>,
     forms: Option<aho_corasick::AhoCorasick>,
     order: std::collections::HashMap<String, usize>,
-    /// The near-miss words of terms added, removed, renamed or given other
-    /// aliases: a page with such a word may have gained or lost a near-miss.
-    near_words: BTreeSet<String>,
 }
 
 fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
@@ -191,16 +187,7 @@ fn glossary_changes(old: &[TermPrint], new: &[TermPrint]) -> GlossaryChanges {
             .map(|t| (t.id.clone(), t.label.clone()))
             .collect()
     };
-    let near = |list: &[TermPrint]| -> BTreeSet<(String, String, Vec<String>)> {
-        list.iter()
-            .map(|t| (t.id.clone(), t.label.clone(), t.near_words.clone()))
-            .collect()
-    };
     GlossaryChanges {
-        near_words: near(old)
-            .symmetric_difference(&near(new))
-            .flat_map(|(_, _, words)| words.iter().cloned())
-            .collect(),
         ids: changed.iter().map(|t| t.id.clone()).collect(),
         renamed: named(old)
             .symmetric_difference(&named(new))
@@ -224,22 +211,13 @@ impl GlossaryChanges {
     /// see-also names a term added, removed or renamed (the link shows the
     /// name only), has text in which a changed form appears (which may now be
     /// linked, or no longer), or lists its terms in an order the glossary no
-    /// longer has, or may have a near-miss more or less. Over-approximate,
-    /// never under.
+    /// longer has. Over-approximate, never under. (Near-misses play no
+    /// part: only `check` looks for them, and it builds afresh.)
     fn affects(&self, page: &BuiltPage) -> bool {
         page.terms_used.iter().any(|(id, _)| self.ids.contains(id))
             || self.forms.as_ref().is_some_and(|f| f.is_match(&page.text))
             || self.see_also_touched(page)
             || !self.keeps_order(page)
-            || self.near_miss_touched(page)
-    }
-
-    fn near_miss_touched(&self, page: &BuiltPage) -> bool {
-        !self.near_words.is_empty()
-            && page
-                .text
-                .split(|c: char| !c.is_alphanumeric())
-                .any(|w| self.near_words.contains(w))
     }
 
     fn see_also_touched(&self, page: &BuiltPage) -> bool {
@@ -416,6 +394,9 @@ pub struct Incremental {
     cache_dir: Option<PathBuf>,
     /// How many briefings the last (re)build took from the build cache.
     reused: usize,
+    /// Whether to look for near-misses: only `check` ([`build_site`]) reports
+    /// them, and the search is a pass over every article.
+    near_misses: bool,
 }
 
 /// site.yaml, glossary.yaml and the templates, as every briefing page uses them.
@@ -498,6 +479,7 @@ impl Incremental {
             cache_dir: None,
             reused: 0,
             base_url: None,
+            near_misses: false,
         }
     }
 
@@ -584,6 +566,7 @@ impl Incremental {
                         templates_dir: &templates_dir,
                         site: &site_view,
                         topics: shared.topics(),
+                        near_misses: self.near_misses,
                     },
                 ),
                 None => BriefingResult {
@@ -672,7 +655,6 @@ impl Incremental {
         };
         let mut used_in: BTreeMap<usize, Vec<LinkView>> = BTreeMap::new();
         let mut entries = Vec::new();
-        let mut digests = Vec::new();
         let mut near_misses = Vec::new();
         let mut facts = Vec::new();
         for page in self.briefings.values_mut().filter_map(|r| r.page.as_mut()) {
@@ -685,7 +667,6 @@ impl Incremental {
             diagnostics.extend(r.diagnostics.iter().cloned());
             near_misses.extend(r.near_misses.iter().cloned());
             if let Some(page) = &r.page {
-                digests.push((&page.sort_key, &page.digest));
                 site.notes += page.notes;
                 for (id, first_use) in &page.terms_used {
                     if let Some(t) = terms.iter().position(|t| t.id.as_str() == id) {
@@ -704,6 +685,13 @@ impl Incremental {
         // unused: the warning is only true when every briefing was built.
         // Nor after an error in the glossary, whose term may be the one at fault.
         let all_built = self.briefings.values().all(|r| r.page.is_some());
+        // Borrowed, not copied: the digests hold every article's text.
+        let mut digests: Vec<_> = self
+            .briefings
+            .values()
+            .filter_map(|r| r.page.as_ref())
+            .map(|page| (&page.sort_key, &page.digest))
+            .collect();
         let glossary_ok = |g: &&YamlFile<Vec<TermSpec>>| {
             !shared
                 .diagnostics

@@ -35,7 +35,7 @@ pub fn briefing(
     article: &ParsedArticle,
     anchored: &AnchoredBriefing,
 ) -> Vec<Diagnostic> {
-    let mut diagnostics = pasted::accidental_markup(&src.article, src.body_start);
+    let mut diagnostics = pasted::accidental_markup(&src.article, src.body_start, &article.parsed);
     diagnostics.extend(fields::front_matter(src));
     article_links(src, article, &mut diagnostics);
     front_matter_url(src, &mut diagnostics);

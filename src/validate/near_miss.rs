@@ -58,7 +58,7 @@ pub fn near_misses(
 }
 
 /// The words of a term that, standing alone in an article, make a near-miss.
-pub fn words(term: &TermSpec) -> impl Iterator<Item = &str> {
+fn words(term: &TermSpec) -> impl Iterator<Item = &str> {
     std::iter::once(&term.term)
         .chain(&term.aliases)
         .flat_map(|f| f.split(|c: char| !c.is_alphanumeric()))

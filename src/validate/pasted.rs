@@ -18,8 +18,13 @@ use crate::diagnostic::Diagnostic;
 use crate::text_file::TextFile;
 
 /// A warning for each accidental construct of the article's body, which
-/// starts at byte `body_start` of `article`.
-pub fn accidental_markup(article: &TextFile, body_start: usize) -> Vec<Diagnostic> {
+/// starts at byte `body_start` of `article` and parses into `parsed` (events
+/// with their bytes in the body).
+pub fn accidental_markup(
+    article: &TextFile,
+    body_start: usize,
+    parsed: &[(Event, Range<usize>)],
+) -> Vec<Diagnostic> {
     let body = &article.text[body_start..];
     let warn = |offset: usize, message: String, help: String| {
         let at = Some(article.position(body_start + offset));
@@ -31,25 +36,25 @@ pub fn accidental_markup(article: &TextFile, body_start: usize) -> Vec<Diagnosti
     let mut previous: Option<(bool, usize)> = None;
     let mut heading: Option<(usize, bool)> = None;
     let mut lists: Vec<(usize, usize, Option<u64>)> = Vec::new();
-    for (event, range) in Parser::new_ext(body, markdown_options()).into_offset_iter() {
-        match &event {
+    for (event, range) in parsed {
+        match event {
             Event::Start(tag) => {
                 if depth == 0 {
-                    if let Some(d) = interrupts(body, tag, &range, previous) {
+                    if let Some(d) = interrupts(body, tag, range, previous) {
                         out.push(warn(range.start, d.0, d.1));
                     }
                 }
                 match tag {
                     Tag::Heading { level, .. } => {
                         heading = Some((range.start, false));
-                        if is_setext(body, &range) {
+                        if is_setext(body, range) {
                             out.push(warn(
                                 range.start,
                                 "a line of `===` or `---` under this line makes it a heading"
                                     .into(),
                                 format!(
                                     "if the line is a separator in the text, write it as `\\{}`; for a heading, write `{} …`",
-                                    underline(body, &range),
+                                    underline(body, range),
                                     "#".repeat(heading_number(*level))
                                 ),
                             ));
@@ -261,7 +266,8 @@ mod tests {
     fn warnings(body: &str) -> Vec<String> {
         let head = "---\ntitle: T\n---\n";
         let file = TextFile::new(std::path::Path::new("article.md"), format!("{head}{body}"));
-        accidental_markup(&file, head.len())
+        let parsed = crate::article::ParsedArticle::parse(&file.text[head.len()..]).parsed;
+        accidental_markup(&file, head.len(), &parsed)
             .into_iter()
             .map(|d| {
                 let p = d.position.unwrap();
