@@ -91,6 +91,15 @@ pub struct Digest {
 }
 
 impl Digest {
+    /// The text of the article's blocks and of its notes: where a glossary
+    /// form may appear (`serve` and the build cache ask after a glossary edit).
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.blocks
+            .iter()
+            .map(|(_, text)| text.as_str())
+            .chain(self.notes.iter().map(|n| n.text.as_str()))
+    }
+
     /// The article's blocks, each with its paragraph anchor (blocks before the
     /// first anchor link to the top of the article).
     pub fn blocks_of(article: &ParsedArticle) -> Vec<(String, String)> {

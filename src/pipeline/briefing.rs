@@ -38,9 +38,6 @@ pub(super) struct BuiltPage {
     pub terms_used: Vec<(String, String)>,
     /// Terms the page's glossary names in its see-also links.
     pub see_also: Vec<String>,
-    /// The text of the article and its notes, to tell after a glossary edit
-    /// whether a term may now appear in it.
-    pub text: String,
     pub files: BTreeMap<String, Vec<u8>>,
     /// What the topic, timeline and search pages need of the briefing.
     pub digest: Digest,
@@ -185,11 +182,6 @@ fn render_briefing(
     }
     assets::copy_assets(src, &mut files, diagnostics);
 
-    let mut text = article.text();
-    for note in note_texts.iter().flatten() {
-        text.push('\n');
-        text.push_str(&note.text());
-    }
     let page = BuiltPage {
         slug: src.slug.clone(),
         sort_key: (src.front.date.as_ref().map(|d| d.value), src.slug.clone()),
@@ -203,7 +195,6 @@ fn render_briefing(
             .into_iter()
             .map(|(t, links)| (site.terms[t].id.to_string(), links[0].href.clone()))
             .collect(),
-        text,
         files,
         facts,
         digest,

@@ -40,7 +40,7 @@ use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"briefing build cache 4\n";
+const MAGIC: &[u8] = b"briefing build cache 5\n";
 
 /// Hex SHA-256 of some bytes.
 pub(crate) fn hex_digest(bytes: &[u8]) -> String {
@@ -334,7 +334,6 @@ struct CachedPage {
     notes: usize,
     terms_used: Vec<(String, String)>,
     see_also: Vec<String>,
-    text: String,
     files: Vec<(String, FileSum)>,
     digest: CachedDigest,
     facts: CachedFacts,
@@ -439,7 +438,6 @@ impl CachedPage {
             notes,
             terms_used,
             see_also,
-            text,
             files: _,
             digest,
             facts,
@@ -461,7 +459,6 @@ impl CachedPage {
             notes: *notes,
             terms_used: terms_used.clone(),
             see_also: see_also.clone(),
-            text: text.clone(),
             files,
             digest: CachedDigest::of(digest),
             facts: CachedFacts {
@@ -492,7 +489,6 @@ impl CachedPage {
             notes: self.notes,
             terms_used: self.terms_used,
             see_also: self.see_also,
-            text: self.text,
             files: BTreeMap::new(),
             digest: self.digest.into_digest(),
             facts: BriefingFacts {

@@ -215,7 +215,10 @@ impl GlossaryChanges {
     /// part: only `check` looks for them, and it builds afresh.)
     fn affects(&self, page: &BuiltPage) -> bool {
         page.terms_used.iter().any(|(id, _)| self.ids.contains(id))
-            || self.forms.as_ref().is_some_and(|f| f.is_match(&page.text))
+            || self
+                .forms
+                .as_ref()
+                .is_some_and(|f| page.digest.texts().any(|t| f.is_match(t)))
             || self.see_also_touched(page)
             || !self.keeps_order(page)
     }

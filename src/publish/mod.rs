@@ -381,19 +381,11 @@ fn robots(base: &BaseUrl) -> String {
     )
 }
 
-/// The note as plain text, for JSON-LD: Markdown's words without its markup.
+/// The note as plain text, for JSON-LD: Markdown's words without its markup,
+/// on one line. CommonMark without extensions, as JSON-LD has always had it.
 pub(crate) fn plain_text(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser, TagEnd};
-    let mut text = String::new();
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Text(t) | Event::Code(t) => text.push_str(&t),
-            Event::SoftBreak | Event::HardBreak => text.push(' '),
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => text.push(' '),
-            _ => {}
-        }
-    }
-    crate::anchor::collapse_whitespace(text.trim())
+    let text = crate::render::markdown::plain_text(pulldown_cmark::Parser::new(markdown));
+    crate::anchor::collapse_whitespace(&text)
 }
 
 #[cfg(test)]
