@@ -133,29 +133,29 @@ pub fn glossary_fields(g: &YamlFile<Vec<TermSpec>>) -> Vec<Diagnostic> {
     // A form (term or alias, whatever its case) and the first term that has it.
     let mut forms: HashMap<String, usize> = HashMap::new();
     for (i, t) in g.value.iter().enumerate() {
-        if t.term.trim().is_empty() {
-            out.push(
-                g.file
-                    .error_at(
-                        t.term.position(),
-                        format!("glossary term `{}` has an empty `term`", t.id),
-                    )
-                    .with_help(
-                        "write the term as articles use it, e.g. `term: Belt and Road Initiative`",
-                    ),
-            );
-        }
-        if t.definition.trim().is_empty() {
-            out.push(
-                g.file
-                    .error_at(
-                        t.definition.position(),
-                        format!("glossary term `{}` has an empty definition", t.id),
-                    )
-                    .with_help(
-                        "write what the term means in a sentence or two, or remove the term",
-                    ),
-            );
+        let empty = [
+            (
+                &t.term,
+                "an empty `term`",
+                "write the term as articles use it, e.g. `term: Belt and Road Initiative`",
+            ),
+            (
+                &t.definition,
+                "an empty definition",
+                "write what the term means in a sentence or two, or remove the term",
+            ),
+        ];
+        for (field, what, help) in empty {
+            if field.trim().is_empty() {
+                out.push(
+                    g.file
+                        .error_at(
+                            field.position(),
+                            format!("glossary term `{}` has {what}", t.id),
+                        )
+                        .with_help(help),
+                );
+            }
         }
         let own: Vec<(String, &At<String>)> = std::iter::once(&t.term)
             .chain(&t.aliases)
