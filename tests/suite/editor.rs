@@ -2,14 +2,7 @@
 //! each test names the item of the issue it covers.
 
 use crate::common::*;
-use assert_cmd::Command;
 use predicates::prelude::*;
-
-fn briefing() -> Command {
-    let mut cmd = Command::cargo_bin("briefing").unwrap();
-    cmd.env("NO_COLOR", "1");
-    cmd
-}
 
 /// A scratch copy of `valid/basic` whose glossary.yaml is `edit`ed.
 fn basic_with_glossary(edit: impl Fn(String) -> String) -> tempfile::TempDir {
