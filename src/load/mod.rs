@@ -214,6 +214,21 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     document: Document,
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Option<YamlFile<T>>, Error> {
+    read_yaml_with(path, diagnostics, |file| {
+        match yaml::parse::<T>(file, 0..file.text.len(), document) {
+            Ok(value) => (Some(value), Vec::new()),
+            Err(d) => (None, vec![d]),
+        }
+    })
+}
+
+/// Reads an optional YAML file with `parse`, which gives what it could read
+/// and the problems it found.
+fn read_yaml_with<T>(
+    path: &Path,
+    diagnostics: &mut Vec<Diagnostic>,
+    parse: impl FnOnce(&TextFile) -> (Option<T>, Vec<Diagnostic>),
+) -> Result<Option<YamlFile<T>>, Error> {
     // A link is reported by the listing of content/ and never read.
     if !path.exists() || path.is_symlink() {
         return Ok(None);
@@ -221,13 +236,9 @@ fn read_yaml<T: serde::de::DeserializeOwned>(
     let Some(file) = read_source(path, diagnostics)? else {
         return Ok(None);
     };
-    match yaml::parse::<T>(&file, 0..file.text.len(), document) {
-        Ok(value) => Ok(Some(YamlFile { file, value })),
-        Err(d) => {
-            diagnostics.push(d);
-            Ok(None)
-        }
-    }
+    let (value, problems) = parse(&file);
+    diagnostics.extend(problems);
+    Ok(value.map(|value| YamlFile { file, value }))
 }
 
 /// Top-level names of the site that a briefing may not take.
@@ -360,7 +371,11 @@ fn read_briefing(
     note_paths.sort_by_key(|p| p.file_name().is_none_or(|n| n != "annotations.yaml"));
     let mut notes = Vec::new();
     for path in note_paths {
-        if let Some(f) = read_yaml::<Vec<NoteSpec>>(&path, Document::Notes, diagnostics)? {
+        // Each note is read on its own after a mistake, so the others are still checked.
+        let read = read_yaml_with(&path, diagnostics, |file| {
+            yaml::parse_entries::<NoteSpec>(file, Document::Notes)
+        })?;
+        if let Some(f) = read {
             notes.push(f);
         }
     }

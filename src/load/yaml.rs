@@ -266,6 +266,99 @@ pub fn parse<T: DeserializeOwned>(
         .map_err(|err| diagnose(file, text, &err, document))
 }
 
+/// Parses a file that is a list of entries (a notes file). After a mistake,
+/// each entry is read on its own, so that one run reports every faulty entry
+/// and the others still reach the checks of later stages: a wrong `kind:` in one
+/// note no longer hides a lost quote in the next. The entries come back only if
+/// at least one of them is at fault on its own; otherwise (a mistake between
+/// entries, a syntax error, aliases across entries) the first error stands alone.
+pub fn parse_entries<E: DeserializeOwned>(
+    file: &TextFile,
+    document: Document,
+) -> (Option<Vec<E>>, Vec<Diagnostic>) {
+    let whole = match parse::<Vec<E>>(file, 0..file.text.len(), document) {
+        Ok(entries) => return (Some(entries), Vec::new()),
+        Err(d) => d,
+    };
+    let text = &file.text;
+    let Some(spans) = entry_spans(text).filter(|_| lone_carriage_return(text).is_none()) else {
+        return (None, vec![whole]);
+    };
+    let mut entries = Vec::new();
+    let mut errors = Vec::new();
+    for span in spans {
+        let alone = blank_outside(text, span);
+        match serde_saphyr::from_str_with_options::<E>(&alone, options(text.len())) {
+            Ok(entry) => entries.push(entry),
+            Err(err) => errors.push(diagnose(file, &alone, &err, document)),
+        }
+    }
+    if errors.is_empty() {
+        (None, vec![whole])
+    } else {
+        (Some(entries), errors)
+    }
+}
+
+/// The bytes of each entry of a top-level block list, from its first character
+/// after `- ` to the start of the next entry's line; `None` if the text is not
+/// such a list that each entry can be read alone (not valid YAML, not a list,
+/// an entry whose dash stands on a line of its own, or any alias).
+fn entry_spans(text: &str) -> Option<Vec<Range<usize>>> {
+    use serde_saphyr::granit_parser::{Event, Parser};
+    let mut depth = 0usize;
+    let mut starts = Vec::new();
+    let mut list = false;
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event.ok()?;
+        let opens = matches!(event, Event::SequenceStart(..) | Event::MappingStart(..));
+        match event {
+            Event::Alias(_) => return None,
+            Event::DocumentStart(..) if list => return None,
+            Event::SequenceStart(..) if depth == 0 => list = true,
+            Event::MappingStart(..) | Event::Scalar(..) if depth == 0 => return None,
+            Event::SequenceStart(..) | Event::MappingStart(..) | Event::Scalar(..)
+                if depth == 1 =>
+            {
+                starts.push(span.start.byte_offset()?)
+            }
+            Event::SequenceEnd | Event::MappingEnd => depth = depth.checked_sub(1)?,
+            _ => {}
+        }
+        if opens {
+            depth += 1;
+        }
+    }
+    let line_start = |at: usize| text[..at].rfind('\n').map_or(0, |i| i + 1);
+    if starts
+        .iter()
+        .any(|&at| text.get(line_start(at)..at).map(str::trim) != Some("-"))
+    {
+        return None;
+    }
+    let ends = starts
+        .iter()
+        .skip(1)
+        .map(|&next| line_start(next))
+        .chain([text.len()]);
+    Some(starts.iter().zip(ends).map(|(&s, e)| s..e).collect())
+}
+
+/// `text` with everything outside `keep` turned to spaces, line breaks kept, so
+/// that the entry alone parses with the lines, columns and byte offsets it has
+/// in the file.
+fn blank_outside(text: &str, keep: Range<usize>) -> String {
+    let mut out = String::with_capacity(keep.end);
+    for (i, c) in text[..keep.end].char_indices() {
+        match c {
+            _ if keep.contains(&i) => out.push(c),
+            '\n' => out.push('\n'),
+            _ => out.extend(std::iter::repeat_n(' ', c.len_utf8())),
+        }
+    }
+    out
+}
+
 /// The byte offset of the first carriage return not followed by a line feed.
 fn lone_carriage_return(text: &str) -> Option<usize> {
     text.match_indices('\r')
@@ -511,6 +604,50 @@ mod tests {
     fn parse_items(text: &str) -> Result<Vec<Item>, Diagnostic> {
         let f = file(text);
         parse::<Vec<Item>>(&f, 0..f.text.len(), Document::Notes)
+    }
+
+    fn entries(text: &str) -> (Option<Vec<Item>>, Vec<Diagnostic>) {
+        parse_entries::<Item>(&file(text), Document::Notes)
+    }
+
+    #[test]
+    fn after_a_mistake_each_entry_is_read_alone_with_its_own_positions() {
+        // Two faulty entries around a good one, after text with multi-byte characters.
+        let text = "# “notes” ✓\n- id: a\n  qoute: x\n- id: b\n  quote: \"x “y”\"\n- id: [c]\n  quote: z\n";
+        let (items, problems) = entries(text);
+        let items = items.unwrap();
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0].id.as_str(), "b");
+        assert_eq!(
+            items[0].quote.position(),
+            Some(Position {
+                line: 5,
+                column: 10
+            })
+        );
+        assert_eq!(&text[items[0].quote.bytes().unwrap()], "\"x “y”\"");
+        let lines: Vec<_> = problems.iter().map(|d| d.position.unwrap().line).collect();
+        assert_eq!(lines, [3, 6], "{problems:#?}");
+    }
+
+    #[test]
+    fn entries_are_not_read_alone_when_the_list_does_not_allow_it() {
+        for text in [
+            // a syntax error
+            "- id: a\n  quote: \"x\n- id: b\n  quote: y\n",
+            // an alias from one entry to another
+            "- id: &a a\n  quote: x\n- id: *a\n  qoute: y\n",
+            // a dash on a line of its own
+            "-\n  id: a\n  qoute: x\n- id: b\n  quote: y\n",
+            // a mistake outside every entry: not a list
+            "id: a\nquote: x\n",
+        ] {
+            let (items, problems) = entries(text);
+            assert!(items.is_none(), "{text}");
+            assert_eq!(problems.len(), 1, "{text}: {problems:#?}");
+        }
+        let (items, problems) = entries("- id: a\n  quote: x\n");
+        assert_eq!((items.map(|i| i.len()), problems.len()), (Some(1), 0));
     }
 
     #[test]
