@@ -11,7 +11,7 @@
 //! with the new quote and everything else unchanged, anchors to exactly that
 //! place. Anything else is listed as lost and left alone.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -134,7 +134,8 @@ pub fn fix(root: &Path, options: &FixOptions) -> Result<FixReport, Error> {
         check_briefing(briefing, options, &mut report);
     }
     if options.apply && !report.proposals.is_empty() {
-        apply(&content.briefings, &mut report)?;
+        let faulty: BTreeSet<PathBuf> = report.errors.iter().map(|d| d.path.clone()).collect();
+        apply(&content.briefings, &faulty, &mut report)?;
         report.applied = true;
     }
     Ok(report)
@@ -363,7 +364,14 @@ fn closest_hint(article: &ParsedArticle, needle: &str, min_similarity: f64) -> S
 
 /// Rewrites each YAML file that has proposals; a file that cannot be rewritten
 /// safely keeps its bytes and its proposals become lost notes.
-fn apply(briefings: &[LoadedBriefing], report: &mut FixReport) -> Result<(), Error> {
+/// Rewrites the quotes of each file, except the files with a mistake of their own
+/// (`faulty`): their notes were read one by one, and a file that does not parse
+/// as a whole cannot be checked after the rewrite.
+fn apply(
+    briefings: &[LoadedBriefing],
+    faulty: &BTreeSet<PathBuf>,
+    report: &mut FixReport,
+) -> Result<(), Error> {
     let mut by_file: BTreeMap<PathBuf, Vec<Proposal>> = BTreeMap::new();
     for p in report.proposals.drain(..) {
         by_file.entry(p.file.clone()).or_default().push(p);
@@ -380,7 +388,15 @@ fn apply(briefings: &[LoadedBriefing], report: &mut FixReport) -> Result<(), Err
             .iter()
             .map(|p| (p.index, p.new.as_str()))
             .collect();
-        match crate::load::rewrite::replace_quotes(file, &edits) {
+        let rewritten = if faulty.contains(&path) {
+            Err(
+                "the file has a mistake of its own (reported above); correct it and run fix again"
+                    .to_string(),
+            )
+        } else {
+            crate::load::rewrite::replace_quotes(file, &edits)
+        };
+        match rewritten {
             Ok(text) => {
                 write_back(&path, &file.file.text, &text)?;
                 report.written.push(path);

@@ -150,3 +150,39 @@ fn a_too_low_min_similarity_is_named_not_the_article() {
         ))
         .stdout(predicate::str::contains("article is too long").not());
 }
+
+/// A file with a broken note of its own is read note by note; fix still shows
+/// what it would re-anchor, but never rewrites that file.
+#[test]
+fn a_file_with_a_broken_note_is_not_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("fix/one-reworded"), dir.path());
+    let notes = dir.path().join("content/vote/annotations.yaml");
+    let mut text = std::fs::read_to_string(&notes).unwrap();
+    text.push_str("\n- id: tally\n  quote: \"seven votes to two\"\n  kind: tally\n  note: x\n");
+    std::fs::write(&notes, &text).unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("fix")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "note `vote`: quote can be re-anchored",
+        ));
+    briefing()
+        .current_dir(dir.path())
+        .args(["fix", "--apply"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "the file has a mistake of its own (reported above); correct it and run fix again",
+        ))
+        .stdout(predicate::str::contains(
+            "content/vote/annotations.yaml:11:9: error: `kind` cannot be `tally`",
+        ));
+    assert_eq!(
+        std::fs::read_to_string(&notes).unwrap(),
+        text,
+        "file untouched"
+    );
+}
