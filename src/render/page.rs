@@ -98,20 +98,17 @@ impl Templates {
         let mut library_css = String::new();
         let mut js = String::new();
         let mut search_js = String::new();
+        let mut html = Vec::new();
         for (name, path, text) in &sources {
             match *name {
                 "style.css" => css = text.clone(),
                 "library.css" => library_css = text.clone(),
                 "script.js" => js = text.clone(),
                 "search.js" => search_js = text.clone(),
-                _ => tera
-                    .add_raw_template(name, text)
-                    .map_err(|e| template_error(&path.to_string_lossy(), &e, text))?,
+                _ => html.push((*name, path, text)),
             }
         }
-        // Inheritance is resolved once every template is in.
-        tera.build_inheritance_chains()
-            .map_err(|e| template_error(&templates_dir.to_string_lossy(), &e, ""))?;
+        add_templates(&mut tera, &html, templates_dir)?;
         let briefing_css = css;
         let css = format!("{briefing_css}{library_css}");
         Ok(Templates {
@@ -180,6 +177,45 @@ impl Templates {
 }
 
 /// Tera's errors nest; the position of a syntax error is in the innermost one as ` --> L:C`.
+/// Compiles the HTML templates into `tera`. Parsing them is most of the time a
+/// one-briefing build takes, so they are parsed side by side; how they extend
+/// and import one another is checked once all are in. Only if that check fails
+/// are they added again one at a time, to name the template at fault.
+fn add_templates(
+    tera: &mut Tera,
+    html: &[(&str, &std::path::PathBuf, &String)],
+    templates_dir: &Path,
+) -> Result<(), Diagnostic> {
+    use rayon::prelude::*;
+    let parsed: Vec<_> = html
+        .par_iter()
+        .map(|(name, _, text)| tera::Template::new(name, None, text))
+        .collect();
+    for ((name, path, text), template) in html.iter().zip(parsed) {
+        let template = template.map_err(|e| {
+            let e = tera::Error::chain(format!("Failed to parse '{name}'"), e);
+            template_error(&path.to_string_lossy(), &e, text)
+        })?;
+        // `templates` is public (if hidden from tera's docs): what
+        // `Tera::add_raw_template` fills, minus its checks after every template.
+        tera.templates.insert(name.to_string(), template);
+    }
+    if tera
+        .build_inheritance_chains()
+        .and_then(|()| tera.check_macro_files())
+        .is_ok()
+    {
+        return Ok(());
+    }
+    tera.templates.clear();
+    for (name, path, text) in html {
+        tera.add_raw_template(name, text)
+            .map_err(|e| template_error(&path.to_string_lossy(), &e, text))?;
+    }
+    tera.build_inheritance_chains()
+        .map_err(|e| template_error(&templates_dir.to_string_lossy(), &e, ""))
+}
+
 fn template_error(path: &str, err: &tera::Error, text: &str) -> Diagnostic {
     let mut messages = vec![err.to_string()];
     let mut source = std::error::Error::source(err);

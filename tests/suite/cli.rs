@@ -300,6 +300,28 @@ fn template_errors_name_the_file_and_line() {
         ));
 }
 
+/// Templates are parsed side by side and their inheritance checked once all are
+/// in; a missing parent is still blamed on the template that names it.
+#[test]
+fn a_template_extending_a_missing_one_is_named() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/topic.html"),
+        "{% extends \"page.html\" %}\n{% block content %}x{% endblock content %}\n",
+    )
+    .unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "templates/topic.html: error: template error: Template 'topic.html' is inheriting from 'page.html'",
+        ));
+}
+
 #[test]
 fn assets_in_subfolders_are_copied_and_stray_yaml_is_named() {
     let dir = tempfile::tempdir().unwrap();
