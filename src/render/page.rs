@@ -189,6 +189,8 @@ fn add_templates(
     use rayon::prelude::*;
     let parsed: Vec<_> = html
         .par_iter()
+        // One template per task: they differ in size, and halves would not balance.
+        .with_max_len(1)
         .map(|(name, _, text)| tera::Template::new(name, None, text))
         .collect();
     for ((name, path, text), template) in html.iter().zip(parsed) {
