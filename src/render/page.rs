@@ -3,6 +3,7 @@
 //! in the project's `templates/` replaces one.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -56,6 +57,8 @@ pub struct Templates {
     /// The search page's own script (inlined there only) and its hash.
     pub search_js: String,
     pub search_js_sha256: String,
+    /// The largest page rendered so far, in bytes: the next page's buffer starts this large.
+    page_size: AtomicUsize,
 }
 
 /// The base64 SHA-256 digest of `text`, as a CSP hash source wants it.
@@ -124,6 +127,7 @@ impl Templates {
             css,
             js,
             search_js,
+            page_size: AtomicUsize::new(0),
         })
     }
 
@@ -173,9 +177,19 @@ impl Templates {
     ) -> Result<String, Diagnostic> {
         let context = Context::from_serialize(view)
             .map_err(|e| Diagnostic::error(templates_dir.join(name), e.to_string()))?;
+        // Tera's own buffer starts at 2 KB and doubles: a 40 KB page was copied
+        // five times over as it grew. Pages of a site are alike in size.
+        let mut page = Vec::with_capacity(self.page_size.load(Ordering::Relaxed));
         self.tera
-            .render(name, &context)
-            .map_err(|e| template_error(&templates_dir.join(name).to_string_lossy(), &e, ""))
+            .render_to(name, &context, &mut page)
+            .map_err(|e| template_error(&templates_dir.join(name).to_string_lossy(), &e, ""))?;
+        self.page_size.fetch_max(page.len(), Ordering::Relaxed);
+        String::from_utf8(page).map_err(|e| {
+            Diagnostic::error(
+                templates_dir.join(name),
+                format!("internal error: the template gave text that is not UTF-8: {e}"),
+            )
+        })
     }
 }
 
