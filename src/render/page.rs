@@ -243,7 +243,7 @@ impl From<&Date> for DateView {
     fn from(d: &Date) -> Self {
         DateView {
             written: d.written(),
-            iso: d.to_string(),
+            iso: d.iso(),
         }
     }
 }
