@@ -112,7 +112,7 @@ pub fn page_terms(
 ) -> Vec<TermView> {
     let on_page: BTreeSet<&str> = backlinks.keys().map(|&t| terms[t].id.as_str()).collect();
     let mut used: Vec<(&usize, &Vec<LinkView>)> = backlinks.iter().collect();
-    used.sort_by_key(|(&t, _)| alphabetical_key(&terms[t]));
+    used.sort_by_cached_key(|(&t, _)| alphabetical_key(&terms[t]));
     used.into_iter()
         .map(|(&t, back)| {
             term_view(&terms[t], terms, &definitions[t], back.clone(), |id| {
