@@ -19,6 +19,11 @@ use briefing::report::Report;
 use briefing::serve::{ServeOptions, Session};
 use briefing::{scaffold, Error};
 
+/// A build allocates and frees many small strings (YAML values, template look-ups, the
+/// values tera renders from); mimalloc does that in a fraction of glibc's time.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "briefing",

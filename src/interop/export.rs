@@ -150,10 +150,11 @@ pub fn annotation_collection(
             items,
         },
     };
-    let mut text =
-        serde_json::to_string_pretty(&collection).expect("plain structs always serialize");
-    text.push('\n');
-    text
+    // About 1.6 KB of JSON per note: the buffer is not copied over as it grows.
+    let mut text = Vec::with_capacity(1024 + 2048 * notes.len());
+    serde_json::to_writer_pretty(&mut text, &collection).expect("plain structs always serialize");
+    text.push(b'\n');
+    String::from_utf8(text).expect("serde_json writes UTF-8")
 }
 
 // The W3C model's shapes, in the order its examples use.
@@ -335,18 +336,24 @@ fn body_html(note: &ExportNote) -> String {
     if !note.sources.is_empty() {
         html.push_str("\n<ul class=\"sources\">");
         for s in note.sources {
-            let title = match &s.url {
+            html.push_str("<li>");
+            match &s.url {
                 Some(url) if is_safe_url(url) => {
-                    format!("<a href=\"{}\">{}</a>", escape(url), escape(&s.title))
+                    html.push_str("<a href=\"");
+                    html.push_str(&escape(url));
+                    html.push_str("\">");
+                    html.push_str(&escape(&s.title));
+                    html.push_str("</a>");
                 }
-                _ => escape(&s.title),
-            };
-            html.push_str(&format!("<li>{title}"));
+                _ => html.push_str(&escape(&s.title)),
+            }
             if let Some(p) = &s.publisher {
-                html.push_str(&format!(", {}", escape(p)));
+                html.push_str(", ");
+                html.push_str(&escape(p));
             }
             if let Some(d) = &s.date {
-                html.push_str(&format!(", {}", d.written()));
+                html.push_str(", ");
+                html.push_str(&d.written());
             }
             html.push_str("</li>");
         }

@@ -372,26 +372,54 @@ impl Date {
     }
 
     /// Written out for readers: "16 April 2024", "April 2024" or "2024".
+    // Digits are pushed by hand, here and in `iso`: pages show every source's
+    // date twice, and `format!` took ten times as long.
     pub fn written(&self) -> String {
-        match (self.month, self.day) {
-            (Some(m), Some(d)) => format!("{d} {} {}", MONTHS[m as usize - 1], self.year),
-            (Some(m), None) => format!("{} {}", MONTHS[m as usize - 1], self.year),
-            _ => self.year.to_string(),
+        let mut out = String::with_capacity(17);
+        if let Some(m) = self.month {
+            if let Some(d) = self.day {
+                push_number(&mut out, d.into(), 1);
+                out.push(' ');
+            }
+            out.push_str(MONTHS[m as usize - 1]);
+            out.push(' ');
+        }
+        push_number(&mut out, self.year, 1);
+        out
+    }
+
+    /// ISO 8601, as precise as the date is: "2024-04-16", "2024-04" or "2024".
+    pub fn iso(&self) -> String {
+        let mut out = String::with_capacity(10);
+        push_number(&mut out, self.year, 4);
+        for part in [self.month, self.day].into_iter().flatten() {
+            out.push('-');
+            push_number(&mut out, part.into(), 2);
+        }
+        out
+    }
+}
+
+/// Appends `n` in decimal, with leading zeros up to `width` digits (at most 5).
+fn push_number(out: &mut String, mut n: u16, width: usize) {
+    let mut digits = [b'0'; 5];
+    let mut start = digits.len();
+    loop {
+        start -= 1;
+        digits[start] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
+    let start = start.min(digits.len() - width);
+    out.extend(digits[start..].iter().map(|&b| char::from(b)));
 }
 
 impl fmt::Display for Date {
     /// ISO 8601, as precise as the date is.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:04}", self.year)?;
-        if let Some(m) = self.month {
-            write!(f, "-{m:02}")?;
-        }
-        if let Some(d) = self.day {
-            write!(f, "-{d:02}")?;
-        }
-        Ok(())
+        f.write_str(&self.iso())
     }
 }
 
@@ -459,6 +487,31 @@ mod tests {
             "x",
         ] {
             assert_eq!(Date::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_are_written_as_format_would() {
+        for year in [1, 7, 99, 999, 2024, 9999, 10000, u16::MAX] {
+            for month in [None, Some(1), Some(9), Some(12)] {
+                for day in [None, Some(1), Some(9), Some(10), Some(31)] {
+                    let date = Date { year, month, day };
+                    let mut iso = format!("{year:04}");
+                    if let Some(m) = month {
+                        iso.push_str(&format!("-{m:02}"));
+                    }
+                    if let Some(d) = day {
+                        iso.push_str(&format!("-{d:02}"));
+                    }
+                    assert_eq!(date.to_string(), iso);
+                    let written = match (month, day) {
+                        (Some(m), Some(d)) => format!("{d} {} {year}", MONTHS[m as usize - 1]),
+                        (Some(m), None) => format!("{} {year}", MONTHS[m as usize - 1]),
+                        _ => year.to_string(),
+                    };
+                    assert_eq!(date.written(), written);
+                }
+            }
         }
     }
 

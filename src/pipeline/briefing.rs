@@ -48,6 +48,8 @@ pub(super) struct BuiltPage {
 /// The site-wide inputs every briefing is rendered with.
 pub(super) struct SiteWide<'a> {
     pub terms: &'a [TermSpec],
+    /// The terms' definitions as HTML, by term index.
+    pub definitions: &'a [String],
     pub matcher: &'a TermMatcher,
     pub templates: Option<&'a Templates>,
     pub templates_dir: &'a Path,
@@ -160,7 +162,7 @@ fn render_briefing(
             export::FILE_NAME,
             article_html,
             views::note_views(notes, &page_htmls),
-            views::page_terms(site.terms, &term_backlinks),
+            views::page_terms(site.terms, site.definitions, &term_backlinks),
         );
         view.timeline = library::timeline(&digest, "", None)
             .into_iter()

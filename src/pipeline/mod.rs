@@ -409,6 +409,8 @@ struct SharedInputs {
     topics: Option<YamlFile<Vec<TopicSpec>>>,
     templates: Option<Templates>,
     matcher: TermMatcher,
+    /// Each term's definition as HTML ([`views::definitions`]).
+    definitions: Vec<String>,
     diagnostics: Vec<Diagnostic>,
 }
 
@@ -434,19 +436,20 @@ impl SharedInputs {
         if let Some(t) = &shared.topics {
             diagnostics.extend(validate::topics::topic_file(t));
         }
-        let matcher = TermMatcher::new(
-            shared
-                .glossary
-                .as_ref()
-                .map(|g| g.value.as_slice())
-                .unwrap_or_default(),
-        );
+        let terms = shared
+            .glossary
+            .as_ref()
+            .map(|g| g.value.as_slice())
+            .unwrap_or_default();
+        let matcher = TermMatcher::new(terms);
+        let definitions = views::definitions(terms);
         Ok(SharedInputs {
             site: shared.site,
             glossary: shared.glossary,
             topics: shared.topics,
             templates,
             matcher,
+            definitions,
             diagnostics,
         })
     }
@@ -564,6 +567,7 @@ impl Incremental {
                     &src,
                     &SiteWide {
                         terms: shared.terms(),
+                        definitions: &shared.definitions,
                         matcher: &shared.matcher,
                         templates: shared.templates.as_ref(),
                         templates_dir: &templates_dir,
@@ -752,7 +756,8 @@ impl Incremental {
             let glossary = GlossaryView {
                 frame: frame("../", PageKind::Glossary),
                 letters: crate::library::pages::by_letter(terms, |i, t| {
-                    term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
+                    let uses = used_in.remove(&i).unwrap_or_default();
+                    term_view(t, terms, &shared.definitions[i], uses, |id| {
                         format!("#term-{id}")
                     })
                 }),

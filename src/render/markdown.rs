@@ -433,30 +433,35 @@ pub fn render_events(events: &[Event], raw: bool) -> String {
 /// Drops links and images that break the link policy ([`LinkProblem`]): a bad
 /// link keeps its text, a bad image its alt text. The build reports each one as
 /// an error; this makes sure none reaches a page whatever the caller checked.
-fn enforce_link_policy(events: Vec<Event>) -> Vec<Event> {
+fn enforce_link_policy<'e>(events: Vec<Event<'e>>) -> impl Iterator<Item = Event<'e>> {
     let mut dropped_ends = Vec::new();
-    events
-        .into_iter()
-        .filter(|e| match e {
-            Event::Start(Tag::Link { dest_url, .. }) => {
-                let bad = LinkProblem::of(dest_url, false).is_some();
-                dropped_ends.push(bad);
-                !bad
-            }
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                let bad = LinkProblem::of(dest_url, true).is_some();
-                dropped_ends.push(bad);
-                !bad
-            }
-            Event::End(TagEnd::Link | TagEnd::Image) => !dropped_ends.pop().unwrap_or(false),
-            _ => true,
-        })
-        .collect()
+    events.into_iter().filter(move |e| match e {
+        Event::Start(Tag::Link { dest_url, .. }) => {
+            let bad = LinkProblem::of(dest_url, false).is_some();
+            dropped_ends.push(bad);
+            !bad
+        }
+        Event::Start(Tag::Image { dest_url, .. }) => {
+            let bad = LinkProblem::of(dest_url, true).is_some();
+            dropped_ends.push(bad);
+            !bad
+        }
+        Event::End(TagEnd::Link | TagEnd::Image) => !dropped_ends.pop().unwrap_or(false),
+        _ => true,
+    })
 }
 
 fn finish(events: Vec<Event>, raw_html: bool) -> String {
-    let mut html = String::new();
-    pulldown_cmark::html::push_html(&mut html, enforce_link_policy(events).into_iter());
+    // Room for the text and a tag per event: the page is not copied as it grows.
+    let text: usize = events
+        .iter()
+        .map(|e| match e {
+            Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) | Event::Code(t) => t.len(),
+            _ => 8,
+        })
+        .sum();
+    let mut html = String::with_capacity(text + text / 8);
+    pulldown_cmark::html::push_html(&mut html, enforce_link_policy(events));
     if raw_html {
         sanitize(&html)
     } else {

@@ -3,6 +3,7 @@
 //! in the project's `templates/` replaces one.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -56,6 +57,9 @@ pub struct Templates {
     /// The search page's own script (inlined there only) and its hash.
     pub search_js: String,
     pub search_js_sha256: String,
+    /// The size of the page each template (by its place in [`BUILTIN`]) made last:
+    /// the next page's buffer starts a little larger.
+    page_sizes: [AtomicUsize; BUILTIN.len()],
 }
 
 /// The base64 SHA-256 digest of `text`, as a CSP hash source wants it.
@@ -121,6 +125,7 @@ impl Templates {
             css,
             js,
             search_js,
+            page_sizes: Default::default(),
         })
     }
 
@@ -170,9 +175,30 @@ impl Templates {
     ) -> Result<String, Diagnostic> {
         let context = Context::from_serialize(view)
             .map_err(|e| Diagnostic::error(templates_dir.join(name), e.to_string()))?;
+        // Tera's own buffer starts at 2 KB and doubles: a 40 KB page was copied
+        // five times over as it grew. A template's pages are alike in size.
+        let last = BUILTIN
+            .iter()
+            .position(|(builtin, _)| *builtin == name)
+            .map(|i| &self.page_sizes[i]);
+        let hint = last.map_or(0, |size| size.load(Ordering::Relaxed));
+        let mut page = Vec::with_capacity(hint + hint / 8);
         self.tera
-            .render(name, &context)
-            .map_err(|e| template_error(&templates_dir.join(name).to_string_lossy(), &e, ""))
+            .render_to(name, &context, &mut page)
+            .map_err(|e| template_error(&templates_dir.join(name).to_string_lossy(), &e, ""))?;
+        if let Some(size) = last {
+            size.store(page.len(), Ordering::Relaxed);
+        }
+        // Pages may be kept (`serve`): no more than half again their size.
+        if page.capacity() > page.len() + page.len() / 2 {
+            page.shrink_to_fit();
+        }
+        String::from_utf8(page).map_err(|e| {
+            Diagnostic::error(
+                templates_dir.join(name),
+                format!("internal error: the template gave text that is not UTF-8: {e}"),
+            )
+        })
     }
 }
 
@@ -267,7 +293,7 @@ impl From<&Date> for DateView {
     fn from(d: &Date) -> Self {
         DateView {
             written: d.written(),
-            iso: d.to_string(),
+            iso: d.iso(),
         }
     }
 }

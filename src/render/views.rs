@@ -93,15 +93,29 @@ pub fn term_backlinks(
     links
 }
 
+/// Each term's definition as HTML, by term index: made once per glossary, since
+/// every page listing a term shows the same definition.
+pub fn definitions(terms: &[TermSpec]) -> Vec<String> {
+    terms
+        .iter()
+        .map(|t| markdown::render_markdown(&t.definition))
+        .collect()
+}
+
 /// The page's glossary: the terms it uses, in alphabetical order, each linking
 /// back to its uses ([`term_backlinks`]); see-also links stay on the page when they can.
-pub fn page_terms(terms: &[TermSpec], backlinks: &BTreeMap<usize, Vec<LinkView>>) -> Vec<TermView> {
+/// `definitions` are the terms' [`definitions`].
+pub fn page_terms(
+    terms: &[TermSpec],
+    definitions: &[String],
+    backlinks: &BTreeMap<usize, Vec<LinkView>>,
+) -> Vec<TermView> {
     let on_page: BTreeSet<&str> = backlinks.keys().map(|&t| terms[t].id.as_str()).collect();
     let mut used: Vec<(&usize, &Vec<LinkView>)> = backlinks.iter().collect();
-    used.sort_by_key(|(&t, _)| alphabetical_key(&terms[t]));
+    used.sort_by_cached_key(|(&t, _)| alphabetical_key(&terms[t]));
     used.into_iter()
         .map(|(&t, back)| {
-            term_view(&terms[t], terms, back.clone(), |id| {
+            term_view(&terms[t], terms, &definitions[t], back.clone(), |id| {
                 if on_page.contains(id) {
                     format!("#term-{id}")
                 } else {
@@ -112,10 +126,12 @@ pub fn page_terms(terms: &[TermSpec], backlinks: &BTreeMap<usize, Vec<LinkView>>
         .collect()
 }
 
-/// A glossary entry for a template; `see_also_href` says where a linked term lives.
+/// A glossary entry for a template, with its definition as HTML ([`definitions`]);
+/// `see_also_href` says where a linked term lives.
 pub fn term_view(
     t: &TermSpec,
     all: &[TermSpec],
+    definition_html: &str,
     uses: Vec<LinkView>,
     see_also_href: impl Fn(&str) -> String,
 ) -> TermView {
@@ -123,7 +139,7 @@ pub fn term_view(
         id: t.id.to_string(),
         term: t.term.to_string(),
         abbr: t.abbr.plain_cloned(),
-        definition_html: markdown::render_markdown(&t.definition),
+        definition_html: definition_html.to_string(),
         sources: t.sources.iter().map(SourceView::from).collect(),
         see_also: t
             .see_also
