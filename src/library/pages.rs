@@ -1,45 +1,62 @@
 //! The site's library pages, put together from the briefings' digests: topics,
 //! one page per topic, the timeline, and the search page with its index.
 
-use std::path::Path;
-
 use rayon::prelude::*;
+use serde::Serialize;
 
 use super::{search, site_timeline, topic_pages, Digest};
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{TermSpec, TopicSpec};
 use crate::render::page::{
-    LetterView, LinkView, PageFrame, SearchView, Templates, TermView, TimelineView, TopicPageView,
-    TopicView, TopicsView,
+    LetterView, LinkView, PageFrame, SearchView, TermView, TimelineView, TopicPageView, TopicView,
+    TopicsView,
 };
+
+/// A site page's file, as [`PageMaker::make`] leaves it.
+pub enum PageFile {
+    /// Rendered by this build.
+    Rendered(String),
+    /// Already in the output, as an earlier build rendered it from the same
+    /// view, and staged as it is.
+    Kept,
+}
+
+/// Turns the view of a site page into its file: renders it with its template,
+/// or keeps the file an earlier build rendered from the same view (a page is
+/// a function of its view, its template and the tool).
+pub trait PageMaker: Sync {
+    /// The file at output path `path` for `view` rendered with `template`, or
+    /// the template's error.
+    fn make<T: Serialize>(
+        &self,
+        path: &str,
+        template: &str,
+        view: &T,
+    ) -> Result<PageFile, Diagnostic>;
+}
 
 /// Each output path with its page (or the template error that stopped it).
 /// `frame(root, path, title)` is the frame of the page at `path` (its folder, with
-/// a trailing `/`), `root` levels below the site root. The pages are rendered
+/// a trailing `/`), `root` levels below the site root. The pages are made
 /// side by side: the build waits for them after every briefing is done, so
 /// nothing else would use the other cores meanwhile.
 pub fn site_pages(
-    templates: &Templates,
+    maker: &impl PageMaker,
     frame: &(dyn Fn(&str, &str, &str) -> PageFrame + Sync),
     topics: &[TopicSpec],
     terms: &[TermSpec],
     digests: &[&Digest],
-    templates_dir: &Path,
-) -> Vec<(String, Result<String, Diagnostic>)> {
+    search_js: (&str, &str),
+) -> Vec<(String, Result<PageFile, Diagnostic>)> {
     let per_topic = topic_pages(topics, digests);
     let topic_views: Vec<_> = per_topic.iter().map(|(t, _, _)| t.clone()).collect();
     let topics_index = || {
-        (
-            "topics/index.html".to_string(),
-            templates.render(
-                "topics.html",
-                &TopicsView {
-                    frame: frame("../", "topics/", "Topics"),
-                    topics: topic_views.clone(),
-                },
-                templates_dir,
-            ),
-        )
+        let view = TopicsView {
+            frame: frame("../", "topics/", "Topics"),
+            topics: topic_views.clone(),
+        };
+        let path = "topics/index.html";
+        (path.to_string(), maker.make(path, "topics.html", &view))
     };
     let topic_page = |(topic, briefings, notes): (TopicView, _, _)| {
         let dir = format!("topics/{}/", topic.id);
@@ -50,26 +67,23 @@ pub fn site_pages(
             briefings,
             notes,
         };
-        (path, templates.render("topic.html", &view, templates_dir))
+        let made = maker.make(&path, "topic.html", &view);
+        (path, made)
     };
     let timeline = || {
-        (
-            "timeline/index.html".to_string(),
-            templates.render(
-                "timeline.html",
-                &TimelineView {
-                    frame: frame("../", "timeline/", "Timeline"),
-                    events: site_timeline(digests),
-                },
-                templates_dir,
-            ),
-        )
+        let view = TimelineView {
+            frame: frame("../", "timeline/", "Timeline"),
+            events: site_timeline(digests),
+        };
+        let path = "timeline/index.html";
+        (path.to_string(), maker.make(path, "timeline.html", &view))
     };
     let search_page = || {
-        let search = SearchView {
+        let (search_js, search_js_sha256) = search_js;
+        let view = SearchView {
             frame: frame("../", "search/", "Search"),
-            search_js: templates.search_js.clone(),
-            search_js_sha256: templates.search_js_sha256.clone(),
+            search_js: search_js.to_string(),
+            search_js_sha256: search_js_sha256.to_string(),
             index_file: search::FILE_NAME,
             briefings: digests
                 .iter()
@@ -80,15 +94,13 @@ pub fn site_pages(
                 .collect(),
             topics: topic_views.clone(),
         };
-        (
-            "search/index.html".to_string(),
-            templates.render("search.html", &search, templates_dir),
-        )
+        let path = "search/index.html";
+        (path.to_string(), maker.make(path, "search.html", &view))
     };
     let search_index = || {
         (
             format!("search/{}", search::FILE_NAME),
-            Ok(search::index_script(digests, terms)),
+            Ok(PageFile::Rendered(search::index_script(digests, terms))),
         )
     };
     let (mut pages, rest) = rayon::join(

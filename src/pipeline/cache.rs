@@ -195,6 +195,11 @@ impl BuildCache {
     }
 }
 
+/// Where the cache keeps the site pages' record (see [`super::pages`]).
+pub(super) fn page_record(dir: &Path) -> PathBuf {
+    dir.join("pages.json")
+}
+
 /// Where the cache keeps what the files of the output folder `output` were on
 /// disk when the last build left them (see [`crate::output::Stager::keep`]):
 /// one file per output folder, named by a hash of its absolute path.
@@ -280,7 +285,7 @@ fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<(PathBuf, String)> {
 
 /// Writes a file through a temporary file beside it and a rename, so that a
 /// reader sees the old bytes or the new ones, never half of them.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;

@@ -10,6 +10,7 @@
 
 mod briefing;
 mod cache;
+mod pages;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
+use crate::library::pages::{PageFile, PageMaker};
 use crate::load::address::BaseUrl;
 use crate::load::model::{SourceRef, TermSpec, TopicSpec};
 use crate::load::yaml::At;
@@ -30,6 +32,7 @@ use crate::validate;
 use crate::Error;
 use briefing::{build_briefing, BriefingResult, BuiltPage, SiteWide};
 use cache::BuildCache;
+use pages::{Maker, PageRecord};
 
 /// The built site, in memory: output paths (relative, `/`-separated) to bytes.
 #[derive(Debug, Default)]
@@ -262,7 +265,8 @@ impl Progress for () {}
 /// Each briefing's files go to a staging folder as soon as they are rendered;
 /// the output is changed only if the whole build has no errors and `cancel`
 /// was not cancelled, and then only in files briefing wrote. The outcome's site
-/// (`None` after errors) holds the counts and the index and glossary pages.
+/// (`None` after errors) holds the counts and the site pages this build
+/// rendered (with a cache, those whose views did not change are kept instead).
 /// `base_url`, when given, replaces the one in `site.yaml` (`build --base-url`).
 /// With `cache` (a folder, see [`default_cache_dir`]), briefings whose inputs
 /// did not change since a build that used the same folder are taken from it
@@ -285,7 +289,12 @@ pub fn build_into(
     }
     // What recovering from an interrupted build did is said with the build's warnings.
     let recovered = stager.recovered.clone();
-    let mut outcome = build_site_into(root, base_url, cache, progress, &stager)?;
+    let mut build = Incremental::new(root);
+    build.base_url = base_url;
+    build.cache_dir = cache.map(Path::to_path_buf);
+    build.update(&Scope::Everything, progress, Some(&stager))?;
+    // Nothing is rebuilt later: the pages move into the site instead of being copied.
+    let mut outcome = build.assemble(Pages::Move, Some(&stager));
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
@@ -294,9 +303,15 @@ pub fn build_into(
         .extend(recovered.map(|note| Diagnostic::warning(output, note)));
     if let Some(site) = &outcome.site {
         for (rel, bytes) in &site.files {
-            stager.stage(rel, bytes)?;
+            let sum = stager.stage(rel, bytes)?;
+            if let Some(record) = &build.page_record {
+                record.staged(rel, sum);
+            }
         }
         let stats = stager.commit()?;
+        if let Some(record) = &build.page_record {
+            record.save();
+        }
         for kept in &stats.kept {
             outcome.diagnostics.push(
                 Diagnostic::warning(output.join(kept), "left in place: an earlier build wrote it, but it changed since (or is listed without a checksum), so it is now yours")
@@ -305,24 +320,6 @@ pub fn build_into(
         }
     }
     Ok(outcome)
-}
-
-/// [`build_site`], reporting progress, with each briefing's files handed to
-/// `stager` as soon as they are rendered instead of kept: the returned site holds
-/// only the index and glossary pages.
-fn build_site_into(
-    root: &Path,
-    base_url: Option<BaseUrl>,
-    cache: Option<&Path>,
-    progress: &dyn Progress,
-    stager: &Stager,
-) -> Result<Outcome, Error> {
-    let mut build = Incremental::new(root);
-    build.base_url = base_url;
-    build.cache_dir = cache.map(Path::to_path_buf);
-    build.update(&Scope::Everything, progress, Some(stager))?;
-    // Nothing is rebuilt later: the pages move into the site instead of being copied.
-    Ok(build.assemble(Pages::Move))
 }
 
 /// What a set of changed files affects, so that a rebuild redoes no more than that.
@@ -397,6 +394,9 @@ pub struct Incremental {
     cache_dir: Option<PathBuf>,
     /// How many briefings the last (re)build took from the build cache.
     reused: usize,
+    /// The site pages earlier one-shot builds rendered, by the hashes of
+    /// their views (with a cache and an output only).
+    page_record: Option<PageRecord>,
     /// Whether to look for near-misses: only `check` ([`build_site`]) reports
     /// them, and the search is a pass over every article.
     near_misses: bool,
@@ -481,6 +481,7 @@ impl Incremental {
             rendered: Vec::new(),
             cache_dir: None,
             reused: 0,
+            page_record: None,
             base_url: None,
             near_misses: false,
         }
@@ -500,7 +501,7 @@ impl Incremental {
             self.briefings.clear();
         }
         result?;
-        Ok(self.assemble(Pages::Copy))
+        Ok(self.assemble(Pages::Copy, None))
     }
 
     /// The briefing folders that the last (re)build loaded and rendered.
@@ -551,11 +552,11 @@ impl Incremental {
         let templates_dir = self.root.join("templates");
         let site_view = shared.site_view();
         let cache = self.cache_dir.as_ref().map(|dir| {
-            BuildCache::open(
-                dir,
-                cache::shared_digest(&content_dir, &site_view, &templates_dir),
-                term_prints(shared.terms()),
-            )
+            let key = cache::shared_digest(&content_dir, &site_view, &templates_dir);
+            if stager.is_some() {
+                self.page_record = Some(PageRecord::open(cache::page_record(dir), &key));
+            }
+            BuildCache::open(dir, key, term_prints(shared.terms()))
         });
         let render_one = |name: &str, path: &Path| -> Result<BriefingResult, Error> {
             let (source, mut diagnostics) = load::load_briefing(path, name)?;
@@ -639,7 +640,9 @@ impl Incremental {
     }
 
     /// Puts the cached pages together with a fresh index and glossary page.
-    fn assemble(&mut self, pages: Pages) -> Outcome {
+    /// With `stager` (and a page record), a site page whose view did not
+    /// change is kept as the output holds it instead of rendered.
+    fn assemble(&mut self, pages: Pages, stager: Option<&Stager>) -> Outcome {
         let Some(shared) = &self.shared else {
             return Outcome {
                 site: None,
@@ -714,6 +717,8 @@ impl Incremental {
         site.terms = terms.len();
         let site_view = shared.site_view();
         site.base_url = site_view.base_url.clone();
+        // The sitemap lists them, kept or rendered.
+        let mut library_pages = Vec::new();
 
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
@@ -728,14 +733,22 @@ impl Incremental {
             let library_frame = |root: &str, path: &str, title: &str| {
                 frame(root, PageKind::Library { path, title })
             };
-            for (path, page) in crate::library::pages::site_pages(
+            let maker = Maker {
                 templates,
+                templates_dir: &templates_dir,
+                reuse: self.page_record.as_ref().zip(stager),
+            };
+            for (path, page) in crate::library::pages::site_pages(
+                &maker,
                 &library_frame,
                 shared.topics(),
                 terms,
                 &digests,
-                &templates_dir,
+                (&templates.search_js, &templates.search_js_sha256),
             ) {
+                if crate::library::pages::is_library_page(&path) {
+                    library_pages.extend(path.strip_suffix("index.html").map(str::to_string));
+                }
                 push_page(&mut site, &path, page, &mut diagnostics);
             }
             let index = IndexView {
@@ -746,7 +759,7 @@ impl Incremental {
             push_page(
                 &mut site,
                 "index.html",
-                templates.render("index.html", &index, &templates_dir),
+                maker.make("index.html", "index.html", &index),
                 &mut diagnostics,
             );
             let glossary = GlossaryView {
@@ -760,7 +773,7 @@ impl Incremental {
             push_page(
                 &mut site,
                 "glossary/index.html",
-                templates.render("glossary.html", &glossary, &templates_dir),
+                maker.make("glossary/index.html", "glossary.html", &glossary),
                 &mut diagnostics,
             );
             // Hosts serve it for any missing address, at any depth: only an
@@ -772,17 +785,12 @@ impl Incremental {
             push_page(
                 &mut site,
                 "404.html",
-                templates.render("404.html", &not_found, &templates_dir),
+                maker.make("404.html", "404.html", &not_found),
                 &mut diagnostics,
             );
         }
         let content_dir = self.root.join("content");
-        let library_pages: Vec<String> = site
-            .files
-            .keys()
-            .filter(|p| crate::library::pages::is_library_page(p))
-            .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
-            .collect();
+        library_pages.sort();
         site.files.extend(publish::site_files(
             &site_view,
             &facts,
@@ -805,13 +813,14 @@ impl Incremental {
 fn push_page(
     site: &mut Site,
     path: &str,
-    rendered: Result<String, Diagnostic>,
+    made: Result<PageFile, Diagnostic>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    match rendered {
-        Ok(html) => {
+    match made {
+        Ok(PageFile::Rendered(html)) => {
             site.files.insert(path.to_string(), html.into_bytes());
         }
+        Ok(PageFile::Kept) => {}
         Err(d) => diagnostics.push(d),
     }
 }
