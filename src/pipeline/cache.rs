@@ -29,6 +29,7 @@ use sha2::{Digest, Sha256};
 use super::briefing::{BriefingResult, BuiltPage};
 use super::{glossary_changes, GlossaryChanges, TermPrint};
 use crate::diagnostic::Diagnostic;
+use crate::library::search::Entries as SearchEntries;
 use crate::library::{Digest as LibraryDigest, NoteDigest};
 use crate::load::model::{Date, EventSpec, NoteKind};
 use crate::load::yaml::At;
@@ -40,7 +41,7 @@ use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"briefing build cache 5\n";
+const MAGIC: &[u8] = b"briefing build cache 6\n";
 
 /// Hex SHA-256 of some bytes.
 pub(crate) fn hex_digest(bytes: &[u8]) -> String {
@@ -116,7 +117,7 @@ impl BuildCache {
         if header.name != name || header.key != key {
             return None;
         }
-        let (result, files) = header.result.into_result();
+        let (result, files) = header.result.into_result()?;
         if header.glossary != self.glossary && !self.glossary_allows(&header.glossary, &result) {
             return None;
         }
@@ -350,11 +351,11 @@ struct CachedPage {
 struct CachedDigest {
     slug: String,
     title: String,
-    summary: Option<String>,
     date: CachedDate,
     topics: Vec<String>,
     notes: Vec<CachedNote>,
-    blocks: Vec<(String, String)>,
+    /// The search entries' JSON and where each ends.
+    search: (String, Vec<usize>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -362,7 +363,6 @@ struct CachedNote {
     id: String,
     number: usize,
     kind: NoteKind,
-    text: String,
     /// Before, phrase, after.
     phrase: Option<(String, String, String)>,
     topics: Vec<String>,
@@ -418,10 +418,14 @@ impl CachedResult {
         }
     }
 
-    /// The result back, without its files' bytes, and the files.
-    fn into_result(self) -> (BriefingResult, Vec<(String, FileSum)>) {
+    /// The result back, without its files' bytes, and the files (`None` if
+    /// the entry is not whole).
+    fn into_result(self) -> Option<(BriefingResult, Vec<(String, FileSum)>)> {
         let (page, files) = match self.page.map(CachedPage::into_page) {
-            Some((page, files)) => (Some(page), files),
+            Some(page) => {
+                let (page, files) = page?;
+                (Some(page), files)
+            }
             None => (None, Vec::new()),
         };
         let result = BriefingResult {
@@ -430,7 +434,7 @@ impl CachedResult {
             // Builds that use the cache look for none: only `check` does, afresh.
             near_misses: Vec::new(),
         };
-        (result, files)
+        Some((result, files))
     }
 }
 
@@ -477,7 +481,7 @@ impl CachedPage {
         }
     }
 
-    fn into_page(self) -> (BuiltPage, Vec<(String, FileSum)>) {
+    fn into_page(self) -> Option<(BuiltPage, Vec<(String, FileSum)>)> {
         let e = self.entry;
         let f = self.facts;
         let page = BuiltPage {
@@ -495,7 +499,7 @@ impl CachedPage {
             terms_used: self.terms_used,
             see_also: self.see_also,
             files: BTreeMap::new(),
-            digest: self.digest.into_digest(),
+            digest: self.digest.into_digest()?,
             facts: BriefingFacts {
                 slug: f.slug,
                 title: f.title,
@@ -505,7 +509,7 @@ impl CachedPage {
                 checked: date_in(f.checked),
             },
         };
-        (page, self.files)
+        Some((page, self.files))
     }
 }
 
@@ -514,33 +518,33 @@ impl CachedDigest {
         let LibraryDigest {
             slug,
             title,
-            summary,
             date,
             topics,
             notes,
-            blocks,
+            search,
         } = d;
+        let (json, ends) = search.parts();
         CachedDigest {
             slug: slug.clone(),
             title: title.clone(),
-            summary: summary.clone(),
             date: date_out(date),
             topics: topics.clone(),
             notes: notes.iter().map(CachedNote::of).collect(),
-            blocks: blocks.clone(),
+            search: (json.to_string(), ends.to_vec()),
         }
     }
 
-    fn into_digest(self) -> LibraryDigest {
-        LibraryDigest {
+    /// The digest back, if its search entries are whole.
+    fn into_digest(self) -> Option<LibraryDigest> {
+        let (json, ends) = self.search;
+        Some(LibraryDigest {
             slug: self.slug,
             title: self.title,
-            summary: self.summary,
             date: date_in(self.date),
             topics: self.topics,
             notes: self.notes.into_iter().map(CachedNote::into_note).collect(),
-            blocks: self.blocks,
-        }
+            search: SearchEntries::from_parts(json, ends)?,
+        })
     }
 }
 
@@ -550,7 +554,6 @@ impl CachedNote {
             id,
             number,
             kind,
-            text,
             phrase,
             topics,
             events,
@@ -559,7 +562,6 @@ impl CachedNote {
             id: id.clone(),
             number: *number,
             kind: *kind,
-            text: text.clone(),
             phrase: phrase.as_ref().map(|p| {
                 let PhraseInContext {
                     before,
@@ -584,7 +586,6 @@ impl CachedNote {
             id: self.id,
             number: self.number,
             kind: self.kind,
-            text: self.text,
             phrase: self.phrase.map(|(before, phrase, after)| PhraseInContext {
                 before,
                 phrase,

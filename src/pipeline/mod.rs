@@ -221,7 +221,7 @@ impl GlossaryChanges {
             || self
                 .forms
                 .as_ref()
-                .is_some_and(|f| page.digest.texts().any(|t| f.is_match(t)))
+                .is_some_and(|f| page.digest.texts().any(|t| f.is_match(&t)))
             || self.see_also_touched(page)
             || !self.keeps_order(page)
     }
