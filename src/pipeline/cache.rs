@@ -41,7 +41,7 @@ use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"briefing build cache 6\n";
+const MAGIC: &[u8] = b"briefing build cache 7\n";
 
 /// Hex SHA-256 of some bytes.
 pub(crate) fn hex_digest(bytes: &[u8]) -> String {
@@ -166,10 +166,9 @@ impl BuildCache {
             glossary: self.glossary.clone(),
             result: CachedResult::of(result, files),
         };
-        let mut bytes = Vec::from(MAGIC);
-        if serde_json::to_writer(&mut bytes, &header).is_err() {
+        let Ok(mut bytes) = postcard::to_extend(&header, Vec::from(MAGIC)) else {
             return;
-        }
+        };
         let check = Sha256::digest(&bytes);
         bytes.extend_from_slice(&check);
         let _ = write_atomic(&self.entry_path(name), &bytes);
@@ -310,7 +309,7 @@ fn read_entry(bytes: &[u8]) -> Option<Header> {
     if Sha256::digest(body).as_slice() != check {
         return None;
     }
-    serde_json::from_slice(body.strip_prefix(MAGIC)?).ok()
+    postcard::from_bytes(body.strip_prefix(MAGIC)?).ok()
 }
 
 #[derive(Serialize, Deserialize)]
