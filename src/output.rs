@@ -157,8 +157,7 @@ impl PlainFolders {
 fn check_no_links(output: &Path, rel: &str, folders: &PlainFolders) -> Result<(), Error> {
     let parents = rel.match_indices('/').map(|(end, _)| &rel[..end]);
     for part in parents.chain([rel]) {
-        let is_parent = part.len() < rel.len();
-        if is_parent && folders.contains(part) {
+        if folders.contains(part) {
             continue;
         }
         let path = output.join(part);
@@ -169,7 +168,7 @@ fn check_no_links(output: &Path, rel: &str, folders: &PlainFolders) -> Result<()
                     display_path(&path)
                 )))
             }
-            Ok(m) if is_parent && m.is_dir() => folders.insert(part),
+            Ok(m) if m.is_dir() => folders.insert(part),
             Ok(_) => {}
             Err(_) => return Ok(()),
         }
@@ -346,10 +345,16 @@ impl Stager {
         if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
+        // The file itself is taken only if it is a plain file (not a link),
+        // as it was written: only its folders are checked here.
+        let folder_is_plain = |rel: &str| {
+            rel.rsplit_once('/')
+                .is_none_or(|(folder, _)| check_no_links(&self.output, folder, &self.folders).is_ok())
+        };
         let in_place = |(rel, sum): &(String, FileSum)| {
             let path = self.output.join(rel);
             check_site_path(rel).is_ok()
-                && check_no_links(&self.output, rel, &self.folders).is_ok()
+                && folder_is_plain(rel)
                 && (self.was_written_as(rel, &path, sum)
                     || self.old_manifest.files.get(rel).is_some_and(|entry| {
                         entry.as_ref().is_some_and(|e| e.sum() == *sum)

@@ -80,7 +80,10 @@ impl Seen {
     }
 
     /// Writes the list for the output's files as this build leaves them (each
-    /// holds what its sum says), keeping those changed before `started`.
+    /// holds what its sum says), keeping those changed before `started`. A
+    /// file already listed with the same sum keeps its line unlooked-at: what
+    /// it says stays true (a file changed since no longer has that identity
+    /// and those times, so the line then vouches for nothing).
     pub fn save<'a>(
         &self,
         output: &Path,
@@ -92,6 +95,9 @@ impl Seen {
         };
         let files: BTreeMap<String, SeenFile> = files
             .filter_map(|(rel, sum)| {
+                if let Some(seen) = self.files.get(rel).filter(|s| s.sum == sum) {
+                    return Some((rel.to_string(), seen.clone()));
+                }
                 let stat = stat(&output.join(rel))?;
                 (stat.ctime < started).then(|| (rel.to_string(), SeenFile { sum, stat }))
             })
