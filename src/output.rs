@@ -13,6 +13,8 @@
 
 mod seen;
 
+pub(crate) use seen::{stat_of, Stat};
+
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -348,8 +350,9 @@ impl Stager {
         // The file itself is taken only if it is a plain file (not a link),
         // as it was written: only its folders are checked here.
         let folder_is_plain = |rel: &str| {
-            rel.rsplit_once('/')
-                .is_none_or(|(folder, _)| check_no_links(&self.output, folder, &self.folders).is_ok())
+            rel.rsplit_once('/').is_none_or(|(folder, _)| {
+                check_no_links(&self.output, folder, &self.folders).is_ok()
+            })
         };
         let in_place = |(rel, sum): &(String, FileSum)| {
             let path = self.output.join(rel);

@@ -36,7 +36,7 @@ struct SeenFile {
 
 /// A file's identity and times as `stat` gives them; seconds and nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stat {
+pub(crate) struct Stat {
     dev: u64,
     ino: u64,
     size: u64,
@@ -134,8 +134,17 @@ fn stat_any(path: &Path) -> Option<Stat> {
     stat_of(&std::fs::symlink_metadata(path).ok()?)
 }
 
+impl Stat {
+    /// When the file was made or last changed (seconds, nanoseconds since
+    /// the epoch), by its filesystem's clock; nobody can set it.
+    pub(crate) fn changed(&self) -> (i64, i64) {
+        self.ctime
+    }
+}
+
+/// The identity and times in `meta` (`None` off Unix).
 #[cfg(unix)]
-fn stat_of(meta: &std::fs::Metadata) -> Option<Stat> {
+pub(crate) fn stat_of(meta: &std::fs::Metadata) -> Option<Stat> {
     use std::os::unix::fs::MetadataExt;
     Some(Stat {
         dev: meta.dev(),
@@ -147,7 +156,7 @@ fn stat_of(meta: &std::fs::Metadata) -> Option<Stat> {
 }
 
 #[cfg(not(unix))]
-fn stat_of(_: &std::fs::Metadata) -> Option<Stat> {
+pub(crate) fn stat_of(_: &std::fs::Metadata) -> Option<Stat> {
     None
 }
 

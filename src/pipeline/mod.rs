@@ -585,18 +585,17 @@ impl Incremental {
         };
         // A cached result is taken only if the output still holds its files:
         // they are named by size and hash, not kept.
-        let cached = |name: &str, key: Option<&str>| -> Result<_, Error> {
-            let (Some(c), Some(key), Some(stager)) = (&cache, key, stager) else {
-                return Ok(None);
-            };
-            Ok(match c.lookup(name, key) {
-                Some((result, files)) if stager.keep(&files)? => Some(result),
-                _ => None,
-            })
-        };
         let build_one = |(name, path): &&(String, PathBuf)| -> Result<_, Error> {
-            let key = cache.as_ref().and_then(|c| c.key(path));
-            let (result, fresh) = match cached(name, key.as_deref())? {
+            let started = std::time::SystemTime::now();
+            let (key, cached) = match (&cache, stager) {
+                (Some(c), Some(_)) => c.lookup(name, path),
+                _ => (None, None),
+            };
+            let kept = match (cached, stager) {
+                (Some((result, files)), Some(stager)) if stager.keep(&files)? => Some(result),
+                _ => None,
+            };
+            let (result, fresh) = match kept {
                 Some(result) => (result, false),
                 None => {
                     let mut result = render_one(name, path)?;
@@ -606,7 +605,7 @@ impl Incremental {
                             sums.push((rel.clone(), stager.stage(&rel, &bytes)?));
                         }
                         if let (Some(c), Some(key)) = (&cache, &key) {
-                            c.store(name, path, key, &result, sums);
+                            c.store(name, path, key, started, &result, sums);
                         }
                     }
                     (result, true)
