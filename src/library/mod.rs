@@ -350,7 +350,7 @@ pub fn topic_pages(
 
 /// Every briefing's events on one timeline, oldest first.
 pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
-    let mut all: Vec<(Date, String, EventView)> = digests
+    let mut all: Vec<(Date, &str, EventView)> = digests
         .iter()
         .flat_map(|d| {
             let link = LinkView {
@@ -359,7 +359,7 @@ pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
             };
             timeline(d, &link.href, Some(&link))
                 .into_iter()
-                .map(|(date, e)| (date, d.slug.clone(), e))
+                .map(|(date, e)| (date, d.slug.as_str(), e))
                 .collect::<Vec<_>>()
         })
         .collect();

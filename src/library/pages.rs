@@ -15,7 +15,7 @@ use crate::render::page::{
 /// A site page's file, as [`PageMaker::make`] leaves it.
 pub enum PageFile {
     /// Rendered by this build.
-    Rendered(String),
+    Rendered(Vec<u8>),
     /// Already in the output, as an earlier build rendered it from the same
     /// view, and staged as it is.
     Kept,

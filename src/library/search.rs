@@ -154,8 +154,9 @@ const SUFFIX: &str = ";\n";
 /// The script that defines `briefingSearch` for the search page:
 /// `{"b":[[slug,title],…],"d":[entries…]}`, with the briefings newest first
 /// and each briefing's entries numbered by its place among them, then the
-/// glossary's. Written into one buffer sized for it up front.
-pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
+/// glossary's. Written into one buffer sized for it up front; UTF-8, as it is
+/// made of strings only.
+pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> Vec<u8> {
     let briefings: Vec<(&str, &str)> = digests
         .iter()
         .map(|d| (d.slug.as_str(), d.title.as_str()))
@@ -185,8 +186,7 @@ pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
     }
     script.extend_from_slice(b"]}");
     script.extend_from_slice(SUFFIX.as_bytes());
-    script.shrink_to_fit();
-    String::from_utf8(script).expect("JSON is UTF-8")
+    script
 }
 
 /// About how long the script is (a little more, for the glossary), so that
@@ -222,7 +222,7 @@ mod tests {
             "{id: el, term: Entity List, abbr: EL, definition: 'A *list* of firms.'}",
         )
         .unwrap();
-        let js = index_script(&[&digest], &[term]);
+        let js = String::from_utf8(index_script(&[&digest], &[term])).unwrap();
         assert!(js.starts_with("window.briefingSearch={"));
         let json: serde_json::Value =
             serde_json::from_str(js["window.briefingSearch=".len()..].trim_end_matches(";\n"))
