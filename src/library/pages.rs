@@ -1,5 +1,6 @@
 //! The site's library pages, put together from the briefings' digests: topics,
-//! one page per topic, the timeline, and the search page with its index.
+//! one page per topic, the timeline, and the search page (its index is made
+//! by [`search::index_script`]).
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -44,7 +45,6 @@ pub fn site_pages(
     maker: &impl PageMaker,
     frame: &(dyn Fn(&str, &str, &str) -> PageFrame + Sync),
     topics: &[TopicSpec],
-    terms: &[TermSpec],
     digests: &[&Digest],
     search_js: (&str, &str),
 ) -> Vec<(String, Result<PageFile, Diagnostic>)> {
@@ -97,12 +97,6 @@ pub fn site_pages(
         let path = "search/index.html";
         (path.to_string(), maker.make(path, "search.html", &view))
     };
-    let search_index = || {
-        (
-            format!("search/{}", search::FILE_NAME),
-            Ok(PageFile::Rendered(search::index_script(digests, terms))),
-        )
-    };
     let (mut pages, rest) = rayon::join(
         || {
             let mut pages = vec![topics_index()];
@@ -110,9 +104,8 @@ pub fn site_pages(
             pages
         },
         || {
-            let (timeline, (search_page, search_index)) =
-                rayon::join(timeline, || rayon::join(search_page, search_index));
-            [timeline, search_page, search_index]
+            let (timeline, search_page) = rayon::join(timeline, search_page);
+            [timeline, search_page]
         },
     );
     pages.extend(rest);

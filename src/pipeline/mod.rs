@@ -294,7 +294,7 @@ pub fn build_into(
     build.cache_dir = cache.map(Path::to_path_buf);
     build.update(&Scope::Everything, progress, Some(&stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
-    let mut outcome = build.assemble(Pages::Move, Some(&stager));
+    let mut outcome = build.assemble(Pages::Move, Some(&stager))?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
@@ -501,7 +501,7 @@ impl Incremental {
             self.briefings.clear();
         }
         result?;
-        Ok(self.assemble(Pages::Copy, None))
+        self.assemble(Pages::Copy, None)
     }
 
     /// The briefing folders that the last (re)build loaded and rendered.
@@ -638,16 +638,17 @@ impl Incremental {
         Ok(())
     }
 
-    /// Puts the cached pages together with a fresh index and glossary page.
-    /// With `stager` (and a page record), a site page whose view did not
-    /// change is kept as the output holds it instead of rendered.
-    fn assemble(&mut self, pages: Pages, stager: Option<&Stager>) -> Outcome {
+    /// Puts the cached pages together with the site's own pages. With
+    /// `stager` (and a page record), a site page whose view did not change is
+    /// kept as the output holds it instead of rendered, and the search index
+    /// is staged, not kept in the site.
+    fn assemble(&mut self, pages: Pages, stager: Option<&Stager>) -> Result<Outcome, Error> {
         let Some(shared) = &self.shared else {
-            return Outcome {
+            return Ok(Outcome {
                 site: None,
                 diagnostics: Vec::new(),
                 near_misses: Vec::new(),
-            };
+            });
         };
         let terms = shared.terms();
         let templates_dir = self.root.join("templates");
@@ -737,56 +738,69 @@ impl Incremental {
                 templates_dir: &templates_dir,
                 reuse: self.page_record.as_ref().zip(stager),
             };
-            for (path, page) in crate::library::pages::site_pages(
-                &maker,
-                &library_frame,
-                shared.topics(),
-                terms,
-                &digests,
-                (&templates.search_js, &templates.search_js_sha256),
-            ) {
+            // The index, glossary and 404 pages, then the search index, made
+            // beside the library pages. With a stager, the search index (the
+            // site's largest file, made anew by every build) is staged right
+            // away, as briefings' pages are.
+            let own_pages = || {
+                let index = IndexView {
+                    frame: frame("", PageKind::Home),
+                    briefings: entries.into_iter().map(|(_, e)| e).collect(),
+                    terms: terms.len(),
+                };
+                let glossary = GlossaryView {
+                    frame: frame("../", PageKind::Glossary),
+                    letters: crate::library::pages::by_letter(terms, |i, t| {
+                        term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
+                            format!("#term-{id}")
+                        })
+                    }),
+                };
+                // Hosts serve it for any missing address, at any depth: only an
+                // absolute path to the root (known from base_url) works everywhere.
+                let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
+                let not_found = NotFoundView {
+                    frame: frame(root, PageKind::NotFound),
+                };
+                [
+                    ("index.html", maker.make("index.html", "index.html", &index)),
+                    (
+                        "glossary/index.html",
+                        maker.make("glossary/index.html", "glossary.html", &glossary),
+                    ),
+                    ("404.html", maker.make("404.html", "404.html", &not_found)),
+                ]
+            };
+            let search_index = || -> Result<_, Error> {
+                let path = format!("search/{}", crate::library::search::FILE_NAME);
+                let bytes = crate::library::search::index_script(&digests, terms);
+                match stager {
+                    Some(stager) => stager.stage(&path, &bytes).map(|_| None),
+                    None => Ok(Some((path, bytes))),
+                }
+            };
+            let (library, (own, search_index)) = rayon::join(
+                || {
+                    crate::library::pages::site_pages(
+                        &maker,
+                        &library_frame,
+                        shared.topics(),
+                        &digests,
+                        (&templates.search_js, &templates.search_js_sha256),
+                    )
+                },
+                || rayon::join(own_pages, search_index),
+            );
+            for (path, page) in library {
                 if crate::library::pages::is_library_page(&path) {
                     library_pages.extend(path.strip_suffix("index.html").map(str::to_string));
                 }
                 push_page(&mut site, &path, page, &mut diagnostics);
             }
-            let index = IndexView {
-                frame: frame("", PageKind::Home),
-                briefings: entries.into_iter().map(|(_, e)| e).collect(),
-                terms: terms.len(),
-            };
-            push_page(
-                &mut site,
-                "index.html",
-                maker.make("index.html", "index.html", &index),
-                &mut diagnostics,
-            );
-            let glossary = GlossaryView {
-                frame: frame("../", PageKind::Glossary),
-                letters: crate::library::pages::by_letter(terms, |i, t| {
-                    term_view(t, terms, used_in.remove(&i).unwrap_or_default(), |id| {
-                        format!("#term-{id}")
-                    })
-                }),
-            };
-            push_page(
-                &mut site,
-                "glossary/index.html",
-                maker.make("glossary/index.html", "glossary.html", &glossary),
-                &mut diagnostics,
-            );
-            // Hosts serve it for any missing address, at any depth: only an
-            // absolute path to the root (known from base_url) works everywhere.
-            let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
-            let not_found = NotFoundView {
-                frame: frame(root, PageKind::NotFound),
-            };
-            push_page(
-                &mut site,
-                "404.html",
-                maker.make("404.html", "404.html", &not_found),
-                &mut diagnostics,
-            );
+            for (path, page) in own {
+                push_page(&mut site, path, page, &mut diagnostics);
+            }
+            site.files.extend(search_index?);
         }
         let content_dir = self.root.join("content");
         library_pages.sort();
@@ -801,11 +815,11 @@ impl Incremental {
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();
         diagnostic::sort(&mut near_misses);
-        Outcome {
+        Ok(Outcome {
             site: (!failed).then_some(site),
             diagnostics,
             near_misses,
-        }
+        })
     }
 }
 
@@ -816,8 +830,8 @@ fn push_page(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     match made {
-        Ok(PageFile::Rendered(html)) => {
-            site.files.insert(path.to_string(), html.into_bytes());
+        Ok(PageFile::Rendered(bytes)) => {
+            site.files.insert(path.to_string(), bytes);
         }
         Ok(PageFile::Kept) => {}
         Err(d) => diagnostics.push(d),
