@@ -283,15 +283,25 @@ pub fn build_into(
     if let Some(dir) = cache {
         check_cache_dir(root, output, dir)?;
     }
-    let mut stager = Stager::new(output, cancel)?;
-    if let Some(dir) = cache {
-        stager = stager.remembering_files_in(&cache::output_record(dir, output));
-    }
+    // The output's lock and records, and the site-wide inputs, side by side.
+    let (stager, shared) = rayon::join(
+        || {
+            let stager = Stager::new(output, cancel)?;
+            Ok::<_, Error>(match cache {
+                Some(dir) => stager.remembering_files_in(&cache::output_record(dir, output)),
+                None => stager,
+            })
+        },
+        || SharedInputs::load(root, base_url.as_ref()),
+    );
+    let stager = stager?;
     // What recovering from an interrupted build did is said with the build's warnings.
     let recovered = stager.recovered.clone();
     let mut build = Incremental::new(root);
     build.base_url = base_url;
     build.cache_dir = cache.map(Path::to_path_buf);
+    build.shared = Some(shared?);
+    build.shared_fresh = true;
     build.update(&Scope::Everything, progress, Some(&stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     let mut outcome = build.assemble(Pages::Move, Some(&stager))?;
@@ -382,6 +392,9 @@ pub struct Incremental {
     root: PathBuf,
     /// What every briefing depends on; `None` until a build succeeded in reading it.
     shared: Option<SharedInputs>,
+    /// Whether `shared` was just read, for the next update (`build_into`
+    /// reads it while it takes the output's lock).
+    shared_fresh: bool,
     /// Problems found listing `content/` (symbolic links).
     listing: Vec<Diagnostic>,
     /// Each briefing folder's last result, by folder name.
@@ -476,6 +489,7 @@ impl Incremental {
         Incremental {
             root: root.to_path_buf(),
             shared: None,
+            shared_fresh: false,
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
@@ -518,7 +532,9 @@ impl Incremental {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
-            self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
+            if !std::mem::take(&mut self.shared_fresh) || self.shared.is_none() {
+                self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
+            }
         } else if let Scope::Glossary(_) = scope {
             let shared = SharedInputs::load(&self.root, self.base_url.as_ref())?;
             let old = self
