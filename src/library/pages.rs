@@ -26,6 +26,13 @@ pub enum PageFile {
 /// or keeps the file an earlier build rendered from the same view (a page is
 /// a function of its view, its template and the tool).
 pub trait PageMaker: Sync {
+    /// Whether the library page at `path` (rendered with `template`) was
+    /// kept as an earlier build rendered it from the same digests, in the
+    /// same order: then its view need not even be made.
+    fn keep(&self, _path: &str, _template: &str) -> bool {
+        false
+    }
+
     /// The file at output path `path` for `view` rendered with `template`, or
     /// the template's error.
     fn make<T: Serialize>(
@@ -48,37 +55,57 @@ pub fn site_pages(
     digests: &[&Digest],
     search_js: (&str, &str),
 ) -> Vec<(String, Result<PageFile, Diagnostic>)> {
-    let per_topic = topic_pages(topics, digests);
-    let topic_views: Vec<_> = per_topic.iter().map(|(t, _, _)| t.clone()).collect();
-    let topics_index = || {
-        let view = TopicsView {
-            frame: frame("../", "topics/", "Topics"),
-            topics: topic_views.clone(),
-        };
-        let path = "topics/index.html";
-        (path.to_string(), maker.make(path, "topics.html", &view))
+    // Made only if a page needs them.
+    let per_topic = std::sync::OnceLock::new();
+    let per_topic = || per_topic.get_or_init(|| topic_pages(topics, digests));
+    let topic_views =
+        || -> Vec<TopicView> { per_topic().iter().map(|(t, _, _)| t.clone()).collect() };
+    let kept = |path: &str, template: &str| {
+        maker
+            .keep(path, template)
+            .then(|| (path.to_string(), Ok(PageFile::Kept)))
     };
-    let topic_page = |(topic, briefings, notes): (TopicView, _, _)| {
+    let topics_index = || {
+        let path = "topics/index.html";
+        kept(path, "topics.html").unwrap_or_else(|| {
+            let view = TopicsView {
+                frame: frame("../", "topics/", "Topics"),
+                topics: topic_views(),
+            };
+            (path.to_string(), maker.make(path, "topics.html", &view))
+        })
+    };
+    let topic_page = |(i, topic): (usize, &TopicSpec)| {
         let dir = format!("topics/{}/", topic.id);
         let path = format!("{dir}index.html");
-        let view = TopicPageView {
-            frame: frame("../../", &dir, &topic.title),
-            topic,
-            briefings,
-            notes,
-        };
-        let made = maker.make(&path, "topic.html", &view);
-        (path, made)
+        kept(&path, "topic.html").unwrap_or_else(|| {
+            let (topic, briefings, notes) = per_topic()[i].clone();
+            let view = TopicPageView {
+                frame: frame("../../", &dir, &topic.title),
+                topic,
+                briefings,
+                notes,
+            };
+            let made = maker.make(&path, "topic.html", &view);
+            (path, made)
+        })
     };
     let timeline = || {
+        let path = "timeline/index.html";
+        if let Some(kept) = kept(path, "timeline.html") {
+            return kept;
+        }
         let view = TimelineView {
             frame: frame("../", "timeline/", "Timeline"),
             events: site_timeline(digests),
         };
-        let path = "timeline/index.html";
         (path.to_string(), maker.make(path, "timeline.html", &view))
     };
     let search_page = || {
+        let path = "search/index.html";
+        if let Some(kept) = kept(path, "search.html") {
+            return kept;
+        }
         let (search_js, search_js_sha256) = search_js;
         let view = SearchView {
             frame: frame("../", "search/", "Search"),
@@ -92,15 +119,14 @@ pub fn site_pages(
                     label: d.title.clone(),
                 })
                 .collect(),
-            topics: topic_views.clone(),
+            topics: topic_views(),
         };
-        let path = "search/index.html";
         (path.to_string(), maker.make(path, "search.html", &view))
     };
     let (mut pages, rest) = rayon::join(
         || {
             let mut pages = vec![topics_index()];
-            pages.par_extend(per_topic.into_par_iter().map(topic_page));
+            pages.par_extend(topics.par_iter().enumerate().map(topic_page));
             pages
         },
         || {

@@ -229,6 +229,27 @@ impl BuildCache {
     }
 }
 
+/// A hash of everything the library pages are made of in `digests`, in
+/// their order: all of each digest but its search entries (the search
+/// index, made anew by every build, is the only page made of those).
+pub(super) fn digests_print(digests: &[&LibraryDigest]) -> Option<String> {
+    let mut hash = Sha256::new();
+    for d in digests {
+        let LibraryDigest {
+            slug,
+            title,
+            date,
+            topics,
+            notes,
+            search: _,
+        } = d;
+        let notes: Vec<CachedNote> = notes.iter().map(CachedNote::of).collect();
+        let print = (slug, title, date_out(date), topics, notes);
+        hash.update(postcard::to_stdvec(&print).ok()?);
+    }
+    Some(hex(&hash.finalize()))
+}
+
 /// Where the cache keeps the site pages' record (see [`super::pages`]).
 pub(super) fn page_record(dir: &Path) -> PathBuf {
     dir.join("pages.json")

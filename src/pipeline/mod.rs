@@ -741,6 +741,7 @@ impl Incremental {
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| *d).collect();
+            let reuse = self.page_record.as_ref().zip(stager);
             let frame = |root: &str, page: PageKind| {
                 let mut frame = templates.frame(&site_view, root, &shared.site.language);
                 frame.meta = publish::page_meta(&site_view, page);
@@ -752,7 +753,8 @@ impl Incremental {
             let maker = Maker {
                 templates,
                 templates_dir: &templates_dir,
-                reuse: self.page_record.as_ref().zip(stager),
+                reuse,
+                digests: reuse.and_then(|_| cache::digests_print(&digests)),
             };
             // The index, glossary and 404 pages, then the search index, made
             // beside the library pages. With a stager, the search index (the

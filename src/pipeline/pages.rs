@@ -11,6 +11,12 @@
 //! page is kept only if today's hash is the recorded one and
 //! [`Stager::keep`] finds the output still holding that file as written.
 //! Anything unreadable in the record is a miss: the page is rendered.
+//!
+//! The library pages (topics, timeline, search) are made from the briefings'
+//! digests alone (their search entries aside): when the digests, in order,
+//! hash as those a page was last rendered from, it is kept before its view is
+//! even made, which for the timeline and topic pages costs more than the
+//! check.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -25,16 +31,33 @@ use crate::library::pages::{PageFile, PageMaker};
 use crate::output::{FileSum, Stager};
 use crate::render::page::Templates;
 
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 /// Renders every page, or keeps those `reuse` allows.
 pub(super) struct Maker<'a> {
     pub templates: &'a Templates,
     pub templates_dir: &'a Path,
     pub reuse: Option<(&'a PageRecord, &'a Stager)>,
+    /// A hash of the digests the library pages are made from (see
+    /// [`super::cache::digests_print`]).
+    pub digests: Option<String>,
+}
+
+impl Maker<'_> {
+    fn inputs_hash(&self, path: &str, template: &str) -> Option<String> {
+        let (record, _) = self.reuse?;
+        Some(record.inputs_hash(path, template, self.digests.as_deref()?))
+    }
 }
 
 impl PageMaker for Maker<'_> {
+    fn keep(&self, path: &str, template: &str) -> bool {
+        match (self.reuse, self.inputs_hash(path, template)) {
+            (Some((record, stager)), Some(inputs)) => record.keep_by_inputs(path, &inputs, stager),
+            _ => false,
+        }
+    }
+
     fn make<T: Serialize>(
         &self,
         path: &str,
@@ -45,14 +68,15 @@ impl PageMaker for Maker<'_> {
             let hash = record.view_hash(path, template, view)?;
             Some((record, stager, hash))
         });
+        let inputs = self.inputs_hash(path, template);
         if let Some((record, stager, hash)) = &hash {
-            if record.keep(path, hash, stager) {
+            if record.keep(path, hash, inputs.clone(), stager) {
                 return Ok(PageFile::Kept);
             }
         }
         let html = self.templates.render(template, view, self.templates_dir)?;
-        if let Some((record, _, hash)) = hash {
-            record.rendered(path, hash);
+        if let Some((record, _, view)) = hash {
+            record.rendered(path, RecordedPage::pending(view, inputs));
         }
         Ok(PageFile::Rendered(html.into_bytes()))
     }
@@ -63,8 +87,8 @@ pub(super) struct PageRecord {
     file: PathBuf,
     shared_key: String,
     old: BTreeMap<String, RecordedPage>,
-    /// View hashes of the pages this build rendered, until they are staged.
-    rendered: Mutex<BTreeMap<String, String>>,
+    /// The pages this build rendered, until they are staged.
+    rendered: Mutex<BTreeMap<String, RecordedPage>>,
     /// The pages this build kept or staged: the record it leaves.
     new: Mutex<BTreeMap<String, RecordedPage>>,
 }
@@ -72,7 +96,23 @@ pub(super) struct PageRecord {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 struct RecordedPage {
     view: String,
+    /// The hash of the digests it was made from, for a library page.
+    inputs: Option<String>,
     file: FileSum,
+}
+
+impl RecordedPage {
+    /// A page rendered, whose file is not staged yet.
+    fn pending(view: String, inputs: Option<String>) -> RecordedPage {
+        RecordedPage {
+            view,
+            inputs,
+            file: FileSum {
+                size: 0,
+                sha256: String::new(),
+            },
+        }
+    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -119,31 +159,66 @@ impl PageRecord {
         Some(format!("{:x}", hash.finalize()))
     }
 
+    /// The hash that names the library page at `path` made with `template`
+    /// from the digests that hash to `digests`.
+    fn inputs_hash(&self, path: &str, template: &str, digests: &str) -> String {
+        let mut hash = Sha256::new();
+        for part in [&self.shared_key, path, template, digests] {
+            hash.update(part.as_bytes());
+            hash.update(b"\0");
+        }
+        format!("{:x}", hash.finalize())
+    }
+
     /// Stages the page at `path` as the output holds it, if an earlier build
     /// rendered it from a view with this hash and the output still holds
-    /// that file as written.
-    fn keep(&self, path: &str, hash: &str, stager: &Stager) -> bool {
+    /// that file as written; it is recorded as made from `inputs`.
+    fn keep(&self, path: &str, hash: &str, inputs: Option<String>, stager: &Stager) -> bool {
         let Some(page) = self.old.get(path).filter(|p| p.view == hash) else {
             return false;
         };
+        self.keep_recorded(
+            path,
+            RecordedPage {
+                inputs,
+                ..page.clone()
+            },
+            stager,
+        )
+    }
+
+    /// As [`PageRecord::keep`], for a library page made from digests that
+    /// hash (with the page's path and template) as `inputs`.
+    fn keep_by_inputs(&self, path: &str, inputs: &str, stager: &Stager) -> bool {
+        let Some(page) = self
+            .old
+            .get(path)
+            .filter(|p| p.inputs.as_deref() == Some(inputs))
+        else {
+            return false;
+        };
+        self.keep_recorded(path, page.clone(), stager)
+    }
+
+    fn keep_recorded(&self, path: &str, page: RecordedPage, stager: &Stager) -> bool {
         if !matches!(
             stager.keep(&[(path.to_string(), page.file.clone())]),
             Ok(true)
         ) {
             return false;
         }
-        lock(&self.new).insert(path.to_string(), page.clone());
+        lock(&self.new).insert(path.to_string(), page);
         true
     }
 
-    fn rendered(&self, path: &str, hash: String) {
-        lock(&self.rendered).insert(path.to_string(), hash);
+    fn rendered(&self, path: &str, page: RecordedPage) {
+        lock(&self.rendered).insert(path.to_string(), page);
     }
 
     /// Notes that the page at `path` was staged with this size and hash.
     pub fn staged(&self, path: &str, file: FileSum) {
-        if let Some(view) = lock(&self.rendered).remove(path) {
-            lock(&self.new).insert(path.to_string(), RecordedPage { view, file });
+        if let Some(page) = lock(&self.rendered).remove(path) {
+            lock(&self.new).insert(path.to_string(), RecordedPage { file, ..page });
         }
     }
 
