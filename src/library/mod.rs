@@ -363,7 +363,7 @@ pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
                 .collect::<Vec<_>>()
         })
         .collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     all.into_iter().map(|(_, _, e)| e).collect()
 }
 

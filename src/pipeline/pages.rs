@@ -27,7 +27,7 @@ use sha2::{Digest, Sha256};
 
 use super::cache::{hex_digest, write_atomic};
 use crate::diagnostic::Diagnostic;
-use crate::library::pages::{PageFile, PageMaker};
+use crate::library::pages::{is_library_page, PageFile, PageMaker};
 use crate::output::{FileSum, Stager};
 use crate::render::page::Templates;
 
@@ -44,9 +44,11 @@ pub(super) struct Maker<'a> {
 }
 
 impl Maker<'_> {
+    /// For a library page (the others are made of more than the digests).
     fn inputs_hash(&self, path: &str, template: &str) -> Option<String> {
         let (record, _) = self.reuse?;
-        Some(record.inputs_hash(path, template, self.digests.as_deref()?))
+        let digests = self.digests.as_deref()?;
+        is_library_page(path).then(|| record.inputs_hash(path, template, digests))
     }
 }
 
