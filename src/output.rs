@@ -13,7 +13,9 @@
 
 mod seen;
 
-use std::collections::BTreeMap;
+pub(crate) use seen::{stat_of, Stat};
+
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -129,12 +131,38 @@ fn resolve_links(path: &Path) -> PathBuf {
     resolved
 }
 
+/// Folders of the output (relative, `/`-separated) that this build found to
+/// be folders, not links: each is looked at once, not once per file in it.
+/// The build holds the output's lock, and briefing itself never puts a link
+/// where a folder was.
+#[derive(Default)]
+struct PlainFolders(Mutex<HashSet<String>>);
+
+impl PlainFolders {
+    fn contains(&self, rel: &str) -> bool {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(rel)
+    }
+
+    fn insert(&self, rel: &str) {
+        self.0
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(rel.to_string());
+    }
+}
+
 /// Refuses a path inside the output that passes through a symbolic link: a link
 /// planted in `public/` must not let a build write or delete files elsewhere.
-fn check_no_links(output: &Path, rel: &str) -> Result<(), Error> {
-    let mut path = output.to_path_buf();
-    for part in rel.split('/') {
-        path.push(part);
+fn check_no_links(output: &Path, rel: &str, folders: &PlainFolders) -> Result<(), Error> {
+    let parents = rel.match_indices('/').map(|(end, _)| &rel[..end]);
+    for part in parents.chain([rel]) {
+        if folders.contains(part) {
+            continue;
+        }
+        let path = output.join(part);
         match fs::symlink_metadata(&path) {
             Ok(m) if m.file_type().is_symlink() => {
                 return Err(Error::Refused(format!(
@@ -142,6 +170,7 @@ fn check_no_links(output: &Path, rel: &str) -> Result<(), Error> {
                     display_path(&path)
                 )))
             }
+            Ok(m) if m.is_dir() => folders.insert(part),
             Ok(_) => {}
             Err(_) => return Ok(()),
         }
@@ -197,6 +226,7 @@ pub struct Stager {
     seen: seen::Seen,
     /// When the staging folder was made, by the output filesystem's clock.
     started: Option<(i64, i64)>,
+    folders: PlainFolders,
     _lock: fs::File,
 }
 
@@ -220,9 +250,10 @@ impl Stager {
         let lock = lock_output(output)?;
         let work = work_dir(output)?;
         let recovered = recover(output, &work)?;
-        let old_manifest = read_manifest(output)?;
+        let folders = PlainFolders::default();
+        let old_manifest = read_manifest(output, &folders)?;
         for rel in old_manifest.files.keys() {
-            check_no_links(output, rel)?;
+            check_no_links(output, rel, &folders)?;
         }
         let staging = tempfile::Builder::new()
             .prefix("stage-")
@@ -241,6 +272,7 @@ impl Stager {
             cancel: cancel.clone(),
             seen: seen::Seen::default(),
             started,
+            folders,
             _lock: lock,
         })
     }
@@ -264,7 +296,7 @@ impl Stager {
             return Err(Error::Interrupted);
         }
         check_site_path(rel)?;
-        check_no_links(&self.output, rel)?;
+        check_no_links(&self.output, rel, &self.folders)?;
         let target = self.output.join(rel);
         let entry = Entry::of(rel, bytes);
         let sum = entry.sum();
@@ -283,8 +315,11 @@ impl Stager {
                     display_path(&target)
                 )))
             }
-            // Already there, as an earlier build wrote it and saw it since.
-            Ok(_) if self.was_written_as(rel, &target, &sum) => false,
+            // Still as an earlier build wrote it (the record of what it saw
+            // vouches, without reading it): replaced if the bytes differ.
+            Ok(_) if self.still_as_recorded(rel, &target) => {
+                !matches!(self.old_manifest.files.get(rel), Some(Some(e)) if e.sum() == sum)
+            }
             Ok(_) => {
                 let existing = fs::read(&target).map_err(|e| Error::io(&target, e))?;
                 existing != bytes && self.may_replace(rel, &target, &existing)?
@@ -312,10 +347,17 @@ impl Stager {
         if self.cancel.is_cancelled() {
             return Err(Error::Interrupted);
         }
+        // The file itself is taken only if it is a plain file (not a link),
+        // as it was written: only its folders are checked here.
+        let folder_is_plain = |rel: &str| {
+            rel.rsplit_once('/').is_none_or(|(folder, _)| {
+                check_no_links(&self.output, folder, &self.folders).is_ok()
+            })
+        };
         let in_place = |(rel, sum): &(String, FileSum)| {
             let path = self.output.join(rel);
             check_site_path(rel).is_ok()
-                && check_no_links(&self.output, rel).is_ok()
+                && folder_is_plain(rel)
                 && (self.was_written_as(rel, &path, sum)
                     || self.old_manifest.files.get(rel).is_some_and(|entry| {
                         entry.as_ref().is_some_and(|e| e.sum() == *sum)
@@ -341,6 +383,13 @@ impl Stager {
     fn was_written_as(&self, rel: &str, target: &Path, sum: &FileSum) -> bool {
         matches!(self.old_manifest.files.get(rel), Some(Some(e)) if e.sum() == *sum)
             && self.seen.vouches_for(target, rel, sum)
+    }
+
+    /// Whether the record of what the last build saw on disk vouches that
+    /// the file at `target` still holds what the manifest says an earlier
+    /// build wrote to `rel`.
+    fn still_as_recorded(&self, rel: &str, target: &Path) -> bool {
+        matches!(self.old_manifest.files.get(rel), Some(Some(e)) if self.seen.vouches_for(target, rel, &e.sum()))
     }
 
     /// An output file may be replaced only if an earlier build wrote it and it
@@ -829,9 +878,9 @@ struct Manifest {
     files: BTreeMap<String, Option<Entry>>,
 }
 
-fn read_manifest(output: &Path) -> Result<Manifest, Error> {
+fn read_manifest(output: &Path, folders: &PlainFolders) -> Result<Manifest, Error> {
     let path = output.join(MANIFEST);
-    check_no_links(output, MANIFEST)?;
+    check_no_links(output, MANIFEST, folders)?;
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),

@@ -69,8 +69,6 @@ pub struct NoteDigest {
     pub id: String,
     pub number: usize,
     pub kind: NoteKind,
-    /// The note as plain text, for search.
-    pub text: String,
     /// `None` for a footnote written in the article: it has no phrase.
     pub phrase: Option<PhraseInContext>,
     pub topics: Vec<String>,
@@ -82,27 +80,24 @@ pub struct NoteDigest {
 pub struct Digest {
     pub slug: String,
     pub title: String,
-    pub summary: Option<String>,
     pub date: Option<Date>,
     pub topics: Vec<String>,
     pub notes: Vec<NoteDigest>,
-    /// Each block of the article with the anchor a link to it uses.
-    pub blocks: Vec<(String, String)>,
+    /// Its summary, article blocks and notes as search index entries.
+    pub search: search::Entries,
 }
 
 impl Digest {
-    /// The text of the article's blocks and of its notes: where a glossary
-    /// form may appear (`serve` and the build cache ask after a glossary edit).
-    pub fn texts(&self) -> impl Iterator<Item = &str> {
-        self.blocks
-            .iter()
-            .map(|(_, text)| text.as_str())
-            .chain(self.notes.iter().map(|n| n.text.as_str()))
+    /// The text of the briefing's search entries (summary, the article's
+    /// blocks, the notes): where a glossary form may appear (`serve` and the
+    /// build cache ask after a glossary edit).
+    pub fn texts(&self) -> impl Iterator<Item = String> + '_ {
+        self.search.texts()
     }
 
     /// The article's blocks, each with its paragraph anchor (blocks before the
     /// first anchor link to the top of the article).
-    pub fn blocks_of(article: &ParsedArticle) -> Vec<(String, String)> {
+    fn blocks_of(article: &ParsedArticle) -> Vec<(String, String)> {
         article
             .blocks
             .iter()
@@ -120,37 +115,43 @@ impl Digest {
 
 /// What the site's library pages keep of a briefing.
 pub fn digest(src: &LoadedBriefing, article: &ParsedArticle, notes: &[PlacedNote]) -> Digest {
+    let digests: Vec<NoteDigest> = notes
+        .iter()
+        .enumerate()
+        .map(|(i, p)| NoteDigest {
+            id: p.id.clone(),
+            number: i + 1,
+            kind: p.kind,
+            phrase: match &p.place {
+                NotePlace::Quote(a) => Some(phrase_in_context(article, a.block, a.range.clone())),
+                NotePlace::Footnote { .. } => None,
+            },
+            topics: p
+                .origin
+                .map(|o| plain_list(&o.spec.topics))
+                .unwrap_or_default(),
+            events: p.origin.map(|o| o.spec.events.clone()).unwrap_or_default(),
+        })
+        .collect();
+    let texts: Vec<String> = notes
+        .iter()
+        .map(|p| match &p.body {
+            NoteBody::Markdown(md) => markdown_text(md),
+            NoteBody::Footnote(events) => plain_text(events.iter().cloned()),
+        })
+        .collect();
+    let search = search::Entries::of(
+        src.front.summary.plain().map(String::as_str),
+        &Digest::blocks_of(article),
+        digests.iter().zip(texts.iter().map(String::as_str)),
+    );
     Digest {
         slug: src.slug.clone(),
         title: src.front.title.to_string(),
-        summary: src.front.summary.plain_cloned(),
         date: src.front.date.plain().copied(),
         topics: plain_list(&src.front.topics),
-        notes: notes
-            .iter()
-            .enumerate()
-            .map(|(i, p)| NoteDigest {
-                id: p.id.clone(),
-                number: i + 1,
-                kind: p.kind,
-                text: match &p.body {
-                    NoteBody::Markdown(md) => markdown_text(md),
-                    NoteBody::Footnote(events) => plain_text(events.iter().cloned()),
-                },
-                phrase: match &p.place {
-                    NotePlace::Quote(a) => {
-                        Some(phrase_in_context(article, a.block, a.range.clone()))
-                    }
-                    NotePlace::Footnote { .. } => None,
-                },
-                topics: p
-                    .origin
-                    .map(|o| plain_list(&o.spec.topics))
-                    .unwrap_or_default(),
-                events: p.origin.map(|o| o.spec.events.clone()).unwrap_or_default(),
-            })
-            .collect(),
-        blocks: Digest::blocks_of(article),
+        notes: digests,
+        search,
     }
 }
 
@@ -349,7 +350,7 @@ pub fn topic_pages(
 
 /// Every briefing's events on one timeline, oldest first.
 pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
-    let mut all: Vec<(Date, String, EventView)> = digests
+    let mut all: Vec<(Date, &str, EventView)> = digests
         .iter()
         .flat_map(|d| {
             let link = LinkView {
@@ -358,11 +359,11 @@ pub fn site_timeline(digests: &[&Digest]) -> Vec<EventView> {
             };
             timeline(d, &link.href, Some(&link))
                 .into_iter()
-                .map(|(date, e)| (date, d.slug.clone(), e))
+                .map(|(date, e)| (date, d.slug.as_str(), e))
                 .collect::<Vec<_>>()
         })
         .collect();
-    all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(&b.1)));
+    all.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)));
     all.into_iter().map(|(_, _, e)| e).collect()
 }
 

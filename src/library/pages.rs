@@ -1,75 +1,116 @@
 //! The site's library pages, put together from the briefings' digests: topics,
-//! one page per topic, the timeline, and the search page with its index.
-
-use std::path::Path;
+//! one page per topic, the timeline, and the search page (its index is made
+//! by [`search::index_script`]).
 
 use rayon::prelude::*;
+use serde::Serialize;
 
 use super::{search, site_timeline, topic_pages, Digest};
 use crate::diagnostic::Diagnostic;
 use crate::load::model::{TermSpec, TopicSpec};
 use crate::render::page::{
-    LetterView, LinkView, PageFrame, SearchView, Templates, TermView, TimelineView, TopicPageView,
-    TopicView, TopicsView,
+    LetterView, LinkView, PageFrame, SearchView, TermView, TimelineView, TopicPageView, TopicView,
+    TopicsView,
 };
+
+/// A site page's file, as [`PageMaker::make`] leaves it.
+pub enum PageFile {
+    /// Rendered by this build.
+    Rendered(Vec<u8>),
+    /// Already in the output, as an earlier build rendered it from the same
+    /// view, and staged as it is.
+    Kept,
+}
+
+/// Turns the view of a site page into its file: renders it with its template,
+/// or keeps the file an earlier build rendered from the same view (a page is
+/// a function of its view, its template and the tool).
+pub trait PageMaker: Sync {
+    /// Whether the library page at `path` (rendered with `template`) was
+    /// kept as an earlier build rendered it from the same digests, in the
+    /// same order: then its view need not even be made.
+    fn keep(&self, _path: &str, _template: &str) -> bool {
+        false
+    }
+
+    /// The file at output path `path` for `view` rendered with `template`, or
+    /// the template's error.
+    fn make<T: Serialize>(
+        &self,
+        path: &str,
+        template: &str,
+        view: &T,
+    ) -> Result<PageFile, Diagnostic>;
+}
 
 /// Each output path with its page (or the template error that stopped it).
 /// `frame(root, path, title)` is the frame of the page at `path` (its folder, with
-/// a trailing `/`), `root` levels below the site root. The pages are rendered
+/// a trailing `/`), `root` levels below the site root. The pages are made
 /// side by side: the build waits for them after every briefing is done, so
 /// nothing else would use the other cores meanwhile.
 pub fn site_pages(
-    templates: &Templates,
+    maker: &impl PageMaker,
     frame: &(dyn Fn(&str, &str, &str) -> PageFrame + Sync),
     topics: &[TopicSpec],
-    terms: &[TermSpec],
     digests: &[&Digest],
-    templates_dir: &Path,
-) -> Vec<(String, Result<String, Diagnostic>)> {
-    let per_topic = topic_pages(topics, digests);
-    let topic_views: Vec<_> = per_topic.iter().map(|(t, _, _)| t.clone()).collect();
-    let topics_index = || {
-        (
-            "topics/index.html".to_string(),
-            templates.render(
-                "topics.html",
-                &TopicsView {
-                    frame: frame("../", "topics/", "Topics"),
-                    topics: topic_views.clone(),
-                },
-                templates_dir,
-            ),
-        )
+    search_js: (&str, &str),
+) -> Vec<(String, Result<PageFile, Diagnostic>)> {
+    // Made only if a page needs them.
+    let per_topic = std::sync::OnceLock::new();
+    let per_topic = || per_topic.get_or_init(|| topic_pages(topics, digests));
+    let topic_views =
+        || -> Vec<TopicView> { per_topic().iter().map(|(t, _, _)| t.clone()).collect() };
+    let kept = |path: &str, template: &str| {
+        maker
+            .keep(path, template)
+            .then(|| (path.to_string(), Ok(PageFile::Kept)))
     };
-    let topic_page = |(topic, briefings, notes): (TopicView, _, _)| {
+    let topics_index = || {
+        let path = "topics/index.html";
+        kept(path, "topics.html").unwrap_or_else(|| {
+            let view = TopicsView {
+                frame: frame("../", "topics/", "Topics"),
+                topics: topic_views(),
+            };
+            (path.to_string(), maker.make(path, "topics.html", &view))
+        })
+    };
+    let topic_page = |(i, topic): (usize, &TopicSpec)| {
         let dir = format!("topics/{}/", topic.id);
         let path = format!("{dir}index.html");
-        let view = TopicPageView {
-            frame: frame("../../", &dir, &topic.title),
-            topic,
-            briefings,
-            notes,
-        };
-        (path, templates.render("topic.html", &view, templates_dir))
+        kept(&path, "topic.html").unwrap_or_else(|| {
+            let (topic, briefings, notes) = per_topic()[i].clone();
+            let view = TopicPageView {
+                frame: frame("../../", &dir, &topic.title),
+                topic,
+                briefings,
+                notes,
+            };
+            let made = maker.make(&path, "topic.html", &view);
+            (path, made)
+        })
     };
     let timeline = || {
-        (
-            "timeline/index.html".to_string(),
-            templates.render(
-                "timeline.html",
-                &TimelineView {
-                    frame: frame("../", "timeline/", "Timeline"),
-                    events: site_timeline(digests),
-                },
-                templates_dir,
-            ),
-        )
+        let path = "timeline/index.html";
+        if let Some(kept) = kept(path, "timeline.html") {
+            return kept;
+        }
+        let view = TimelineView {
+            frame: frame("../", "timeline/", "Timeline"),
+            events: site_timeline(digests),
+        };
+        (path.to_string(), maker.make(path, "timeline.html", &view))
     };
     let search_page = || {
-        let search = SearchView {
+        let path = "search/index.html";
+        if let Some(kept) = kept(path, "search.html") {
+            return kept;
+        }
+        let (search_js, search_js_sha256) = search_js;
+        let view = SearchView {
             frame: frame("../", "search/", "Search"),
-            search_js: templates.search_js.clone(),
-            search_js_sha256: templates.search_js_sha256.clone(),
+            search_js: search_js.to_string(),
+            search_js_sha256: search_js_sha256.to_string(),
             index_file: search::FILE_NAME,
             briefings: digests
                 .iter()
@@ -78,29 +119,19 @@ pub fn site_pages(
                     label: d.title.clone(),
                 })
                 .collect(),
-            topics: topic_views.clone(),
+            topics: topic_views(),
         };
-        (
-            "search/index.html".to_string(),
-            templates.render("search.html", &search, templates_dir),
-        )
-    };
-    let search_index = || {
-        (
-            format!("search/{}", search::FILE_NAME),
-            Ok(search::index_script(digests, terms)),
-        )
+        (path.to_string(), maker.make(path, "search.html", &view))
     };
     let (mut pages, rest) = rayon::join(
         || {
             let mut pages = vec![topics_index()];
-            pages.par_extend(per_topic.into_par_iter().map(topic_page));
+            pages.par_extend(topics.par_iter().enumerate().map(topic_page));
             pages
         },
         || {
-            let (timeline, (search_page, search_index)) =
-                rayon::join(timeline, || rayon::join(search_page, search_index));
-            [timeline, search_page, search_index]
+            let (timeline, search_page) = rayon::join(timeline, search_page);
+            [timeline, search_page]
         },
     );
     pages.extend(rest);

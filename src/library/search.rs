@@ -11,9 +11,7 @@
 
 use std::borrow::Cow;
 
-use serde::Serialize;
-
-use super::Digest;
+use super::{Digest, NoteDigest};
 use crate::load::model::TermSpec;
 use crate::load::yaml::plain_list;
 use crate::render::markdown::markdown_text;
@@ -31,69 +29,99 @@ enum Kind {
     Term = 3,
 }
 
-/// `[briefing, kind, anchor, label, text]`; `briefing` is -1 for a glossary term.
-/// Paragraphs and summaries are borrowed from the digests: the index is the
-/// largest file of a site, and copying its text first would double the memory
-/// a build needs at its peak.
+/// `[briefing, kind, anchor, label, text]`; `briefing` is -1 for a glossary
+/// term, else the briefing's place in the index's list, newest first.
 type Entry<'a> = (i64, u8, Cow<'a, str>, Cow<'a, str>, Cow<'a, str>);
 
-#[derive(Serialize)]
-struct Index<'a> {
-    /// `[slug, title]` of each briefing, newest first.
-    b: Vec<(&'a str, &'a str)>,
-    d: Entries<'a>,
+/// One briefing's entries (summary, paragraphs, notes), serialized once,
+/// when the briefing is built, without the number that leads each: that is
+/// the briefing's place in the index, known only once every briefing is, so
+/// that the index is written by putting the number before each entry. A
+/// build with a cache keeps them with the briefing's other results.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Entries {
+    /// Each entry's JSON array without its opening `[` and first element
+    /// and comma (`2,"note-a","Note 1 · Context","…"]`), one after another.
+    json: String,
+    /// Where each entry ends in `json`.
+    ends: Vec<usize>,
 }
 
-/// The entries, serialized one at a time as they are made.
-struct Entries<'a> {
-    digests: &'a [&'a Digest],
-    terms: &'a [TermSpec],
-}
-
-impl Serialize for Entries<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let briefings = self
-            .digests
-            .iter()
-            .enumerate()
-            .flat_map(|(i, d)| briefing_entries(i as i64, d));
-        serializer.collect_seq(briefings.chain(self.terms.iter().map(term_entry)))
+impl Entries {
+    /// The entries of a briefing with this summary, these article blocks
+    /// (anchor, text) and notes (each with its text).
+    pub fn of<'a>(
+        summary: Option<&str>,
+        blocks: &[(String, String)],
+        notes: impl IntoIterator<Item = (&'a NoteDigest, &'a str)>,
+    ) -> Entries {
+        let mut entries = Entries::default();
+        entries.push(Kind::Briefing, "", "", summary.unwrap_or_default());
+        for (anchor, text) in blocks {
+            entries.push(Kind::Paragraph, anchor, "", text);
+        }
+        for (n, text) in notes {
+            let quote = n
+                .phrase
+                .as_ref()
+                .map(|p| format!("“{}” ", p.phrase))
+                .unwrap_or_default();
+            entries.push(
+                Kind::Note,
+                &format!("note-{}", n.id),
+                &format!("Note {} · {}", n.number, n.kind.label()),
+                &format!("{quote}{text}"),
+            );
+        }
+        entries
     }
-}
 
-/// A briefing's summary, paragraphs and notes.
-fn briefing_entries(b: i64, d: &Digest) -> impl Iterator<Item = Entry<'_>> {
-    let summary = (
-        b,
-        Kind::Briefing as u8,
-        Cow::Borrowed(""),
-        Cow::Borrowed(""),
-        Cow::Borrowed(d.summary.as_deref().unwrap_or_default()),
-    );
-    let paragraphs = d.blocks.iter().map(move |(anchor, text)| {
-        (
-            b,
-            Kind::Paragraph as u8,
-            Cow::Borrowed(anchor.as_str()),
-            Cow::Borrowed(""),
-            Cow::Borrowed(text.as_str()),
-        )
-    });
-    let notes = d.notes.iter().map(move |n| {
-        let quote = n
-            .phrase
-            .as_ref()
-            .map(|p| format!("“{}” ", p.phrase))
-            .unwrap_or_default();
-        (
-            b,
-            Kind::Note as u8,
-            Cow::Owned(format!("note-{}", n.id)),
-            Cow::Owned(format!("Note {} · {}", n.number, n.kind.label())),
-            Cow::Owned(format!("{quote}{}", n.text)),
-        )
-    });
-    std::iter::once(summary).chain(paragraphs).chain(notes)
+    fn push(&mut self, kind: Kind, anchor: &str, label: &str, text: &str) {
+        let entry: Entry = (
+            0,
+            kind as u8,
+            Cow::Borrowed(anchor),
+            Cow::Borrowed(label),
+            Cow::Borrowed(text),
+        );
+        let json = serde_json::to_string(&entry).expect("an entry serializes");
+        // Without `[0,`: the briefing's number goes there.
+        self.json.push_str(&json[3..]);
+        self.ends.push(self.json.len());
+    }
+
+    /// As kept in the build cache: the entries' JSON and where each ends.
+    pub fn parts(&self) -> (&str, &[usize]) {
+        (&self.json, &self.ends)
+    }
+
+    /// The entries back from [`Entries::parts`], if they are whole.
+    pub fn from_parts(json: String, ends: Vec<usize>) -> Option<Entries> {
+        let whole = ends.windows(2).all(|w| w[0] < w[1])
+            && ends.last().copied().unwrap_or(0) == json.len()
+            && ends.iter().all(|&e| json.is_char_boundary(e));
+        whole.then_some(Entries { json, ends })
+    }
+
+    /// Each entry's JSON, as cut above.
+    fn each(&self) -> impl Iterator<Item = &str> {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).map(|(a, &b)| &self.json[a..b])
+    }
+
+    /// The searchable text of each entry (a note's with its quoted phrase
+    /// before it): where a glossary form may appear.
+    pub fn texts(&self) -> impl Iterator<Item = String> + '_ {
+        self.each().filter_map(|tail| {
+            let (_, _, _, text): (u8, String, String, String) =
+                serde_json::from_str(&format!("[{tail}")).ok()?;
+            Some(text)
+        })
+    }
+
+    fn len(&self) -> usize {
+        self.json.len() + self.ends.len() * 8
+    }
 }
 
 fn term_entry(t: &TermSpec) -> Entry<'_> {
@@ -123,43 +151,53 @@ fn term_entry(t: &TermSpec) -> Entry<'_> {
 const PREFIX: &str = "window.briefingSearch=";
 const SUFFIX: &str = ";\n";
 
-/// The script that defines `briefingSearch` for the search page, written
-/// into one buffer sized for it up front.
-pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> String {
-    let index = Index {
-        b: digests
-            .iter()
-            .map(|d| (d.slug.as_str(), d.title.as_str()))
-            .collect(),
-        d: Entries { digests, terms },
-    };
+/// The script that defines `briefingSearch` for the search page:
+/// `{"b":[[slug,title],…],"d":[entries…]}`, with the briefings newest first
+/// and each briefing's entries numbered by its place among them, then the
+/// glossary's. Written into one buffer sized for it up front; UTF-8, as it is
+/// made of strings only.
+pub fn index_script(digests: &[&Digest], terms: &[TermSpec]) -> Vec<u8> {
+    let briefings: Vec<(&str, &str)> = digests
+        .iter()
+        .map(|d| (d.slug.as_str(), d.title.as_str()))
+        .collect();
     let mut script = Vec::with_capacity(size_hint(digests));
     script.extend_from_slice(PREFIX.as_bytes());
-    serde_json::to_writer(&mut script, &index).expect("the index serializes");
+    script.extend_from_slice(b"{\"b\":");
+    serde_json::to_writer(&mut script, &briefings).expect("the list serializes");
+    script.extend_from_slice(b",\"d\":[");
+    let mut first = true;
+    let mut comma = |script: &mut Vec<u8>| {
+        if !std::mem::take(&mut first) {
+            script.push(b',');
+        }
+    };
+    for (i, d) in digests.iter().enumerate() {
+        let number = format!("[{i},");
+        for entry in d.search.each() {
+            comma(&mut script);
+            script.extend_from_slice(number.as_bytes());
+            script.extend_from_slice(entry.as_bytes());
+        }
+    }
+    for t in terms {
+        comma(&mut script);
+        serde_json::to_writer(&mut script, &term_entry(t)).expect("an entry serializes");
+    }
+    script.extend_from_slice(b"]}");
     script.extend_from_slice(SUFFIX.as_bytes());
-    script.shrink_to_fit();
-    String::from_utf8(script).expect("JSON is UTF-8")
+    script
 }
 
-/// About how long the script is (a little more, for JSON's punctuation and
-/// escapes), so that the buffer is neither grown and copied again and again
-/// nor much larger than the script.
+/// About how long the script is (a little more, for the glossary), so that
+/// the buffer is neither grown and copied again and again nor much larger
+/// than the script.
 fn size_hint(digests: &[&Digest]) -> usize {
-    let per_entry = 24;
     let text: usize = digests
         .iter()
-        .map(|d| {
-            let blocks: usize = d.blocks.iter().map(|(a, t)| a.len() + t.len()).sum();
-            let notes: usize = d
-                .notes
-                .iter()
-                .map(|n| n.text.len() + n.phrase.as_ref().map_or(0, |p| p.phrase.len()) + 40)
-                .sum();
-            let entries = 1 + d.blocks.len() + d.notes.len();
-            d.slug.len() + d.title.len() + blocks + notes + entries * per_entry
-        })
+        .map(|d| d.slug.len() + d.title.len() + 8 + d.search.len())
         .sum();
-    text + text / 32 + 64 * 1024
+    text + 64 * 1024
 }
 
 #[cfg(test)]
@@ -171,17 +209,20 @@ mod tests {
         let digest = Digest {
             slug: "b".into(),
             title: "A </script> title".into(),
-            summary: Some("Summary.".into()),
             date: None,
             topics: vec![],
             notes: vec![],
-            blocks: vec![("p-1".into(), "The Entity List grew.".into())],
+            search: Entries::of(
+                Some("Summary."),
+                &[("p-1".into(), "The Entity List grew.".into())],
+                [],
+            ),
         };
         let term: TermSpec = serde_saphyr::from_str(
             "{id: el, term: Entity List, abbr: EL, definition: 'A *list* of firms.'}",
         )
         .unwrap();
-        let js = index_script(&[&digest], &[term]);
+        let js = String::from_utf8(index_script(&[&digest], &[term])).unwrap();
         assert!(js.starts_with("window.briefingSearch={"));
         let json: serde_json::Value =
             serde_json::from_str(js["window.briefingSearch=".len()..].trim_end_matches(";\n"))

@@ -36,7 +36,7 @@ struct SeenFile {
 
 /// A file's identity and times as `stat` gives them; seconds and nanoseconds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-struct Stat {
+pub(crate) struct Stat {
     dev: u64,
     ino: u64,
     size: u64,
@@ -80,7 +80,10 @@ impl Seen {
     }
 
     /// Writes the list for the output's files as this build leaves them (each
-    /// holds what its sum says), keeping those changed before `started`.
+    /// holds what its sum says), keeping those changed before `started`. A
+    /// file already listed with the same sum keeps its line unlooked-at: what
+    /// it says stays true (a file changed since no longer has that identity
+    /// and those times, so the line then vouches for nothing).
     pub fn save<'a>(
         &self,
         output: &Path,
@@ -92,6 +95,9 @@ impl Seen {
         };
         let files: BTreeMap<String, SeenFile> = files
             .filter_map(|(rel, sum)| {
+                if let Some(seen) = self.files.get(rel).filter(|s| s.sum == sum) {
+                    return Some((rel.to_string(), seen.clone()));
+                }
                 let stat = stat(&output.join(rel))?;
                 (stat.ctime < started).then(|| (rel.to_string(), SeenFile { sum, stat }))
             })
@@ -128,8 +134,17 @@ fn stat_any(path: &Path) -> Option<Stat> {
     stat_of(&std::fs::symlink_metadata(path).ok()?)
 }
 
+impl Stat {
+    /// When the file was made or last changed (seconds, nanoseconds since
+    /// the epoch), by its filesystem's clock; nobody can set it.
+    pub(crate) fn changed(&self) -> (i64, i64) {
+        self.ctime
+    }
+}
+
+/// The identity and times in `meta` (`None` off Unix).
 #[cfg(unix)]
-fn stat_of(meta: &std::fs::Metadata) -> Option<Stat> {
+pub(crate) fn stat_of(meta: &std::fs::Metadata) -> Option<Stat> {
     use std::os::unix::fs::MetadataExt;
     Some(Stat {
         dev: meta.dev(),
@@ -141,7 +156,7 @@ fn stat_of(meta: &std::fs::Metadata) -> Option<Stat> {
 }
 
 #[cfg(not(unix))]
-fn stat_of(_: &std::fs::Metadata) -> Option<Stat> {
+pub(crate) fn stat_of(_: &std::fs::Metadata) -> Option<Stat> {
     None
 }
 

@@ -22,6 +22,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -29,10 +30,11 @@ use sha2::{Digest, Sha256};
 use super::briefing::{BriefingResult, BuiltPage};
 use super::{glossary_changes, GlossaryChanges, TermPrint};
 use crate::diagnostic::Diagnostic;
+use crate::library::search::Entries as SearchEntries;
 use crate::library::{Digest as LibraryDigest, NoteDigest};
 use crate::load::model::{Date, EventSpec, NoteKind};
 use crate::load::yaml::At;
-use crate::output::FileSum;
+use crate::output::{stat_of, FileSum, Stat};
 use crate::publish::BriefingFacts;
 use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 
@@ -40,7 +42,7 @@ use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
-const MAGIC: &[u8] = b"briefing build cache 5\n";
+const MAGIC: &[u8] = b"briefing build cache 8\n";
 
 /// Hex SHA-256 of some bytes.
 pub(crate) fn hex_digest(bytes: &[u8]) -> String {
@@ -92,31 +94,50 @@ impl BuildCache {
         self.dir.join("briefings").join(format!("{name}.entry"))
     }
 
-    /// The key of the briefing folder at `path`: `None` if it cannot be read
-    /// (then the briefing is rendered and not cached).
-    pub fn key(&self, path: &Path) -> Option<String> {
+    fn key(&self, path: &Path, folder: String) -> Key {
         let mut hash = Sha256::new();
         hash.update(self.shared_key.as_bytes());
         hash.update(path.as_os_str().as_encoded_bytes());
-        hash_tree(&mut hash, path).ok()?;
-        Some(hex(&hash.finalize()))
+        hash.update(folder.as_bytes());
+        Key {
+            key: hex(&hash.finalize()),
+            folder,
+        }
     }
 
-    /// The stored result of briefing `name`, if it was stored under `key` and
-    /// is still right for today's glossary: all but the bytes of its files,
-    /// which are named with their sizes and hashes instead (the output holds
-    /// them, unless it was changed since).
-    pub fn lookup(
-        &self,
-        name: &str,
-        key: &str,
-    ) -> Option<(BriefingResult, Vec<(String, FileSum)>)> {
-        let bytes = std::fs::read(self.entry_path(name)).ok()?;
-        let header = read_entry(&bytes)?;
-        if header.name != name || header.key != key {
-            return None;
-        }
-        let (result, files) = header.result.into_result();
+    /// The key of briefing `name`'s folder at `path` (`None` if the folder
+    /// cannot be read: then the briefing is rendered and not cached), and
+    /// its stored result, if it was stored under that key and is still right
+    /// for today's glossary: all but the bytes of its files, which are named
+    /// with their sizes and hashes instead (the output holds them, unless it
+    /// was changed since). The folder's files are read for the key unless the
+    /// entry's stamp vouches for them.
+    pub fn lookup(&self, name: &str, path: &Path) -> (Option<Key>, Option<Cached>) {
+        let header = std::fs::read(self.entry_path(name))
+            .ok()
+            .and_then(|bytes| read_entry(&bytes))
+            .filter(|h| h.name == name);
+        let stamped = header
+            .as_ref()
+            .filter(|h| h.stamp.is_some() && listing(path) == h.stamp);
+        let folder = match stamped {
+            Some(h) => h.folder.clone(),
+            None => match folder_hash(path) {
+                Some(folder) => folder,
+                None => return (None, None),
+            },
+        };
+        let key = self.key(path, folder);
+        let cached = header
+            .filter(|h| h.key == key.key)
+            .and_then(|h| self.result_of(h));
+        (Some(key), cached)
+    }
+
+    /// The result an entry holds, if it is whole and still right for
+    /// today's glossary.
+    fn result_of(&self, header: Header) -> Option<Cached> {
+        let (result, files) = header.result.into_result()?;
         if header.glossary != self.glossary && !self.glossary_allows(&header.glossary, &result) {
             return None;
         }
@@ -147,28 +168,41 @@ impl BuildCache {
 
     /// Stores briefing `name`'s result under `key`, with the sizes and hashes
     /// of its files (staged, so no longer in `result`), if its folder still has
-    /// that key (it was not edited while it was being built).
+    /// that key (it was not edited while it was being built), and a stamp of
+    /// the folder's files if none changed within [`SETTLED`] before `started`,
+    /// when the build began to read them.
     pub fn store(
         &self,
         name: &str,
         path: &Path,
-        key: &str,
+        key: &Key,
+        started: SystemTime,
         result: &BriefingResult,
         files: Vec<(String, FileSum)>,
     ) {
-        if self.key(path).as_deref() != Some(key) {
+        if folder_hash(path).as_ref() != Some(&key.folder) {
             return;
         }
+        let settled = started
+            .checked_sub(SETTLED)
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map(|d| (d.as_secs() as i64, i64::from(d.subsec_nanos())));
+        let stamp = listing(path).filter(|files| {
+            files
+                .iter()
+                .all(|(_, stat)| stat.is_none_or(|s| settled.is_some_and(|t| s.changed() <= t)))
+        });
         let header = Header {
             name: name.to_string(),
-            key: key.to_string(),
+            key: key.key.clone(),
+            folder: key.folder.clone(),
+            stamp,
             glossary: self.glossary.clone(),
             result: CachedResult::of(result, files),
         };
-        let mut bytes = Vec::from(MAGIC);
-        if serde_json::to_writer(&mut bytes, &header).is_err() {
+        let Ok(mut bytes) = postcard::to_extend(&header, Vec::from(MAGIC)) else {
             return;
-        }
+        };
         let check = Sha256::digest(&bytes);
         bytes.extend_from_slice(&check);
         let _ = write_atomic(&self.entry_path(name), &bytes);
@@ -193,6 +227,32 @@ impl BuildCache {
             }
         }
     }
+}
+
+/// A hash of everything the library pages are made of in `digests`, in
+/// their order: all of each digest but its search entries (the search
+/// index, made anew by every build, is the only page made of those).
+pub(super) fn digests_print(digests: &[&LibraryDigest]) -> Option<String> {
+    let mut hash = Sha256::new();
+    for d in digests {
+        let LibraryDigest {
+            slug,
+            title,
+            date,
+            topics,
+            notes,
+            search: _,
+        } = d;
+        let notes: Vec<CachedNote> = notes.iter().map(CachedNote::of).collect();
+        let print = (slug, title, date_out(date), topics, notes);
+        hash.update(postcard::to_stdvec(&print).ok()?);
+    }
+    Some(hex(&hash.finalize()))
+}
+
+/// Where the cache keeps the site pages' record (see [`super::pages`]).
+pub(super) fn page_record(dir: &Path) -> PathBuf {
+    dir.join("pages.json")
 }
 
 /// Where the cache keeps what the files of the output folder `output` were on
@@ -232,6 +292,50 @@ pub(super) fn shared_digest(
         hash.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
     }
     hex(&hash.finalize())
+}
+
+/// A briefing's key: a hash of the site-wide part, the folder's path and
+/// the hash of its files ([`folder_hash`]).
+pub(super) struct Key {
+    key: String,
+    folder: String,
+}
+
+/// A stored result, and its files by size and hash.
+pub(super) type Cached = (BriefingResult, Vec<(String, FileSum)>);
+
+/// How long before a build began to read a briefing folder its files must
+/// have last changed for the entry to carry a stamp of them: longer than the
+/// coarsest step of a filesystem's times (two seconds) and of the system
+/// clock's tick, so that a change made after the files were read always
+/// gives a change time other than the one stamped.
+const SETTLED: Duration = Duration::from_secs(3);
+
+/// The hash of a briefing folder's files, links and folders (names, kinds,
+/// bytes): `None` if it cannot be read.
+fn folder_hash(path: &Path) -> Option<String> {
+    let mut hash = Sha256::new();
+    hash_tree(&mut hash, path).ok()?;
+    Some(hex(&hash.finalize()))
+}
+
+/// Every file, link and folder under `root`, in name order, with each file's
+/// and link's identity and times (a folder's change with the files in it,
+/// which are listed): what a stamp keeps. `None` where that cannot be told
+/// (a name that is not UTF-8; no identities off Unix).
+fn listing(root: &Path) -> Option<Vec<(String, Option<Stat>)>> {
+    walkdir::WalkDir::new(root)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| {
+            let entry = entry.ok()?;
+            let rel = entry.path().strip_prefix(root).ok()?.to_str()?.to_string();
+            if entry.file_type().is_dir() {
+                return Some((rel, None));
+            }
+            Some((rel, Some(stat_of(&entry.metadata().ok()?)?)))
+        })
+        .collect()
 }
 
 /// Feeds every file and link under `root` (names, kinds, bytes) into `hash`,
@@ -280,7 +384,7 @@ fn files_with_suffix(dir: &Path, suffix: &str) -> Vec<(PathBuf, String)> {
 
 /// Writes a file through a temporary file beside it and a rename, so that a
 /// reader sees the old bytes or the new ones, never half of them.
-fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(super) fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
@@ -304,13 +408,20 @@ fn read_entry(bytes: &[u8]) -> Option<Header> {
     if Sha256::digest(body).as_slice() != check {
         return None;
     }
-    serde_json::from_slice(body.strip_prefix(MAGIC)?).ok()
+    postcard::from_bytes(body.strip_prefix(MAGIC)?).ok()
 }
 
 #[derive(Serialize, Deserialize)]
 struct Header {
     name: String,
     key: String,
+    /// The hash of the folder's files, from which `key` was made.
+    folder: String,
+    /// The folder's files as they were on disk when `folder` was hashed, if
+    /// none had changed shortly before: while they are all still exactly
+    /// those, with the same identities and times, `folder` is taken without
+    /// reading them.
+    stamp: Option<Vec<(String, Option<Stat>)>>,
     glossary: String,
     result: CachedResult,
 }
@@ -345,11 +456,11 @@ struct CachedPage {
 struct CachedDigest {
     slug: String,
     title: String,
-    summary: Option<String>,
     date: CachedDate,
     topics: Vec<String>,
     notes: Vec<CachedNote>,
-    blocks: Vec<(String, String)>,
+    /// The search entries' JSON and where each ends.
+    search: (String, Vec<usize>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -357,7 +468,6 @@ struct CachedNote {
     id: String,
     number: usize,
     kind: NoteKind,
-    text: String,
     /// Before, phrase, after.
     phrase: Option<(String, String, String)>,
     topics: Vec<String>,
@@ -413,10 +523,14 @@ impl CachedResult {
         }
     }
 
-    /// The result back, without its files' bytes, and the files.
-    fn into_result(self) -> (BriefingResult, Vec<(String, FileSum)>) {
+    /// The result back, without its files' bytes, and the files (`None` if
+    /// the entry is not whole).
+    fn into_result(self) -> Option<(BriefingResult, Vec<(String, FileSum)>)> {
         let (page, files) = match self.page.map(CachedPage::into_page) {
-            Some((page, files)) => (Some(page), files),
+            Some(page) => {
+                let (page, files) = page?;
+                (Some(page), files)
+            }
             None => (None, Vec::new()),
         };
         let result = BriefingResult {
@@ -425,7 +539,7 @@ impl CachedResult {
             // Builds that use the cache look for none: only `check` does, afresh.
             near_misses: Vec::new(),
         };
-        (result, files)
+        Some((result, files))
     }
 }
 
@@ -472,7 +586,7 @@ impl CachedPage {
         }
     }
 
-    fn into_page(self) -> (BuiltPage, Vec<(String, FileSum)>) {
+    fn into_page(self) -> Option<(BuiltPage, Vec<(String, FileSum)>)> {
         let e = self.entry;
         let f = self.facts;
         let page = BuiltPage {
@@ -490,7 +604,7 @@ impl CachedPage {
             terms_used: self.terms_used,
             see_also: self.see_also,
             files: BTreeMap::new(),
-            digest: self.digest.into_digest(),
+            digest: self.digest.into_digest()?,
             facts: BriefingFacts {
                 slug: f.slug,
                 title: f.title,
@@ -500,7 +614,7 @@ impl CachedPage {
                 checked: date_in(f.checked),
             },
         };
-        (page, self.files)
+        Some((page, self.files))
     }
 }
 
@@ -509,33 +623,33 @@ impl CachedDigest {
         let LibraryDigest {
             slug,
             title,
-            summary,
             date,
             topics,
             notes,
-            blocks,
+            search,
         } = d;
+        let (json, ends) = search.parts();
         CachedDigest {
             slug: slug.clone(),
             title: title.clone(),
-            summary: summary.clone(),
             date: date_out(date),
             topics: topics.clone(),
             notes: notes.iter().map(CachedNote::of).collect(),
-            blocks: blocks.clone(),
+            search: (json.to_string(), ends.to_vec()),
         }
     }
 
-    fn into_digest(self) -> LibraryDigest {
-        LibraryDigest {
+    /// The digest back, if its search entries are whole.
+    fn into_digest(self) -> Option<LibraryDigest> {
+        let (json, ends) = self.search;
+        Some(LibraryDigest {
             slug: self.slug,
             title: self.title,
-            summary: self.summary,
             date: date_in(self.date),
             topics: self.topics,
             notes: self.notes.into_iter().map(CachedNote::into_note).collect(),
-            blocks: self.blocks,
-        }
+            search: SearchEntries::from_parts(json, ends)?,
+        })
     }
 }
 
@@ -545,7 +659,6 @@ impl CachedNote {
             id,
             number,
             kind,
-            text,
             phrase,
             topics,
             events,
@@ -554,7 +667,6 @@ impl CachedNote {
             id: id.clone(),
             number: *number,
             kind: *kind,
-            text: text.clone(),
             phrase: phrase.as_ref().map(|p| {
                 let PhraseInContext {
                     before,
@@ -579,7 +691,6 @@ impl CachedNote {
             id: self.id,
             number: self.number,
             kind: self.kind,
-            text: self.text,
             phrase: self.phrase.map(|(before, phrase, after)| PhraseInContext {
                 before,
                 phrase,
@@ -595,5 +706,75 @@ impl CachedNote {
                 })
                 .collect(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_page() -> BriefingResult {
+        BriefingResult {
+            page: None,
+            diagnostics: Vec::new(),
+            near_misses: Vec::new(),
+        }
+    }
+
+    fn stamp_of(cache: &BuildCache, name: &str) -> Option<Vec<(String, Option<Stat>)>> {
+        let bytes = std::fs::read(cache.entry_path(name)).unwrap();
+        read_entry(&bytes).unwrap().stamp
+    }
+
+    /// A stamped folder's key is taken without reading its files while they
+    /// are unchanged; a file rewritten with the same size and its
+    /// modification time put back is read again, and the entry is a miss.
+    #[test]
+    fn a_stamp_vouches_for_unchanged_files_only() {
+        let dir = tempfile::tempdir().unwrap();
+        let folder = dir.path().join("b");
+        std::fs::create_dir_all(folder.join("images")).unwrap();
+        std::fs::write(folder.join("article.md"), "one").unwrap();
+        std::fs::write(folder.join("images/a.txt"), "asset").unwrap();
+        let cache = BuildCache::open(&dir.path().join("cache"), "site".into(), Vec::new());
+        let (key, cached) = cache.lookup("b", &folder);
+        assert!(cached.is_none());
+        let key = key.unwrap();
+
+        // Files changed just before the build began are not stamped.
+        cache.store(
+            "b",
+            &folder,
+            &key,
+            SystemTime::now(),
+            &no_page(),
+            Vec::new(),
+        );
+        assert!(stamp_of(&cache, "b").is_none());
+        assert!(cache.lookup("b", &folder).1.is_some(), "read, and a hit");
+
+        // A build that began long after they changed stamps them.
+        let later = SystemTime::now() + Duration::from_secs(60);
+        cache.store("b", &folder, &key, later, &no_page(), Vec::new());
+        let stamp = stamp_of(&cache, "b").expect("stamped");
+        assert_eq!(
+            stamp
+                .iter()
+                .map(|(rel, _)| rel.as_str())
+                .collect::<Vec<_>>(),
+            ["", "article.md", "images", "images/a.txt"]
+        );
+        assert!(cache.lookup("b", &folder).1.is_some());
+
+        let file = std::fs::File::options()
+            .write(true)
+            .open(folder.join("images/a.txt"))
+            .unwrap();
+        let modified = file.metadata().unwrap().modified().unwrap();
+        std::fs::write(folder.join("images/a.txt"), "ASSET").unwrap();
+        file.set_modified(modified).unwrap();
+        let (new_key, cached) = cache.lookup("b", &folder);
+        assert!(cached.is_none(), "the changed file is read: a miss");
+        assert_ne!(new_key.unwrap().key, key.key);
     }
 }

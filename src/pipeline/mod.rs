@@ -10,6 +10,7 @@
 
 mod briefing;
 mod cache;
+mod pages;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::anchor::terms::TermMatcher;
 use crate::diagnostic::{self, Diagnostic};
+use crate::library::pages::{PageFile, PageMaker};
 use crate::load::address::BaseUrl;
 use crate::load::model::{SourceRef, TermSpec, TopicSpec};
 use crate::load::yaml::At;
@@ -30,6 +32,7 @@ use crate::validate;
 use crate::Error;
 use briefing::{build_briefing, BriefingResult, BuiltPage, SiteWide};
 use cache::BuildCache;
+use pages::{Maker, PageRecord};
 
 /// The built site, in memory: output paths (relative, `/`-separated) to bytes.
 #[derive(Debug, Default)]
@@ -218,7 +221,7 @@ impl GlossaryChanges {
             || self
                 .forms
                 .as_ref()
-                .is_some_and(|f| page.digest.texts().any(|t| f.is_match(t)))
+                .is_some_and(|f| page.digest.texts().any(|t| f.is_match(&t)))
             || self.see_also_touched(page)
             || !self.keeps_order(page)
     }
@@ -262,7 +265,8 @@ impl Progress for () {}
 /// Each briefing's files go to a staging folder as soon as they are rendered;
 /// the output is changed only if the whole build has no errors and `cancel`
 /// was not cancelled, and then only in files briefing wrote. The outcome's site
-/// (`None` after errors) holds the counts and the index and glossary pages.
+/// (`None` after errors) holds the counts and the site pages this build
+/// rendered (with a cache, those whose views did not change are kept instead).
 /// `base_url`, when given, replaces the one in `site.yaml` (`build --base-url`).
 /// With `cache` (a folder, see [`default_cache_dir`]), briefings whose inputs
 /// did not change since a build that used the same folder are taken from it
@@ -279,13 +283,28 @@ pub fn build_into(
     if let Some(dir) = cache {
         check_cache_dir(root, output, dir)?;
     }
-    let mut stager = Stager::new(output, cancel)?;
-    if let Some(dir) = cache {
-        stager = stager.remembering_files_in(&cache::output_record(dir, output));
-    }
+    // The output's lock and records, and the site-wide inputs, side by side.
+    let (stager, shared) = rayon::join(
+        || {
+            let stager = Stager::new(output, cancel)?;
+            Ok::<_, Error>(match cache {
+                Some(dir) => stager.remembering_files_in(&cache::output_record(dir, output)),
+                None => stager,
+            })
+        },
+        || SharedInputs::load(root, base_url.as_ref()),
+    );
+    let stager = stager?;
     // What recovering from an interrupted build did is said with the build's warnings.
     let recovered = stager.recovered.clone();
-    let mut outcome = build_site_into(root, base_url, cache, progress, &stager)?;
+    let mut build = Incremental::new(root);
+    build.base_url = base_url;
+    build.cache_dir = cache.map(Path::to_path_buf);
+    build.shared = Some(shared?);
+    build.shared_fresh = true;
+    build.update(&Scope::Everything, progress, Some(&stager))?;
+    // Nothing is rebuilt later: the pages move into the site instead of being copied.
+    let mut outcome = build.assemble(Pages::Move, Some(&stager))?;
     if cancel.is_cancelled() {
         return Err(Error::Interrupted);
     }
@@ -294,9 +313,15 @@ pub fn build_into(
         .extend(recovered.map(|note| Diagnostic::warning(output, note)));
     if let Some(site) = &outcome.site {
         for (rel, bytes) in &site.files {
-            stager.stage(rel, bytes)?;
+            let sum = stager.stage(rel, bytes)?;
+            if let Some(record) = &build.page_record {
+                record.staged(rel, sum);
+            }
         }
         let stats = stager.commit()?;
+        if let Some(record) = &build.page_record {
+            record.save();
+        }
         for kept in &stats.kept {
             outcome.diagnostics.push(
                 Diagnostic::warning(output.join(kept), "left in place: an earlier build wrote it, but it changed since (or is listed without a checksum), so it is now yours")
@@ -305,24 +330,6 @@ pub fn build_into(
         }
     }
     Ok(outcome)
-}
-
-/// [`build_site`], reporting progress, with each briefing's files handed to
-/// `stager` as soon as they are rendered instead of kept: the returned site holds
-/// only the index and glossary pages.
-fn build_site_into(
-    root: &Path,
-    base_url: Option<BaseUrl>,
-    cache: Option<&Path>,
-    progress: &dyn Progress,
-    stager: &Stager,
-) -> Result<Outcome, Error> {
-    let mut build = Incremental::new(root);
-    build.base_url = base_url;
-    build.cache_dir = cache.map(Path::to_path_buf);
-    build.update(&Scope::Everything, progress, Some(stager))?;
-    // Nothing is rebuilt later: the pages move into the site instead of being copied.
-    Ok(build.assemble(Pages::Move))
 }
 
 /// What a set of changed files affects, so that a rebuild redoes no more than that.
@@ -385,6 +392,9 @@ pub struct Incremental {
     root: PathBuf,
     /// What every briefing depends on; `None` until a build succeeded in reading it.
     shared: Option<SharedInputs>,
+    /// Whether `shared` was just read, for the next update (`build_into`
+    /// reads it while it takes the output's lock).
+    shared_fresh: bool,
     /// Problems found listing `content/` (symbolic links).
     listing: Vec<Diagnostic>,
     /// Each briefing folder's last result, by folder name.
@@ -397,6 +407,9 @@ pub struct Incremental {
     cache_dir: Option<PathBuf>,
     /// How many briefings the last (re)build took from the build cache.
     reused: usize,
+    /// The site pages earlier one-shot builds rendered, by the hashes of
+    /// their views (with a cache and an output only).
+    page_record: Option<PageRecord>,
     /// Whether to look for near-misses: only `check` ([`build_site`]) reports
     /// them, and the search is a pass over every article.
     near_misses: bool,
@@ -479,11 +492,13 @@ impl Incremental {
         Incremental {
             root: root.to_path_buf(),
             shared: None,
+            shared_fresh: false,
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
             cache_dir: None,
             reused: 0,
+            page_record: None,
             base_url: None,
             near_misses: false,
         }
@@ -503,7 +518,7 @@ impl Incremental {
             self.briefings.clear();
         }
         result?;
-        Ok(self.assemble(Pages::Copy))
+        self.assemble(Pages::Copy, None)
     }
 
     /// The briefing folders that the last (re)build loaded and rendered.
@@ -520,7 +535,9 @@ impl Incremental {
         let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
         if everything {
             self.briefings.clear();
-            self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
+            if !std::mem::take(&mut self.shared_fresh) || self.shared.is_none() {
+                self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
+            }
         } else if let Scope::Glossary(_) = scope {
             let shared = SharedInputs::load(&self.root, self.base_url.as_ref())?;
             let old = self
@@ -554,11 +571,11 @@ impl Incremental {
         let templates_dir = self.root.join("templates");
         let site_view = shared.site_view();
         let cache = self.cache_dir.as_ref().map(|dir| {
-            BuildCache::open(
-                dir,
-                cache::shared_digest(&content_dir, &site_view, &templates_dir),
-                term_prints(shared.terms()),
-            )
+            let key = cache::shared_digest(&content_dir, &site_view, &templates_dir);
+            if stager.is_some() {
+                self.page_record = Some(PageRecord::open(cache::page_record(dir), &key));
+            }
+            BuildCache::open(dir, key, term_prints(shared.terms()))
         });
         let render_one = |name: &str, path: &Path| -> Result<BriefingResult, Error> {
             let (source, mut diagnostics) = load::load_briefing(path, name)?;
@@ -588,18 +605,17 @@ impl Incremental {
         };
         // A cached result is taken only if the output still holds its files:
         // they are named by size and hash, not kept.
-        let cached = |name: &str, key: Option<&str>| -> Result<_, Error> {
-            let (Some(c), Some(key), Some(stager)) = (&cache, key, stager) else {
-                return Ok(None);
-            };
-            Ok(match c.lookup(name, key) {
-                Some((result, files)) if stager.keep(&files)? => Some(result),
-                _ => None,
-            })
-        };
         let build_one = |(name, path): &&(String, PathBuf)| -> Result<_, Error> {
-            let key = cache.as_ref().and_then(|c| c.key(path));
-            let (result, fresh) = match cached(name, key.as_deref())? {
+            let started = std::time::SystemTime::now();
+            let (key, cached) = match (&cache, stager) {
+                (Some(c), Some(_)) => c.lookup(name, path),
+                _ => (None, None),
+            };
+            let kept = match (cached, stager) {
+                (Some((result, files)), Some(stager)) if stager.keep(&files)? => Some(result),
+                _ => None,
+            };
+            let (result, fresh) = match kept {
                 Some(result) => (result, false),
                 None => {
                     let mut result = render_one(name, path)?;
@@ -609,7 +625,7 @@ impl Incremental {
                             sums.push((rel.clone(), stager.stage(&rel, &bytes)?));
                         }
                         if let (Some(c), Some(key)) = (&cache, &key) {
-                            c.store(name, path, key, &result, sums);
+                            c.store(name, path, key, started, &result, sums);
                         }
                     }
                     (result, true)
@@ -642,14 +658,17 @@ impl Incremental {
         Ok(())
     }
 
-    /// Puts the cached pages together with a fresh index and glossary page.
-    fn assemble(&mut self, pages: Pages) -> Outcome {
+    /// Puts the cached pages together with the site's own pages. With
+    /// `stager` (and a page record), a site page whose view did not change is
+    /// kept as the output holds it instead of rendered, and the search index
+    /// is staged, not kept in the site.
+    fn assemble(&mut self, pages: Pages, stager: Option<&Stager>) -> Result<Outcome, Error> {
         let Some(shared) = &self.shared else {
-            return Outcome {
+            return Ok(Outcome {
                 site: None,
                 diagnostics: Vec::new(),
                 near_misses: Vec::new(),
-            };
+            });
         };
         let terms = shared.terms();
         let templates_dir = self.root.join("templates");
@@ -718,12 +737,15 @@ impl Incremental {
         site.terms = terms.len();
         let site_view = shared.site_view();
         site.base_url = site_view.base_url.clone();
+        // The sitemap lists them, kept or rendered.
+        let mut library_pages = Vec::new();
 
         if let Some(templates) = &shared.templates {
             // Newest first; undated last; then by slug for a stable order.
             entries.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             digests.sort_by(|(a, _), (b, _)| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
             let digests: Vec<&crate::library::Digest> = digests.iter().map(|(_, d)| *d).collect();
+            let reuse = self.page_record.as_ref().zip(stager);
             let frame = |root: &str, page: PageKind| {
                 let mut frame = templates.frame(&site_view, root, &shared.site.language);
                 frame.meta = publish::page_meta(&site_view, page);
@@ -732,62 +754,79 @@ impl Incremental {
             let library_frame = |root: &str, path: &str, title: &str| {
                 frame(root, PageKind::Library { path, title })
             };
-            for (path, page) in crate::library::pages::site_pages(
+            let maker = Maker {
                 templates,
-                &library_frame,
-                shared.topics(),
-                terms,
-                &digests,
-                &templates_dir,
-            ) {
+                templates_dir: &templates_dir,
+                reuse,
+                digests: reuse.and_then(|_| cache::digests_print(&digests)),
+            };
+            // The index, glossary and 404 pages, then the search index, made
+            // beside the library pages. With a stager, the search index (the
+            // site's largest file, made anew by every build) is staged right
+            // away, as briefings' pages are.
+            let own_pages = || {
+                let index = IndexView {
+                    frame: frame("", PageKind::Home),
+                    briefings: entries.into_iter().map(|(_, e)| e).collect(),
+                    terms: terms.len(),
+                };
+                let glossary = GlossaryView {
+                    frame: frame("../", PageKind::Glossary),
+                    letters: crate::library::pages::by_letter(terms, |i, t| {
+                        let uses = used_in.remove(&i).unwrap_or_default();
+                        term_view(t, terms, &shared.definitions[i], uses, |id| {
+                            format!("#term-{id}")
+                        })
+                    }),
+                };
+                // Hosts serve it for any missing address, at any depth: only an
+                // absolute path to the root (known from base_url) works everywhere.
+                let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
+                let not_found = NotFoundView {
+                    frame: frame(root, PageKind::NotFound),
+                };
+                [
+                    ("index.html", maker.make("index.html", "index.html", &index)),
+                    (
+                        "glossary/index.html",
+                        maker.make("glossary/index.html", "glossary.html", &glossary),
+                    ),
+                    ("404.html", maker.make("404.html", "404.html", &not_found)),
+                ]
+            };
+            let search_index = || -> Result<_, Error> {
+                let path = format!("search/{}", crate::library::search::FILE_NAME);
+                let bytes = crate::library::search::index_script(&digests, terms);
+                match stager {
+                    Some(stager) => stager.stage(&path, &bytes).map(|_| None),
+                    None => Ok(Some((path, bytes))),
+                }
+            };
+            let (library, (own, search_index)) = rayon::join(
+                || {
+                    crate::library::pages::site_pages(
+                        &maker,
+                        &library_frame,
+                        shared.topics(),
+                        &digests,
+                        (&templates.search_js, &templates.search_js_sha256),
+                    )
+                },
+                || rayon::join(own_pages, search_index),
+            );
+            for (path, page) in library {
+                if crate::library::pages::is_library_page(&path) {
+                    library_pages.extend(path.strip_suffix("index.html").map(str::to_string));
+                }
                 push_page(&mut site, &path, page, &mut diagnostics);
             }
-            let index = IndexView {
-                frame: frame("", PageKind::Home),
-                briefings: entries.into_iter().map(|(_, e)| e).collect(),
-                terms: terms.len(),
-            };
-            push_page(
-                &mut site,
-                "index.html",
-                templates.render("index.html", &index, &templates_dir),
-                &mut diagnostics,
-            );
-            let glossary = GlossaryView {
-                frame: frame("../", PageKind::Glossary),
-                letters: crate::library::pages::by_letter(terms, |i, t| {
-                    let uses = used_in.remove(&i).unwrap_or_default();
-                    term_view(t, terms, &shared.definitions[i], uses, |id| {
-                        format!("#term-{id}")
-                    })
-                }),
-            };
-            push_page(
-                &mut site,
-                "glossary/index.html",
-                templates.render("glossary.html", &glossary, &templates_dir),
-                &mut diagnostics,
-            );
-            // Hosts serve it for any missing address, at any depth: only an
-            // absolute path to the root (known from base_url) works everywhere.
-            let root = site_view.base_url.as_ref().map_or("", BaseUrl::path);
-            let not_found = NotFoundView {
-                frame: frame(root, PageKind::NotFound),
-            };
-            push_page(
-                &mut site,
-                "404.html",
-                templates.render("404.html", &not_found, &templates_dir),
-                &mut diagnostics,
-            );
+            for (path, page) in own {
+                push_page(&mut site, path, page, &mut diagnostics);
+            }
+            site.files.extend(search_index?);
         }
         let content_dir = self.root.join("content");
-        let library_pages: Vec<String> = site
-            .files
-            .keys()
-            .filter(|p| crate::library::pages::is_library_page(p))
-            .filter_map(|p| p.strip_suffix("index.html").map(str::to_string))
-            .collect();
+        library_pages.sort();
         site.files.extend(publish::site_files(
             &site_view,
             &facts,
@@ -799,24 +838,25 @@ impl Incremental {
         diagnostic::sort(&mut diagnostics);
         let failed = diagnostics.iter().any(Diagnostic::is_error) || shared.templates.is_none();
         diagnostic::sort(&mut near_misses);
-        Outcome {
+        Ok(Outcome {
             site: (!failed).then_some(site),
             diagnostics,
             near_misses,
-        }
+        })
     }
 }
 
 fn push_page(
     site: &mut Site,
     path: &str,
-    rendered: Result<String, Diagnostic>,
+    made: Result<PageFile, Diagnostic>,
     diagnostics: &mut Vec<Diagnostic>,
 ) {
-    match rendered {
-        Ok(html) => {
-            site.files.insert(path.to_string(), html.into_bytes());
+    match made {
+        Ok(PageFile::Rendered(bytes)) => {
+            site.files.insert(path.to_string(), bytes);
         }
+        Ok(PageFile::Kept) => {}
         Err(d) => diagnostics.push(d),
     }
 }

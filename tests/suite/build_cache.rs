@@ -1,13 +1,16 @@
 //! The build cache of `briefing build`: after any sequence of edits (notes,
-//! their topics and events, glossary, topics, templates, site settings,
-//! briefings added and removed, the cache itself damaged), a build that uses
-//! the cache writes exactly what a build without it writes, and reports the
-//! same diagnostics; a glossary edit re-renders only the
-//! briefings that use the changed term. The cache keeps no pages, only their
-//! sizes and hashes, and takes a page already in the output without reading it
-//! when the output file is still the one it saw: the edits also change and
-//! delete output files by hand, which must be noticed as a build without the
-//! cache notices them.
+//! their topics and events, briefings' titles, summaries and dates, glossary,
+//! topics, templates, site settings, briefings added and removed, the cache
+//! itself damaged), a build that uses the cache writes exactly what a build
+//! without it writes, and reports the same diagnostics; a glossary edit
+//! re-renders only the briefings that use the changed term, and a note edit
+//! none of the site's own pages but the search index. The cache keeps no
+//! pages, only their sizes and hashes (and, for the site's own pages, a hash
+//! of the view each was rendered from), and takes a page already in the
+//! output without reading it when the output file is still the one it saw:
+//! the edits also change and delete output files by hand, briefings' pages and
+//! the site's own alike, which must be noticed as a build without the cache
+//! notices them.
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +30,30 @@ struct Project {
     terms: Vec<Term>,
     /// Topic ids and titles of topics.yaml; briefing `n` is about topic `n % 2`.
     topics: Vec<(&'static str, String)>,
+    /// Briefings' front matter changed from the first: title, summary, day.
+    fronts: std::collections::BTreeMap<usize, Front>,
 }
+
+/// What the index, topic, timeline and search pages show of a briefing's
+/// front matter.
+#[derive(Clone, Default)]
+struct Front {
+    title: Option<String>,
+    summary: Option<String>,
+    day: Option<u8>,
+}
+
+/// The site's own pages, which edits change or delete by hand too.
+const SITE_PAGES: &[&str] = &[
+    "index.html",
+    "glossary/index.html",
+    "topics/index.html",
+    "topics/chips/index.html",
+    "timeline/index.html",
+    "search/index.html",
+    "search/search-index.js",
+    "404.html",
+];
 
 #[derive(Clone)]
 struct Term {
@@ -64,6 +90,7 @@ impl Project {
                 },
             ],
             topics: vec![("chips", "Chips".into()), ("trade", "Trade".into())],
+            fronts: Default::default(),
         };
         project.write("content/site.yaml", "title: Cache test\nlanguage: en\n");
         project.write_glossary();
@@ -87,12 +114,11 @@ impl Project {
     }
 
     /// A page in the output, if there is one: a briefing's for `i` < 6, else
-    /// the index or the glossary, which every build renders again.
+    /// one of the site's own pages.
     fn output_page(&self, i: usize) -> Option<PathBuf> {
-        let rel = match i {
-            6 => "index.html".to_string(),
-            7.. => "glossary/index.html".to_string(),
-            _ => format!("b{}/index.html", self.pick(i)?),
+        let rel = match i.checked_sub(6) {
+            Some(site) => SITE_PAGES[site % SITE_PAGES.len()].to_string(),
+            None => format!("b{}/index.html", self.pick(i)?),
         };
         Some(self.output().join(rel)).filter(|p| p.is_file())
     }
@@ -130,6 +156,18 @@ impl Project {
 
     /// Briefing `n` uses Alpha always, Beta in every other briefing, Gamma in every third.
     fn write_briefing(&self, n: usize, note: &str) {
+        self.write_article(n);
+        self.write_notes(n, &format!("widgets {n}"), note, "");
+    }
+
+    fn write_article(&self, n: usize) {
+        let front = self.fronts.get(&n).cloned().unwrap_or_default();
+        let title = front.title.unwrap_or_else(|| format!("Briefing {n}"));
+        let summary = front
+            .summary
+            .map(|s| format!("summary: {s:?}\n"))
+            .unwrap_or_default();
+        let day = front.day.unwrap_or((n % 28 + 1) as u8);
         let beta = if n.is_multiple_of(2) {
             " Beta was there."
         } else {
@@ -143,12 +181,10 @@ impl Project {
         self.write(
             &format!("content/b{n}/article.md"),
             &format!(
-                "---\ntitle: Briefing {n}\ndate: 2024-01-{:02}\ntopics: [{}]\n---\nThe Alpha Programme met widgets {n} today.{beta}{gamma}\n\nA second paragraph, as the Board said.\n",
-                n % 28 + 1,
+                "---\ntitle: {title:?}\ndate: 2024-01-{day:02}\n{summary}topics: [{}]\n---\nThe Alpha Programme met widgets {n} today.{beta}{gamma}\n\nA second paragraph, as the Board said.\n",
                 ["chips", "trade"][n % 2]
             ),
         );
-        self.write_notes(n, &format!("widgets {n}"), note, "");
     }
 
     /// `extra` is more of the note's fields, each on a line of its own.
@@ -165,10 +201,12 @@ impl Project {
         (!self.briefings.is_empty()).then(|| self.briefings[i % self.briefings.len()])
     }
 
+    /// The briefings' entries and the site pages' record.
     fn cache_entries(&self) -> Vec<PathBuf> {
         let mut entries: Vec<PathBuf> = std::fs::read_dir(self.cache().join("briefings"))
             .map(|d| d.map(|e| e.unwrap().path()).collect())
             .unwrap_or_default();
+        entries.extend(Some(self.cache().join("pages.json")).filter(|p| p.is_file()));
         entries.sort();
         entries
     }
@@ -186,6 +224,22 @@ impl Project {
                         "  topics: [{topic}]\n  events:\n    - {{date: 2023-05-{day:02}, label: {label:?}}}\n"
                     );
                     self.write_notes(n, &format!("widgets {n}"), "With an event.", &extra);
+                }
+            }
+            Edit::Title(i, text) | Edit::Summary(i, text) => {
+                if let Some(n) = self.pick(*i) {
+                    let front = self.fronts.entry(n).or_default();
+                    match edit {
+                        Edit::Title(..) => front.title = Some(text.clone()),
+                        _ => front.summary = Some(text.clone()),
+                    }
+                    self.write_article(n);
+                }
+            }
+            Edit::Day(i, day) => {
+                if let Some(n) = self.pick(*i) {
+                    self.fronts.entry(n).or_default().day = Some(*day);
+                    self.write_article(n);
                 }
             }
             Edit::BreakQuote(i) => {
@@ -298,7 +352,7 @@ impl Project {
                     let modified = file.metadata().unwrap().modified().unwrap();
                     let text = std::fs::read_to_string(&path).unwrap();
                     let edited = if *same_size {
-                        text.replacen("<", ">", 1)
+                        text.replacen(['<', 'w'], ">", 1)
                     } else {
                         text + "<!-- mine -->"
                     };
@@ -332,6 +386,12 @@ enum Edit {
     /// A note about a topic, with an event on a day of May 2023.
     Event(usize, u8, String, &'static str),
     BreakQuote(usize),
+    /// A briefing's title or summary: the index, topic, search pages change.
+    Title(usize, String),
+    Summary(usize, String),
+    /// A briefing's date, a day of January 2024: its place in the index and
+    /// in the search index changes.
+    Day(usize, u8),
     TopicTitle(usize, String),
     ToggleTopic,
     StrayFile(usize),
@@ -360,6 +420,9 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..8usize, 1..29u8, text, prop::sample::select(vec!["chips", "trade"]))
             .prop_map(|(i, day, label, topic)| Edit::Event(i, day, label, topic)),
         1 => (0..8usize).prop_map(Edit::BreakQuote),
+        1 => (0..8usize, text).prop_map(|(i, t)| Edit::Title(i, t)),
+        1 => (0..8usize, text).prop_map(|(i, t)| Edit::Summary(i, t)),
+        1 => (0..8usize, 1..29u8).prop_map(|(i, day)| Edit::Day(i, day)),
         1 => (0..2usize, text).prop_map(|(i, t)| Edit::TopicTitle(i, t)),
         1 => Just(Edit::ToggleTopic),
         1 => (0..8usize).prop_map(Edit::StrayFile),
@@ -384,8 +447,8 @@ fn edit() -> impl Strategy<Value = Edit> {
         1 => (0..8usize, any::<usize>()).prop_map(|(i, n)| Edit::TruncateCache(i, n)),
         1 => Just(Edit::SwapCacheEntries),
         1 => Just(Edit::DeleteCache),
-        1 => (0..8usize, any::<bool>()).prop_map(|(i, same)| Edit::HandEditPage(i, same)),
-        1 => (0..8usize).prop_map(Edit::DeletePage),
+        1 => (0..14usize, any::<bool>()).prop_map(|(i, same)| Edit::HandEditPage(i, same)),
+        1 => (0..14usize).prop_map(Edit::DeletePage),
     ]
 }
 
@@ -503,6 +566,75 @@ fn only_changed_briefings_are_rendered_again() {
     );
 }
 
+/// The site's own pages a build rendered (and did not take from the output),
+/// but the search index, which a build with a cache stages as it makes it.
+fn site_pages_rendered(outcome: &Option<Outcome>) -> Vec<&str> {
+    let site = outcome
+        .as_ref()
+        .and_then(|o| o.site.as_ref())
+        .expect("the build succeeds");
+    site.files.keys().map(String::as_str).collect()
+}
+
+#[test]
+fn only_the_site_pages_whose_views_changed_are_rendered_again() {
+    let mut project = Project::new(4);
+    let out = project.output();
+    let cold = assert_warm_equals_cold(&project, &out, "cold");
+    assert_eq!(
+        site_pages_rendered(&cold),
+        [
+            "404.html",
+            "glossary/index.html",
+            "index.html",
+            "search/index.html",
+            "timeline/index.html",
+            "topics/chips/index.html",
+            "topics/index.html",
+            "topics/trade/index.html",
+        ]
+    );
+    for (edit, rendered) in [
+        (None, &[][..]),
+        // A note's text shows only on its briefing's page and in the search index.
+        (Some(Edit::Note(1, "Edited.".into())), &[][..]),
+        // The search page lists the topics with how many notes each has.
+        (
+            Some(Edit::Event(1, 3, "A day".into(), "chips")),
+            &[
+                "search/index.html",
+                "timeline/index.html",
+                "topics/chips/index.html",
+                "topics/index.html",
+            ][..],
+        ),
+        (
+            Some(Edit::Summary(2, "A new summary".into())),
+            &["index.html"][..],
+        ),
+        (
+            Some(Edit::Definition(2, "A changed network.".into())),
+            &["glossary/index.html"][..],
+        ),
+        (
+            Some(Edit::Title(3, "A new title".into())),
+            &[
+                "glossary/index.html",
+                "index.html",
+                "search/index.html",
+                "topics/trade/index.html",
+            ][..],
+        ),
+    ] {
+        let step = format!("{edit:?}");
+        if let Some(edit) = &edit {
+            project.apply(edit);
+        }
+        let warm = assert_warm_equals_cold(&project, &out, &step);
+        assert_eq!(site_pages_rendered(&warm), rendered, "{step}");
+    }
+}
+
 #[test]
 fn warnings_are_reported_on_a_warm_build_and_no_cache_writes_none() {
     let mut project = Project::new(2);
@@ -557,8 +689,9 @@ fn a_page_changed_by_hand_is_noticed_though_its_size_and_time_are_kept() {
     for step in ["cold", "warm", "warm again"] {
         assert!(assert_warm_equals_cold(&project, &out, step).is_some());
     }
-    // A briefing's page, taken from the output, and the index, rendered again.
-    for page in [0, 6] {
+    // A briefing's page and each of the site's own, taken from the output
+    // (the search index is made again, and replaces the old one if it may).
+    for page in [0].into_iter().chain(6..6 + SITE_PAGES.len()) {
         project.apply(&Edit::HandEditPage(page, true));
         assert!(
             assert_warm_equals_cold(&project, &out, "edited by hand").is_none(),
