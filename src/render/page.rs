@@ -98,6 +98,7 @@ impl Templates {
         // Tera's default also escapes `/`, which bloats every URL; attribute values
         // are always double-quoted, so the five HTML specials are enough.
         tera.set_escape_fn(escape_html);
+        tera.register_function("get_env", environment_refused);
         let mut css = String::new();
         let mut library_css = String::new();
         let mut js = String::new();
@@ -242,6 +243,17 @@ fn add_templates(
     }
     tera.build_inheritance_chains()
         .map_err(|e| template_error(&templates_dir.to_string_lossy(), &e, ""))
+}
+
+/// Replaces tera's `get_env`: a page may depend only on the project's files, so
+/// that every machine builds the same site and the build cache, keyed by those
+/// files, can never hand back a page the environment would have changed.
+fn environment_refused(
+    _: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    Err(tera::Error::msg(
+        "`get_env` is not available: pages may depend only on the project's files; put the setting in content/site.yaml",
+    ))
 }
 
 fn template_error(path: &str, err: &tera::Error, text: &str) -> Diagnostic {

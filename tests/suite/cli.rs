@@ -322,6 +322,28 @@ fn a_template_extending_a_missing_one_is_named() {
         ));
 }
 
+/// Pages depend on the project's files alone: a template cannot read the
+/// environment, which no build cache key could follow.
+#[test]
+fn templates_cannot_read_the_environment() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_tree(&fixture("valid/basic"), dir.path());
+    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
+    std::fs::write(
+        dir.path().join("templates/404.html"),
+        "{% extends \"base.html\" %}\n{% block content %}{{ get_env(name=\"HOME\") }}{% endblock content %}\n",
+    )
+    .unwrap();
+    briefing()
+        .current_dir(dir.path())
+        .arg("build")
+        .assert()
+        .code(1)
+        .stderr(predicate::str::contains(
+            "templates/404.html: error: template error: `get_env` is not available",
+        ));
+}
+
 #[test]
 fn assets_in_subfolders_are_copied_and_stray_yaml_is_named() {
     let dir = tempfile::tempdir().unwrap();
