@@ -31,7 +31,7 @@ use crate::library::pages::{is_library_page, PageFile, PageMaker};
 use crate::output::{FileSum, Stager};
 use crate::render::page::Templates;
 
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 
 /// Renders every page, or keeps those `reuse` allows.
 pub(super) struct Maker<'a> {
@@ -78,7 +78,7 @@ impl PageMaker for Maker<'_> {
         }
         let html = self.templates.render(template, view, self.templates_dir)?;
         if let Some((record, _, view)) = hash {
-            record.rendered(path, RecordedPage::pending(view, inputs));
+            record.rendered(path, view, inputs);
         }
         Ok(PageFile::Rendered(html.into_bytes()))
     }
@@ -89,8 +89,9 @@ pub(super) struct PageRecord {
     file: PathBuf,
     shared_key: String,
     old: BTreeMap<String, RecordedPage>,
-    /// The pages this build rendered, until they are staged.
-    rendered: Mutex<BTreeMap<String, RecordedPage>>,
+    /// The pages this build rendered, with their view and inputs hashes,
+    /// until they are staged and their files known.
+    rendered: Mutex<BTreeMap<String, (String, Option<String>)>>,
     /// The pages this build kept or staged: the record it leaves.
     new: Mutex<BTreeMap<String, RecordedPage>>,
 }
@@ -101,20 +102,6 @@ struct RecordedPage {
     /// The hash of the digests it was made from, for a library page.
     inputs: Option<String>,
     file: FileSum,
-}
-
-impl RecordedPage {
-    /// A page rendered, whose file is not staged yet.
-    fn pending(view: String, inputs: Option<String>) -> RecordedPage {
-        RecordedPage {
-            view,
-            inputs,
-            file: FileSum {
-                size: 0,
-                sha256: String::new(),
-            },
-        }
-    }
 }
 
 #[derive(Serialize, Deserialize)]
@@ -150,23 +137,28 @@ impl PageRecord {
     /// The hash that names the page at `path` rendered from `view` with
     /// `template` (`None` if the view does not serialize: then it is rendered).
     fn view_hash<T: Serialize>(&self, path: &str, template: &str, view: &T) -> Option<String> {
-        let mut hash = Sha256::new();
-        for part in [&self.shared_key, path, template] {
-            hash.update(part.as_bytes());
-            hash.update(b"\0");
-        }
         // Serialized whole first: hashing serde_json's many small writes one
         // by one is several times slower.
-        hash.update(serde_json::to_vec(view).ok()?);
-        Some(format!("{:x}", hash.finalize()))
+        let view = serde_json::to_vec(view).ok()?;
+        Some(self.page_hash(path, template, &view))
     }
 
     /// The hash that names the library page at `path` made with `template`
     /// from the digests that hash to `digests`.
     fn inputs_hash(&self, path: &str, template: &str, digests: &str) -> String {
+        self.page_hash(path, template, digests.as_bytes())
+    }
+
+    /// A hash of the site-wide key, the page's path and template, and `made_of`.
+    fn page_hash(&self, path: &str, template: &str, made_of: &[u8]) -> String {
         let mut hash = Sha256::new();
-        for part in [&self.shared_key, path, template, digests] {
-            hash.update(part.as_bytes());
+        for part in [
+            self.shared_key.as_bytes(),
+            path.as_bytes(),
+            template.as_bytes(),
+            made_of,
+        ] {
+            hash.update(part);
             hash.update(b"\0");
         }
         format!("{:x}", hash.finalize())
@@ -213,14 +205,15 @@ impl PageRecord {
         true
     }
 
-    fn rendered(&self, path: &str, page: RecordedPage) {
-        lock(&self.rendered).insert(path.to_string(), page);
+    fn rendered(&self, path: &str, view: String, inputs: Option<String>) {
+        lock(&self.rendered).insert(path.to_string(), (view, inputs));
     }
 
     /// Notes that the page at `path` was staged with this size and hash.
     pub fn staged(&self, path: &str, file: FileSum) {
-        if let Some(page) = lock(&self.rendered).remove(path) {
-            lock(&self.new).insert(path.to_string(), RecordedPage { file, ..page });
+        if let Some((view, inputs)) = lock(&self.rendered).remove(path) {
+            let page = RecordedPage { view, inputs, file };
+            lock(&self.new).insert(path.to_string(), page);
         }
     }
 

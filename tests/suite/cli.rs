@@ -280,68 +280,50 @@ fn help_and_version() {
         .stdout(predicate::str::contains("Examples:"));
 }
 
-#[test]
-fn template_errors_name_the_file_and_line() {
+/// `briefing build` of `valid/basic` with one template of its own, `name`:
+/// it must fail, saying `expected` on standard error.
+fn build_fails_with_template(name: &str, text: &str, expected: &str) {
     let dir = tempfile::tempdir().unwrap();
     copy_tree(&fixture("valid/basic"), dir.path());
     std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/briefing.html"),
-        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ title }</p>\n{% endblock content %}\n",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("templates").join(name), text).unwrap();
     briefing()
         .current_dir(dir.path())
         .arg("build")
         .assert()
         .code(1)
-        .stderr(predicate::str::contains(
-            "templates/briefing.html:3:13: error: template error: expected",
-        ));
+        .stderr(predicate::str::contains(expected));
+}
+
+#[test]
+fn template_errors_name_the_file_and_line() {
+    build_fails_with_template(
+        "briefing.html",
+        "{% extends \"base.html\" %}\n{% block content %}\n<p>{{ title }</p>\n{% endblock content %}\n",
+        "templates/briefing.html:3:13: error: template error: expected",
+    );
 }
 
 /// Templates are parsed side by side and their inheritance checked once all are
 /// in; a missing parent is still blamed on the template that names it.
 #[test]
 fn a_template_extending_a_missing_one_is_named() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("valid/basic"), dir.path());
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/topic.html"),
+    build_fails_with_template(
+        "topic.html",
         "{% extends \"page.html\" %}\n{% block content %}x{% endblock content %}\n",
-    )
-    .unwrap();
-    briefing()
-        .current_dir(dir.path())
-        .arg("build")
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "templates/topic.html: error: template error: Template 'topic.html' is inheriting from 'page.html'",
-        ));
+        "templates/topic.html: error: template error: Template 'topic.html' is inheriting from 'page.html'",
+    );
 }
 
 /// Pages depend on the project's files alone: a template cannot read the
 /// environment, which no build cache key could follow.
 #[test]
 fn templates_cannot_read_the_environment() {
-    let dir = tempfile::tempdir().unwrap();
-    copy_tree(&fixture("valid/basic"), dir.path());
-    std::fs::create_dir_all(dir.path().join("templates")).unwrap();
-    std::fs::write(
-        dir.path().join("templates/404.html"),
+    build_fails_with_template(
+        "404.html",
         "{% extends \"base.html\" %}\n{% block content %}{{ get_env(name=\"HOME\") }}{% endblock content %}\n",
-    )
-    .unwrap();
-    briefing()
-        .current_dir(dir.path())
-        .arg("build")
-        .assert()
-        .code(1)
-        .stderr(predicate::str::contains(
-            "templates/404.html: error: template error: `get_env` is not available",
-        ));
+        "templates/404.html: error: template error: `get_env` is not available",
+    );
 }
 
 #[test]
