@@ -816,7 +816,9 @@ impl Entry {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
+/// Lower-case hex SHA-256 of some bytes: how the manifest, the build cache and
+/// its records name contents.
+pub(crate) fn sha256_hex(bytes: &[u8]) -> String {
     format!("{:x}", Sha256::digest(bytes))
 }
 

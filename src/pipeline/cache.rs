@@ -34,7 +34,7 @@ use crate::library::search::Entries as SearchEntries;
 use crate::library::{Digest as LibraryDigest, NoteDigest};
 use crate::load::model::{Date, EventSpec, NoteKind};
 use crate::load::yaml::At;
-use crate::output::{stat_of, FileSum, Stat};
+use crate::output::{sha256_hex, stat_of, FileSum, Stat};
 use crate::publish::BriefingFacts;
 use crate::render::page::{DateView, IndexEntry, PhraseInContext};
 
@@ -43,15 +43,6 @@ pub const DEFAULT_DIR: &str = ".briefing-cache/build";
 
 /// The first bytes of every entry; a new layout gets a new number.
 const MAGIC: &[u8] = b"briefing build cache 8\n";
-
-/// Hex SHA-256 of some bytes.
-pub(crate) fn hex_digest(bytes: &[u8]) -> String {
-    hex(&Sha256::digest(bytes))
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
 
 /// The cache for one build: the site-wide part of every key, today's glossary,
 /// and what was reused and rendered.
@@ -73,7 +64,7 @@ impl BuildCache {
     /// `shared` (see [`shared_digest`]) with this glossary.
     pub fn open(dir: &Path, shared: String, prints: Vec<TermPrint>) -> BuildCache {
         let text = serde_json::to_vec(&prints).unwrap_or_default();
-        let glossary = hex_digest(&text);
+        let glossary = sha256_hex(&text);
         let cache = BuildCache {
             dir: dir.to_path_buf(),
             shared_key: shared,
@@ -100,7 +91,7 @@ impl BuildCache {
         hash.update(path.as_os_str().as_encoded_bytes());
         hash.update(folder.as_bytes());
         Key {
-            key: hex(&hash.finalize()),
+            key: format!("{:x}", hash.finalize()),
             folder,
         }
     }
@@ -157,7 +148,7 @@ impl BuildCache {
         let mut changes = self.changes.lock().unwrap_or_else(|e| e.into_inner());
         let changes = changes.entry(hash.to_string()).or_insert_with(|| {
             let text = std::fs::read(self.glossary_path(hash)).ok()?;
-            if hex_digest(&text) != hash {
+            if sha256_hex(&text) != hash {
                 return None;
             }
             let old: Vec<TermPrint> = serde_json::from_slice(&text).ok()?;
@@ -247,7 +238,7 @@ pub(super) fn digests_print(digests: &[&LibraryDigest]) -> Option<String> {
         let print = (slug, title, date_out(date), topics, notes);
         hash.update(postcard::to_stdvec(&print).ok()?);
     }
-    Some(hex(&hash.finalize()))
+    Some(format!("{:x}", hash.finalize()))
 }
 
 /// Where the cache keeps the site pages' record (see [`super::pages`]).
@@ -260,7 +251,7 @@ pub(super) fn page_record(dir: &Path) -> PathBuf {
 /// one file per output folder, named by a hash of its absolute path.
 pub(super) fn output_record(dir: &Path, output: &Path) -> PathBuf {
     let output = std::path::absolute(output).unwrap_or_else(|_| output.to_path_buf());
-    let name = hex_digest(output.as_os_str().as_encoded_bytes());
+    let name = sha256_hex(output.as_os_str().as_encoded_bytes());
     dir.join("outputs").join(format!("{}.json", &name[..32]))
 }
 
@@ -291,7 +282,7 @@ pub(super) fn shared_digest(
         // Unreadable templates fail the build anyway; make the key unique.
         hash.update(format!("{:?}", std::time::SystemTime::now()).as_bytes());
     }
-    hex(&hash.finalize())
+    format!("{:x}", hash.finalize())
 }
 
 /// A briefing's key: a hash of the site-wide part, the folder's path and
@@ -316,7 +307,7 @@ const SETTLED: Duration = Duration::from_secs(3);
 fn folder_hash(path: &Path) -> Option<String> {
     let mut hash = Sha256::new();
     hash_tree(&mut hash, path).ok()?;
-    Some(hex(&hash.finalize()))
+    Some(format!("{:x}", hash.finalize()))
 }
 
 /// Every file, link and folder under `root`, in name order, with each file's

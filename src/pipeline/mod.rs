@@ -99,7 +99,7 @@ pub(crate) fn term_prints(terms: &[TermSpec]) -> Vec<TermPrint> {
         .iter()
         .map(|t| TermPrint {
             id: t.id.value.clone(),
-            print: cache::hex_digest(term_values(t).as_bytes()),
+            print: crate::output::sha256_hex(term_values(t).as_bytes()),
             forms: crate::anchor::terms::written_forms(t)
                 .into_iter()
                 .map(|(form, _)| form)

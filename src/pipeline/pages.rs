@@ -25,10 +25,10 @@ use std::sync::Mutex;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::cache::{hex_digest, write_atomic};
+use super::cache::write_atomic;
 use crate::diagnostic::Diagnostic;
 use crate::library::pages::{is_library_page, PageFile, PageMaker};
-use crate::output::{FileSum, Stager};
+use crate::output::{sha256_hex, FileSum, Stager};
 use crate::render::page::Templates;
 
 const VERSION: u32 = 3;
@@ -112,7 +112,7 @@ struct RecordFile {
 }
 
 fn checksum(pages: &BTreeMap<String, RecordedPage>) -> String {
-    hex_digest(&serde_json::to_vec(pages).unwrap_or_default())
+    sha256_hex(&serde_json::to_vec(pages).unwrap_or_default())
 }
 
 impl PageRecord {
