@@ -19,6 +19,7 @@ use crate::article::ParsedArticle;
 use crate::load::model::{Date, EventSpec, NoteKind, SourceRef, TermSpec, TopicSpec};
 use crate::load::yaml::{plain_list, Plain};
 use crate::load::LoadedBriefing;
+use crate::render::citation;
 use crate::render::markdown::{block_anchor, markdown_text, plain_text};
 use crate::render::page::{
     BriefingView, CitedSource, DateView, EventView, LinkView, PhraseInContext, PublisherSources,
@@ -249,6 +250,7 @@ pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
                     id: String::new(),
                     source,
                     cited_by: vec![link],
+                    entry_html: String::new(),
                 }),
             }
         }
@@ -260,6 +262,7 @@ pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
         .enumerate()
     {
         s.id = format!("src-{}", n + 1);
+        s.entry_html = citation::entry(s);
     }
     groups
 }
@@ -280,6 +283,7 @@ pub fn link_citations(view: &mut BriefingView) {
     let terms = view.terms.iter_mut().flat_map(|t| &mut t.sources);
     for s in notes.chain(terms) {
         s.cite = entry_of(s);
+        s.citation_html = Some(citation::short(s, s.cite.as_deref().unwrap_or_default()));
     }
 }
 

@@ -321,6 +321,8 @@ pub struct SourceView {
     /// Where the page lists this source in full (`#src-3`), when it has a
     /// Sources section: a note then cites it in short and links there.
     pub cite: Option<String>,
+    /// The short citation as HTML (`render::citation::short`), set with `cite`.
+    pub citation_html: Option<String>,
 }
 
 impl From<&SourceRef> for SourceView {
@@ -339,6 +341,7 @@ impl From<&SourceRef> for SourceView {
                 .plain_cloned()
                 .filter(|u| crate::validate::links::is_safe_url(u)),
             cite: None,
+            citation_html: None,
         }
     }
 }
@@ -540,6 +543,8 @@ pub struct CitedSource {
     #[serde(flatten)]
     pub source: SourceView,
     pub cited_by: Vec<LinkView>,
+    /// The whole entry but its id as HTML (`render::citation::entry`).
+    pub entry_html: String,
 }
 
 /// The sources of one publisher.
