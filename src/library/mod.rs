@@ -268,7 +268,8 @@ pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
 }
 
 /// Points every source a note or term of the page cites at its full entry in the
-/// page's Sources section, so that the note can cite it in short.
+/// page's Sources section, so that the note can cite it in short, and writes
+/// each note's and term's citations.
 pub fn link_citations(view: &mut BriefingView) {
     let groups = &view.sources_by_publisher;
     let entry_of = |s: &SourceView| {
@@ -279,11 +280,18 @@ pub fn link_citations(view: &mut BriefingView) {
             .find(|o| same_source(&o.source, s))
             .map(|o| format!("#{}", o.id))
     };
-    let notes = view.notes.iter_mut().flat_map(|n| &mut n.sources);
-    let terms = view.terms.iter_mut().flat_map(|t| &mut t.sources);
-    for s in notes.chain(terms) {
-        s.cite = entry_of(s);
-        s.citation_html = Some(citation::short(s, s.cite.as_deref().unwrap_or_default()));
+    let cite = |sources: &mut [SourceView]| {
+        for s in sources.iter_mut() {
+            s.cite = entry_of(s);
+            s.citation_html = Some(citation::short(s, s.cite.as_deref().unwrap_or_default()));
+        }
+        citation::paragraph(sources)
+    };
+    for n in &mut view.notes {
+        n.sources_html = cite(&mut n.sources);
+    }
+    for t in &mut view.terms {
+        t.sources_html = cite(&mut t.sources);
     }
 }
 

@@ -36,6 +36,28 @@ pub fn short(source: &SourceView, cite: &str) -> String {
     out
 }
 
+/// The sources of a note or glossary entry as the paragraph below its text:
+/// "Source:" or "Sources:", then each one's `citation_html`; empty without
+/// sources.
+pub fn paragraph(sources: &[SourceView]) -> String {
+    if sources.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from(if sources.len() == 1 {
+        "<p class=\"src\">Source: "
+    } else {
+        "<p class=\"src\">Sources: "
+    });
+    for (i, source) in sources.iter().enumerate() {
+        if i > 0 {
+            out.push_str("; ");
+        }
+        out.push_str(source.citation_html.as_deref().unwrap_or_default());
+    }
+    out.push_str("</p>\n");
+    out
+}
+
 /// The full form, in the Sources section: title (linked to the source), date or
 /// "undated", when it was checked, its archived copy, then the notes and terms
 /// citing it.

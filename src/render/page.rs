@@ -390,6 +390,9 @@ pub struct NoteView {
     pub kind_label: &'static str,
     pub html: String,
     pub sources: Vec<SourceView>,
+    /// Its sources as a paragraph of short citations (`render::citation::paragraph`),
+    /// set on a briefing page.
+    pub sources_html: String,
     /// Back-links, one per place the note is referenced.
     pub backlinks: Vec<LinkView>,
 }
@@ -401,6 +404,9 @@ pub struct TermView {
     pub abbr: Option<String>,
     pub definition_html: String,
     pub sources: Vec<SourceView>,
+    /// Its sources as a paragraph of short citations (`render::citation::paragraph`),
+    /// set on a briefing page.
+    pub sources_html: String,
     pub see_also: Vec<LinkView>,
     /// Where the term is used: its first use on this page, or the briefings using it.
     pub uses: Vec<LinkView>,

@@ -45,6 +45,7 @@ pub fn note_views(notes: &[PlacedNote], htmls: &[String]) -> Vec<NoteView> {
                 kind_label: p.kind.label(),
                 html: html.clone(),
                 sources: p.sources.iter().map(SourceView::from).collect(),
+                sources_html: String::new(),
                 backlinks: (0..refs)
                     .map(|k| LinkView {
                         href: format!("#{}", ref_id(&p.id, k)),
@@ -141,6 +142,7 @@ pub fn term_view(
         abbr: t.abbr.plain_cloned(),
         definition_html: definition_html.to_string(),
         sources: t.sources.iter().map(SourceView::from).collect(),
+        sources_html: String::new(),
         see_also: t
             .see_also
             .iter()
