@@ -271,12 +271,17 @@ pub fn sources_by_publisher(citing: &[Citing]) -> Vec<PublisherSources> {
 /// page's Sources section, so that the note can cite it in short, and writes
 /// each note's and term's citations.
 pub fn link_citations(view: &mut BriefingView) {
-    let groups = &view.sources_by_publisher;
+    let groups: Vec<((bool, String), &PublisherSources)> = view
+        .sources_by_publisher
+        .iter()
+        .map(|g| (group_key(g.publisher.as_deref()), g))
+        .collect();
     let entry_of = |s: &SourceView| {
+        let key = group_key(s.publisher.as_deref());
         groups
             .iter()
-            .filter(|g| group_key(g.publisher.as_deref()) == group_key(s.publisher.as_deref()))
-            .flat_map(|g| &g.sources)
+            .filter(|(k, _)| *k == key)
+            .flat_map(|(_, g)| &g.sources)
             .find(|o| same_source(&o.source, s))
             .map(|o| format!("#{}", o.id))
     };
