@@ -421,14 +421,8 @@ impl Stager {
             unchanged: staged.unchanged,
             ..WriteStats::default()
         };
-        let mut ops: Vec<Op> = staged
-            .changed
-            .iter()
-            .map(|rel| Op::Put {
-                replaces: fs::symlink_metadata(output.join(rel)).is_ok(),
-                path: rel.clone(),
-            })
-            .collect();
+        let written = staged.changed.len();
+        let mut ops = moves_in(output, staged.changed, &self.folders);
         for (rel, entry) in &self.old_manifest.files {
             if staged.all.contains_key(rel) {
                 continue;
@@ -463,7 +457,7 @@ impl Stager {
         });
 
         let journal = Journal {
-            version: 1,
+            version: JOURNAL_VERSION,
             stage: self
                 .staging
                 .file_name()
@@ -489,11 +483,6 @@ impl Stager {
             if applied.is_err() {
                 break;
             }
-            match op {
-                Op::Put { path, .. } if path != MANIFEST => stats.written += 1,
-                Op::Remove { .. } => stats.removed += 1,
-                Op::Put { .. } => {}
-            }
         }
         #[cfg(test)]
         if tests::crash_now() {
@@ -502,14 +491,16 @@ impl Stager {
         if let Err(e) = applied {
             // The journal (and so the staging folder, with the files set aside)
             // stays if putting back fails too: the next build tries again.
-            roll_back(output, &self.staging, &journal.ops)?;
+            roll_back(output, &self.staging, &journal)?;
             let _ = fs::remove_file(&journal_path);
             return Err(e);
         }
+        stats.written = written;
         // The switch is done once the journal is gone.
         fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
         for op in &journal.ops {
             if let Op::Remove { path } = op {
+                stats.removed += 1;
                 remove_empty_parents(output, &output.join(path));
             }
         }
@@ -615,6 +606,13 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
                     display_path(output),
                 ))
             })?;
+        if journal.version > JOURNAL_VERSION {
+            return Err(Error::Refused(format!(
+                "{} was left by an interrupted build of a newer briefing (journal version {}): build with that version, which puts the previous site back",
+                display_path(&journal_path),
+                journal.version
+            )));
+        }
         let stage_is_ours = !journal.stage.contains(['/', '\\'])
             && !journal.stage.starts_with('.')
             && fs::symlink_metadata(work.join(&journal.stage)).is_ok_and(|m| m.is_dir());
@@ -625,7 +623,7 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
                 display_path(output)
             )));
         }
-        let restored = roll_back(output, &work.join(&journal.stage), &journal.ops)?;
+        let restored = roll_back(output, &work.join(&journal.stage), &journal)?;
         fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
         said.push(format!(
             "an earlier build into {} was interrupted while moving files in; put the previous site back ({restored} file{} restored)",
@@ -653,14 +651,23 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
 }
 
 /// One move of the switch, as the journal records it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Op {
     /// Move the staged file in, first setting aside the file it `replaces`.
     Put { path: String, replaces: bool },
+    /// Move a staged folder in whole, with one rename: nothing was at its path
+    /// and its parent was a folder, so every file in it (`files`, site paths)
+    /// is this build's.
+    PutDir { path: String, files: Vec<String> },
     /// Set an earlier build's file aside.
     Remove { path: String },
 }
+
+/// The journal's format. Version 2 added [`Op::PutDir`], and moves a file in
+/// one by one only into a folder that is already there; version 1 journals
+/// (whose moves may have made folders) are still rolled back.
+const JOURNAL_VERSION: u32 = 2;
 
 /// Written before the first move: enough to undo every move after a crash.
 #[derive(Debug, Serialize, Deserialize)]
@@ -672,8 +679,66 @@ struct Journal {
     ops: Vec<Op>,
 }
 
+/// The moves that bring the staged files `changed` in: a file whose folder
+/// (or a folder above it) is not in the output at all comes in with its whole
+/// topmost missing folder, one move per folder; any other file on its own.
+fn moves_in(output: &Path, changed: Vec<String>, folders: &PlainFolders) -> Vec<Op> {
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut ops = Vec::new();
+    for rel in changed {
+        match missing_folder(output, &rel, folders, &missing) {
+            Some(folder) => missing.entry(folder).or_default().push(rel),
+            None => ops.push(Op::Put {
+                replaces: fs::symlink_metadata(output.join(&rel)).is_ok(),
+                path: rel,
+            }),
+        }
+    }
+    ops.extend(missing.into_iter().map(|(path, mut files)| {
+        files.sort();
+        Op::PutDir { path, files }
+    }));
+    ops
+}
+
+/// The topmost folder on the way to `rel` that nothing in the output is in
+/// the place of (no file, folder or link), if every folder above it is a
+/// plain folder; `known` are such folders found already. Anything else (a
+/// file or link in the way, an unreadable folder) gives `None`: the file is
+/// then moved on its own, which fails and rolls back if it must.
+fn missing_folder<T>(
+    output: &Path,
+    rel: &str,
+    folders: &PlainFolders,
+    known: &BTreeMap<String, T>,
+) -> Option<String> {
+    for (end, _) in rel.match_indices('/') {
+        let folder = &rel[..end];
+        if known.contains_key(folder) {
+            return Some(folder.to_string());
+        }
+        if folders.contains(folder) {
+            continue;
+        }
+        match fs::symlink_metadata(output.join(folder)) {
+            Ok(m) if m.is_dir() => folders.insert(folder),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Some(folder.to_string())
+            }
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether the site path `rel` is inside the folder `folder`.
+fn is_inside(rel: &str, folder: &str) -> bool {
+    rel.strip_prefix(folder)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 fn apply(output: &Path, staging: &Path, op: &Op) -> Result<(), Error> {
-    let (Op::Put { path, .. } | Op::Remove { path }) = op;
+    let (Op::Put { path, .. } | Op::PutDir { path, .. } | Op::Remove { path }) = op;
     let target = output.join(path);
     #[cfg(test)]
     tests::maybe_fail(&target)?;
@@ -682,47 +747,91 @@ fn apply(output: &Path, staging: &Path, op: &Op) -> Result<(), Error> {
         create_parent(&aside)?;
         fs::rename(&target, &aside).map_err(|e| Error::io(&target, e))
     };
+    let move_in = || {
+        fs::rename(staging.join("new").join(path), &target).map_err(|e| Error::io(&target, e))
+    };
     match op {
         Op::Put { replaces, .. } => {
             if *replaces {
                 set_aside()?;
             }
             create_parent(&target)?;
-            fs::rename(staging.join("new").join(path), &target).map_err(|e| Error::io(&target, e))
+            move_in()
         }
+        // A rename would silently replace an empty folder made since the
+        // plan: whatever is there now is not this build's.
+        Op::PutDir { .. } if fs::symlink_metadata(&target).is_ok() => Err(Error::Refused(format!(
+            "cannot write {}: something was put there during the build; build again",
+            display_path(&target)
+        ))),
+        Op::PutDir { .. } => move_in(),
         Op::Remove { .. } => set_aside(),
     }
 }
 
-/// Undoes the moves of `ops`, newest first, whichever of them were done: what
-/// was set aside goes back, what was new goes. Safe to run again after a crash
-/// in the middle of it. Returns how many files it put back or took away.
-fn roll_back(output: &Path, staging: &Path, ops: &[Op]) -> Result<usize, Error> {
+/// Undoes the moves of `journal`, newest first, whichever of them were done:
+/// what was set aside goes back, what was new goes (files only, by the names
+/// the journal gives; then the folders they leave empty, if a move made them).
+/// Safe to run again after a crash in the middle of it. Returns how many files
+/// it put back or took away.
+fn roll_back(output: &Path, staging: &Path, journal: &Journal) -> Result<usize, Error> {
     let mut undone = 0;
-    for op in ops.iter().rev() {
-        let (Op::Put { path, .. } | Op::Remove { path }) = op;
+    let folders = PlainFolders::default();
+    for op in journal.ops.iter().rev() {
+        let (Op::Put { path, .. } | Op::PutDir { path, .. } | Op::Remove { path }) = op;
         if check_site_path(path).is_err() && path != MANIFEST {
             continue;
         }
         let target = output.join(path);
         let aside = staging.join("old").join(path);
-        if fs::symlink_metadata(&aside).is_ok() {
-            create_parent(&target)?;
-            fs::rename(&aside, &target).map_err(|e| Error::io(&target, e))?;
-            undone += 1;
-        } else if let Op::Put {
-            replaces: false, ..
-        } = op
-        {
-            let moved_in = fs::symlink_metadata(staging.join("new").join(path)).is_err();
-            if moved_in && fs::symlink_metadata(&target).is_ok() {
-                fs::remove_file(&target).map_err(|e| Error::io(&target, e))?;
-                remove_empty_parents(output, &target);
+        let moved_in = || fs::symlink_metadata(staging.join("new").join(path)).is_err();
+        match op {
+            Op::PutDir { files, .. } if moved_in() => {
+                // The folder's parent was there before; the folder was not.
+                let stop = target.parent().unwrap_or(output);
+                let ours = files
+                    .iter()
+                    .filter(|f| is_inside(f, path) && check_site_path(f).is_ok());
+                for rel in ours {
+                    undone += usize::from(take_away(output, rel, &folders)?);
+                    remove_empty_parents(stop, &output.join(rel));
+                }
+            }
+            Op::PutDir { .. } => {}
+            _ if fs::symlink_metadata(&aside).is_ok() => {
+                create_parent(&target)?;
+                fs::rename(&aside, &target).map_err(|e| Error::io(&target, e))?;
                 undone += 1;
             }
+            Op::Put {
+                replaces: false, ..
+            } if moved_in() && take_away(output, path, &folders)? => {
+                // Since version 2 a file is moved in on its own only into a
+                // folder that was there; version 1 made its folders.
+                if journal.version < 2 {
+                    remove_empty_parents(output, &target);
+                }
+                undone += 1;
+            }
+            Op::Put { .. } | Op::Remove { .. } => {}
         }
     }
     Ok(undone)
+}
+
+/// Removes the file a build moved in to `rel`, if a plain file is there;
+/// refuses (for the next build to try again) if one of its folders has been
+/// replaced by a link since. Returns whether it removed one.
+fn take_away(output: &Path, rel: &str, folders: &PlainFolders) -> Result<bool, Error> {
+    if let Some((folder, _)) = rel.rsplit_once('/') {
+        check_no_links(output, folder, folders)?;
+    }
+    let file = output.join(rel);
+    if !fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+        return Ok(false);
+    }
+    fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+    Ok(true)
 }
 
 fn create_parent(path: &Path) -> Result<(), Error> {
@@ -925,11 +1034,12 @@ fn read_manifest(output: &Path, folders: &PlainFolders) -> Result<Manifest, Erro
     })
 }
 
-/// Removes folders left empty by a removal, up to (not including) the output.
-fn remove_empty_parents(output: &Path, file: &Path) {
+/// Removes folders left empty by a removal, up to (not including) `stop`: the
+/// output, or a folder that was there before.
+fn remove_empty_parents(stop: &Path, file: &Path) {
     let mut dir = file.parent();
     while let Some(d) = dir {
-        if d == output || fs::remove_dir(d).is_err() {
+        if d == stop || fs::remove_dir(d).is_err() {
             break;
         }
         dir = d.parent();
