@@ -722,9 +722,7 @@ fn missing_folder<T>(
         }
         match fs::symlink_metadata(output.join(folder)) {
             Ok(m) if m.is_dir() => folders.insert(folder),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Some(folder.to_string())
-            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(folder.to_string()),
             _ => return None,
         }
     }
@@ -747,9 +745,8 @@ fn apply(output: &Path, staging: &Path, op: &Op) -> Result<(), Error> {
         create_parent(&aside)?;
         fs::rename(&target, &aside).map_err(|e| Error::io(&target, e))
     };
-    let move_in = || {
-        fs::rename(staging.join("new").join(path), &target).map_err(|e| Error::io(&target, e))
-    };
+    let move_in =
+        || fs::rename(staging.join("new").join(path), &target).map_err(|e| Error::io(&target, e));
     match op {
         Op::Put { replaces, .. } => {
             if *replaces {
@@ -1234,6 +1231,229 @@ mod tests {
             assert!(!out.join("gone.html").exists());
             assert!(!out.join(WORK_DIR).exists(), "nothing left in .briefing/");
         }
+    }
+
+    /// An output holding an earlier build's site beside the user's own files
+    /// (one in a folder the site also uses, and an empty folder), and a new
+    /// site that puts files into folders not there yet, into the user's
+    /// folders, replaces one file and drops another.
+    fn output_with_users_folders() -> (tempfile::TempDir, PathBuf, SiteFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join("kept/empty")).unwrap();
+        fs::write(out.join("CNAME"), "mine").unwrap();
+        fs::write(out.join("kept/mine.txt"), "mine").unwrap();
+        let old = site(&[
+            ("index.html", "1"),
+            ("gone.html", "x"),
+            ("kept/old.html", "2"),
+        ]);
+        write_site(&old, &out).unwrap();
+        let new = site(&[
+            ("index.html", "new"),
+            ("fresh/a/index.html", "a"),
+            ("fresh/b/index.html", "b"),
+            ("kept/old.html", "2"),
+            ("kept/deep/x.html", "x"),
+            ("kept/empty/y.html", "y"),
+            ("kept/page.html", "p"),
+        ]);
+        (dir, out, new)
+    }
+
+    fn read_journal(out: &Path) -> Journal {
+        serde_json::from_slice(&fs::read(out.join(WORK_DIR).join(JOURNAL)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_folder_not_in_the_output_moves_in_whole_and_others_file_by_file() {
+        let (_dir, out, new) = output_with_users_folders();
+        let before = snapshot(&out);
+        CRASH_AFTER.with(|f| f.set(Some(0)));
+        assert!(write_site(&new, &out).is_err());
+        let journal = read_journal(&out);
+        let put = |path: &str, replaces| Op::Put {
+            path: path.into(),
+            replaces,
+        };
+        let put_dir = |path: &str, files: &[&str]| Op::PutDir {
+            path: path.into(),
+            files: files.iter().map(|f| f.to_string()).collect(),
+        };
+        assert_eq!(journal.version, JOURNAL_VERSION);
+        assert_eq!(
+            journal.ops,
+            vec![
+                put("index.html", true),
+                put("kept/empty/y.html", false),
+                put("kept/page.html", false),
+                put_dir("fresh", &["fresh/a/index.html", "fresh/b/index.html"]),
+                put_dir("kept/deep", &["kept/deep/x.html"]),
+                Op::Remove {
+                    path: "gone.html".into()
+                },
+                put(MANIFEST, true),
+            ]
+        );
+        drop(Stager::new(&out, &CancelToken::new()).unwrap());
+        assert_eq!(before, snapshot(&out));
+        // Files are counted and listed one by one, as before.
+        let stats = write_site(&new, &out).unwrap();
+        assert_eq!((stats.written, stats.unchanged, stats.removed), (6, 1, 1));
+        let manifest = read_manifest(&out, &PlainFolders::default()).unwrap();
+        let listed: Vec<&str> = manifest.files.keys().map(String::as_str).collect();
+        let built: Vec<&str> = new.keys().map(String::as_str).collect();
+        assert_eq!(listed, built);
+        for (rel, bytes) in &new {
+            assert_eq!(&fs::read(out.join(rel)).unwrap(), bytes, "{rel}");
+        }
+        assert_eq!(
+            fs::read_to_string(out.join("kept/mine.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!out.join(WORK_DIR).exists());
+    }
+
+    /// Every point at which a build can die, or a move fail, among moves of
+    /// whole folders and single files: the output is then exactly as before,
+    /// the user's empty folder included.
+    #[test]
+    fn a_build_stopped_at_any_move_of_a_folder_or_file_leaves_the_output_as_it_was() {
+        // Seven moves (see the test above), and after the last.
+        for k in 0..8 {
+            let (dir, out, new) = output_with_users_folders();
+            let before = snapshot(&out);
+            CRASH_AFTER.with(|f| f.set(Some(k)));
+            let crashed = write_site(&new, &out);
+            CRASH_AFTER.with(|f| f.set(None));
+            assert!(crashed.is_err(), "crash before move {k}");
+            let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+            let said = stager.recovered.clone().unwrap_or_default();
+            assert!(said.contains("put the previous site back"), "{said}");
+            drop(stager);
+            assert_eq!(before, snapshot(&out), "after a crash before move {k}");
+            if k < 7 {
+                FAIL_AFTER.with(|f| f.set(Some(k)));
+                let failed = write_site(&new, &out);
+                FAIL_AFTER.with(|f| f.set(None));
+                assert!(failed.is_err(), "failure of move {k}");
+                assert_eq!(before, snapshot(&out), "after move {k} failed");
+                assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+            }
+            write_site(&new, &out).unwrap();
+            assert_eq!(
+                fs::read_to_string(out.join("fresh/b/index.html")).unwrap(),
+                "b"
+            );
+        }
+    }
+
+    /// Rolling back a folder moved in whole takes away the files it brought,
+    /// no more: a file put in it after the crash stays, and nothing is
+    /// removed through a link put in its place.
+    #[test]
+    fn rolling_back_a_folder_takes_away_only_its_own_files() {
+        let (dir, out, new) = output_with_users_folders();
+        // Crash after the first five moves: `fresh` and `kept/deep` are in.
+        CRASH_AFTER.with(|f| f.set(Some(5)));
+        assert!(write_site(&new, &out).is_err());
+        assert!(out.join("fresh/a/index.html").exists());
+        fs::write(out.join("fresh/a/notes.txt"), "mine").unwrap();
+        let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+        assert!(stager.recovered.is_some());
+        drop(stager);
+        assert_eq!(
+            fs::read_to_string(out.join("fresh/a/notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!out.join("fresh/a/index.html").exists());
+        assert!(!out.join("fresh/b").exists() && !out.join("kept/deep").exists());
+        #[cfg(unix)]
+        {
+            fs::remove_dir_all(out.join("fresh")).unwrap();
+            CRASH_AFTER.with(|f| f.set(Some(5)));
+            assert!(write_site(&new, &out).is_err());
+            let elsewhere = dir.path().join("elsewhere");
+            fs::rename(out.join("fresh"), &elsewhere).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, out.join("fresh")).unwrap();
+            let e = Stager::new(&out, &CancelToken::new()).err().unwrap();
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+            assert!(elsewhere.join("a/index.html").exists());
+            assert!(
+                out.join(WORK_DIR).join(JOURNAL).exists(),
+                "tried again next time"
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_made_during_the_build_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, staging) = (dir.path().join("public"), dir.path().join("stage"));
+        fs::create_dir_all(staging.join("new/fresh")).unwrap();
+        fs::write(staging.join("new/fresh/index.html"), "ours").unwrap();
+        fs::create_dir_all(out.join("fresh")).unwrap();
+        let op = Op::PutDir {
+            path: "fresh".into(),
+            files: vec!["fresh/index.html".into()],
+        };
+        let e = apply(&out, &staging, &op).unwrap_err();
+        assert!(e.to_string().contains("during the build"), "{e}");
+        let journal = Journal {
+            version: JOURNAL_VERSION,
+            stage: "stage".into(),
+            ops: vec![op],
+        };
+        assert_eq!(roll_back(&out, &staging, &journal).unwrap(), 0);
+        assert!(out.join("fresh").is_dir());
+        assert!(staging.join("new/fresh/index.html").exists());
+    }
+
+    /// A journal of the previous version, left by a build killed after it
+    /// moved a file into a folder it made and replaced another: put back.
+    #[test]
+    fn a_journal_of_version_1_is_still_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&site(&[("a.html", "1")]), &out).unwrap();
+        let before = snapshot(&out);
+        let stage = out.join(WORK_DIR).join("stage-v1");
+        fs::create_dir_all(stage.join("new")).unwrap();
+        fs::create_dir_all(stage.join("old")).unwrap();
+        fs::rename(out.join("a.html"), stage.join("old/a.html")).unwrap();
+        fs::write(out.join("a.html"), "2").unwrap();
+        fs::create_dir_all(out.join("n/m")).unwrap();
+        fs::write(out.join("n/m/c.html"), "new").unwrap();
+        fs::write(stage.join("new").join(MANIFEST), "{}").unwrap();
+        fs::write(
+            out.join(WORK_DIR).join(JOURNAL),
+            r#"{"version":1,"stage":"stage-v1","ops":[{"op":"put","path":"a.html","replaces":true},{"op":"put","path":"n/m/c.html","replaces":false},{"op":"put","path":".briefing-manifest","replaces":true}]}"#,
+        )
+        .unwrap();
+        let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+        assert!(stager
+            .recovered
+            .as_deref()
+            .unwrap()
+            .contains("2 files restored"));
+        drop(stager);
+        assert_eq!(before, snapshot(&out));
+    }
+
+    #[test]
+    fn a_journal_of_a_newer_version_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&site(&[("a.html", "1")]), &out).unwrap();
+        fs::create_dir_all(out.join(WORK_DIR).join("stage-v9/new")).unwrap();
+        let journal = r#"{"version":9,"stage":"stage-v9","ops":[]}"#;
+        fs::write(out.join(WORK_DIR).join(JOURNAL), journal).unwrap();
+        let e = Stager::new(&out, &CancelToken::new()).err().unwrap();
+        assert!(e.to_string().contains("newer briefing"), "{e}");
+        assert_eq!(
+            fs::read_to_string(out.join(WORK_DIR).join(JOURNAL)).unwrap(),
+            journal
+        );
     }
 
     #[test]
