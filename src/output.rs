@@ -5,7 +5,8 @@
 //! output's own hidden `.briefing/` (same filesystem, so moves never cross a
 //! mount; an unpredictable name created exclusively, so nothing planted there is
 //! followed); only when all of them are written are they moved into place.
-//! Before the first move a journal lists every move; a build killed half way is
+//! Before the first move a journal lists every move (a folder the output has
+//! nothing in the place of moves in whole, in one); a build killed half way is
 //! rolled back by the next one, which says so. Files are removed only if an
 //! earlier build wrote them and they still hold exactly what it wrote (size and
 //! SHA-256, kept in the manifest), so a `CNAME`, `.git` or anything else of the
@@ -706,11 +707,11 @@ fn moves_in(output: &Path, changed: Vec<String>, folders: &PlainFolders) -> Vec<
 /// plain folder; `known` are such folders found already. Anything else (a
 /// file or link in the way, an unreadable folder) gives `None`: the file is
 /// then moved on its own, which fails and rolls back if it must.
-fn missing_folder<T>(
+fn missing_folder(
     output: &Path,
     rel: &str,
     folders: &PlainFolders,
-    known: &BTreeMap<String, T>,
+    known: &BTreeMap<String, Vec<String>>,
 ) -> Option<String> {
     for (end, _) in rel.match_indices('/') {
         let folder = &rel[..end];
@@ -802,13 +803,15 @@ fn roll_back(output: &Path, staging: &Path, journal: &Journal) -> Result<usize, 
             }
             Op::Put {
                 replaces: false, ..
-            } if moved_in() && take_away(output, path, &folders)? => {
-                // Since version 2 a file is moved in on its own only into a
-                // folder that was there; version 1 made its folders.
-                if journal.version < 2 {
-                    remove_empty_parents(output, &target);
+            } if moved_in() => {
+                if take_away(output, path, &folders)? {
+                    // Since version 2 a file is moved in on its own only into
+                    // a folder that was there; version 1 made its folders.
+                    if journal.version < 2 {
+                        remove_empty_parents(output, &target);
+                    }
+                    undone += 1;
                 }
-                undone += 1;
             }
             Op::Put { .. } | Op::Remove { .. } => {}
         }
