@@ -5,7 +5,8 @@
 //! output's own hidden `.briefing/` (same filesystem, so moves never cross a
 //! mount; an unpredictable name created exclusively, so nothing planted there is
 //! followed); only when all of them are written are they moved into place.
-//! Before the first move a journal lists every move; a build killed half way is
+//! Before the first move a journal lists every move (a folder the output has
+//! nothing in the place of moves in whole, in one); a build killed half way is
 //! rolled back by the next one, which says so. Files are removed only if an
 //! earlier build wrote them and they still hold exactly what it wrote (size and
 //! SHA-256, kept in the manifest), so a `CNAME`, `.git` or anything else of the
@@ -421,14 +422,8 @@ impl Stager {
             unchanged: staged.unchanged,
             ..WriteStats::default()
         };
-        let mut ops: Vec<Op> = staged
-            .changed
-            .iter()
-            .map(|rel| Op::Put {
-                replaces: fs::symlink_metadata(output.join(rel)).is_ok(),
-                path: rel.clone(),
-            })
-            .collect();
+        let written = staged.changed.len();
+        let mut ops = moves_in(output, staged.changed, &self.folders);
         for (rel, entry) in &self.old_manifest.files {
             if staged.all.contains_key(rel) {
                 continue;
@@ -463,7 +458,7 @@ impl Stager {
         });
 
         let journal = Journal {
-            version: 1,
+            version: JOURNAL_VERSION,
             stage: self
                 .staging
                 .file_name()
@@ -489,11 +484,6 @@ impl Stager {
             if applied.is_err() {
                 break;
             }
-            match op {
-                Op::Put { path, .. } if path != MANIFEST => stats.written += 1,
-                Op::Remove { .. } => stats.removed += 1,
-                Op::Put { .. } => {}
-            }
         }
         #[cfg(test)]
         if tests::crash_now() {
@@ -502,14 +492,16 @@ impl Stager {
         if let Err(e) = applied {
             // The journal (and so the staging folder, with the files set aside)
             // stays if putting back fails too: the next build tries again.
-            roll_back(output, &self.staging, &journal.ops)?;
+            roll_back(output, &self.staging, &journal)?;
             let _ = fs::remove_file(&journal_path);
             return Err(e);
         }
+        stats.written = written;
         // The switch is done once the journal is gone.
         fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
         for op in &journal.ops {
             if let Op::Remove { path } = op {
+                stats.removed += 1;
                 remove_empty_parents(output, &output.join(path));
             }
         }
@@ -615,6 +607,13 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
                     display_path(output),
                 ))
             })?;
+        if journal.version > JOURNAL_VERSION {
+            return Err(Error::Refused(format!(
+                "{} was left by an interrupted build of a newer briefing (journal version {}): build with that version, which puts the previous site back",
+                display_path(&journal_path),
+                journal.version
+            )));
+        }
         let stage_is_ours = !journal.stage.contains(['/', '\\'])
             && !journal.stage.starts_with('.')
             && fs::symlink_metadata(work.join(&journal.stage)).is_ok_and(|m| m.is_dir());
@@ -625,7 +624,7 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
                 display_path(output)
             )));
         }
-        let restored = roll_back(output, &work.join(&journal.stage), &journal.ops)?;
+        let restored = roll_back(output, &work.join(&journal.stage), &journal)?;
         fs::remove_file(&journal_path).map_err(|e| Error::io(&journal_path, e))?;
         said.push(format!(
             "an earlier build into {} was interrupted while moving files in; put the previous site back ({restored} file{} restored)",
@@ -653,14 +652,23 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
 }
 
 /// One move of the switch, as the journal records it.
-#[derive(Debug, Serialize, Deserialize)]
+#[derive(Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
 enum Op {
     /// Move the staged file in, first setting aside the file it `replaces`.
     Put { path: String, replaces: bool },
+    /// Move a staged folder in whole, with one rename: nothing was at its path
+    /// and its parent was a folder, so every file in it (`files`, site paths)
+    /// is this build's.
+    PutDir { path: String, files: Vec<String> },
     /// Set an earlier build's file aside.
     Remove { path: String },
 }
+
+/// The journal's format. Version 2 added [`Op::PutDir`], and moves a file in
+/// one by one only into a folder that is already there; version 1 journals
+/// (whose moves may have made folders) are still rolled back.
+const JOURNAL_VERSION: u32 = 2;
 
 /// Written before the first move: enough to undo every move after a crash.
 #[derive(Debug, Serialize, Deserialize)]
@@ -672,8 +680,64 @@ struct Journal {
     ops: Vec<Op>,
 }
 
+/// The moves that bring the staged files `changed` in: a file whose folder
+/// (or a folder above it) is not in the output at all comes in with its whole
+/// topmost missing folder, one move per folder; any other file on its own.
+fn moves_in(output: &Path, changed: Vec<String>, folders: &PlainFolders) -> Vec<Op> {
+    let mut missing: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut ops = Vec::new();
+    for rel in changed {
+        match missing_folder(output, &rel, folders, &missing) {
+            Some(folder) => missing.entry(folder).or_default().push(rel),
+            None => ops.push(Op::Put {
+                replaces: fs::symlink_metadata(output.join(&rel)).is_ok(),
+                path: rel,
+            }),
+        }
+    }
+    ops.extend(missing.into_iter().map(|(path, mut files)| {
+        files.sort();
+        Op::PutDir { path, files }
+    }));
+    ops
+}
+
+/// The topmost folder on the way to `rel` that nothing in the output is in
+/// the place of (no file, folder or link), if every folder above it is a
+/// plain folder; `known` are such folders found already. Anything else (a
+/// file or link in the way, an unreadable folder) gives `None`: the file is
+/// then moved on its own, which fails and rolls back if it must.
+fn missing_folder(
+    output: &Path,
+    rel: &str,
+    folders: &PlainFolders,
+    known: &BTreeMap<String, Vec<String>>,
+) -> Option<String> {
+    for (end, _) in rel.match_indices('/') {
+        let folder = &rel[..end];
+        if known.contains_key(folder) {
+            return Some(folder.to_string());
+        }
+        if folders.contains(folder) {
+            continue;
+        }
+        match fs::symlink_metadata(output.join(folder)) {
+            Ok(m) if m.is_dir() => folders.insert(folder),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Some(folder.to_string()),
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// Whether the site path `rel` is inside the folder `folder`.
+fn is_inside(rel: &str, folder: &str) -> bool {
+    rel.strip_prefix(folder)
+        .is_some_and(|rest| rest.starts_with('/'))
+}
+
 fn apply(output: &Path, staging: &Path, op: &Op) -> Result<(), Error> {
-    let (Op::Put { path, .. } | Op::Remove { path }) = op;
+    let (Op::Put { path, .. } | Op::PutDir { path, .. } | Op::Remove { path }) = op;
     let target = output.join(path);
     #[cfg(test)]
     tests::maybe_fail(&target)?;
@@ -682,47 +746,92 @@ fn apply(output: &Path, staging: &Path, op: &Op) -> Result<(), Error> {
         create_parent(&aside)?;
         fs::rename(&target, &aside).map_err(|e| Error::io(&target, e))
     };
+    let move_in =
+        || fs::rename(staging.join("new").join(path), &target).map_err(|e| Error::io(&target, e));
     match op {
         Op::Put { replaces, .. } => {
             if *replaces {
                 set_aside()?;
             }
             create_parent(&target)?;
-            fs::rename(staging.join("new").join(path), &target).map_err(|e| Error::io(&target, e))
+            move_in()
         }
+        // A rename would silently replace an empty folder made since the
+        // plan: whatever is there now is not this build's.
+        Op::PutDir { .. } if fs::symlink_metadata(&target).is_ok() => Err(Error::Refused(format!(
+            "cannot write {}: something was put there during the build; build again",
+            display_path(&target)
+        ))),
+        Op::PutDir { .. } => move_in(),
         Op::Remove { .. } => set_aside(),
     }
 }
 
-/// Undoes the moves of `ops`, newest first, whichever of them were done: what
-/// was set aside goes back, what was new goes. Safe to run again after a crash
-/// in the middle of it. Returns how many files it put back or took away.
-fn roll_back(output: &Path, staging: &Path, ops: &[Op]) -> Result<usize, Error> {
+/// Undoes the moves of `journal`, newest first, whichever of them were done:
+/// what was set aside goes back, what was new goes (files only, by the names
+/// the journal gives; then the folders they leave empty, if a move made them).
+/// Safe to run again after a crash in the middle of it. Returns how many files
+/// it put back or took away.
+fn roll_back(output: &Path, staging: &Path, journal: &Journal) -> Result<usize, Error> {
     let mut undone = 0;
-    for op in ops.iter().rev() {
-        let (Op::Put { path, .. } | Op::Remove { path }) = op;
+    let folders = PlainFolders::default();
+    for op in journal.ops.iter().rev() {
+        let (Op::Put { path, .. } | Op::PutDir { path, .. } | Op::Remove { path }) = op;
         if check_site_path(path).is_err() && path != MANIFEST {
             continue;
         }
         let target = output.join(path);
         let aside = staging.join("old").join(path);
-        if fs::symlink_metadata(&aside).is_ok() {
-            create_parent(&target)?;
-            fs::rename(&aside, &target).map_err(|e| Error::io(&target, e))?;
-            undone += 1;
-        } else if let Op::Put {
-            replaces: false, ..
-        } = op
-        {
-            let moved_in = fs::symlink_metadata(staging.join("new").join(path)).is_err();
-            if moved_in && fs::symlink_metadata(&target).is_ok() {
-                fs::remove_file(&target).map_err(|e| Error::io(&target, e))?;
-                remove_empty_parents(output, &target);
+        let moved_in = || fs::symlink_metadata(staging.join("new").join(path)).is_err();
+        match op {
+            Op::PutDir { files, .. } if moved_in() => {
+                // The folder's parent was there before; the folder was not.
+                let stop = target.parent().unwrap_or(output);
+                let ours = files
+                    .iter()
+                    .filter(|f| is_inside(f, path) && check_site_path(f).is_ok());
+                for rel in ours {
+                    undone += usize::from(take_away(output, rel, &folders)?);
+                    remove_empty_parents(stop, &output.join(rel));
+                }
+            }
+            Op::PutDir { .. } => {}
+            _ if fs::symlink_metadata(&aside).is_ok() => {
+                create_parent(&target)?;
+                fs::rename(&aside, &target).map_err(|e| Error::io(&target, e))?;
                 undone += 1;
             }
+            Op::Put {
+                replaces: false, ..
+            } if moved_in() => {
+                if take_away(output, path, &folders)? {
+                    // Since version 2 a file is moved in on its own only into
+                    // a folder that was there; version 1 made its folders.
+                    if journal.version < 2 {
+                        remove_empty_parents(output, &target);
+                    }
+                    undone += 1;
+                }
+            }
+            Op::Put { .. } | Op::Remove { .. } => {}
         }
     }
     Ok(undone)
+}
+
+/// Removes the file a build moved in to `rel`, if a plain file is there;
+/// refuses (for the next build to try again) if one of its folders has been
+/// replaced by a link since. Returns whether it removed one.
+fn take_away(output: &Path, rel: &str, folders: &PlainFolders) -> Result<bool, Error> {
+    if let Some((folder, _)) = rel.rsplit_once('/') {
+        check_no_links(output, folder, folders)?;
+    }
+    let file = output.join(rel);
+    if !fs::symlink_metadata(&file).is_ok_and(|m| m.is_file()) {
+        return Ok(false);
+    }
+    fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+    Ok(true)
 }
 
 fn create_parent(path: &Path) -> Result<(), Error> {
@@ -925,11 +1034,12 @@ fn read_manifest(output: &Path, folders: &PlainFolders) -> Result<Manifest, Erro
     })
 }
 
-/// Removes folders left empty by a removal, up to (not including) the output.
-fn remove_empty_parents(output: &Path, file: &Path) {
+/// Removes folders left empty by a removal, up to (not including) `stop`: the
+/// output, or a folder that was there before.
+fn remove_empty_parents(stop: &Path, file: &Path) {
     let mut dir = file.parent();
     while let Some(d) = dir {
-        if d == output || fs::remove_dir(d).is_err() {
+        if d == stop || fs::remove_dir(d).is_err() {
             break;
         }
         dir = d.parent();
@@ -1124,6 +1234,229 @@ mod tests {
             assert!(!out.join("gone.html").exists());
             assert!(!out.join(WORK_DIR).exists(), "nothing left in .briefing/");
         }
+    }
+
+    /// An output holding an earlier build's site beside the user's own files
+    /// (one in a folder the site also uses, and an empty folder), and a new
+    /// site that puts files into folders not there yet, into the user's
+    /// folders, replaces one file and drops another.
+    fn output_with_users_folders() -> (tempfile::TempDir, PathBuf, SiteFiles) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(out.join("kept/empty")).unwrap();
+        fs::write(out.join("CNAME"), "mine").unwrap();
+        fs::write(out.join("kept/mine.txt"), "mine").unwrap();
+        let old = site(&[
+            ("index.html", "1"),
+            ("gone.html", "x"),
+            ("kept/old.html", "2"),
+        ]);
+        write_site(&old, &out).unwrap();
+        let new = site(&[
+            ("index.html", "new"),
+            ("fresh/a/index.html", "a"),
+            ("fresh/b/index.html", "b"),
+            ("kept/old.html", "2"),
+            ("kept/deep/x.html", "x"),
+            ("kept/empty/y.html", "y"),
+            ("kept/page.html", "p"),
+        ]);
+        (dir, out, new)
+    }
+
+    fn read_journal(out: &Path) -> Journal {
+        serde_json::from_slice(&fs::read(out.join(WORK_DIR).join(JOURNAL)).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn a_folder_not_in_the_output_moves_in_whole_and_others_file_by_file() {
+        let (_dir, out, new) = output_with_users_folders();
+        let before = snapshot(&out);
+        CRASH_AFTER.with(|f| f.set(Some(0)));
+        assert!(write_site(&new, &out).is_err());
+        let journal = read_journal(&out);
+        let put = |path: &str, replaces| Op::Put {
+            path: path.into(),
+            replaces,
+        };
+        let put_dir = |path: &str, files: &[&str]| Op::PutDir {
+            path: path.into(),
+            files: files.iter().map(|f| f.to_string()).collect(),
+        };
+        assert_eq!(journal.version, JOURNAL_VERSION);
+        assert_eq!(
+            journal.ops,
+            vec![
+                put("index.html", true),
+                put("kept/empty/y.html", false),
+                put("kept/page.html", false),
+                put_dir("fresh", &["fresh/a/index.html", "fresh/b/index.html"]),
+                put_dir("kept/deep", &["kept/deep/x.html"]),
+                Op::Remove {
+                    path: "gone.html".into()
+                },
+                put(MANIFEST, true),
+            ]
+        );
+        drop(Stager::new(&out, &CancelToken::new()).unwrap());
+        assert_eq!(before, snapshot(&out));
+        // Files are counted and listed one by one, as before.
+        let stats = write_site(&new, &out).unwrap();
+        assert_eq!((stats.written, stats.unchanged, stats.removed), (6, 1, 1));
+        let manifest = read_manifest(&out, &PlainFolders::default()).unwrap();
+        let listed: Vec<&str> = manifest.files.keys().map(String::as_str).collect();
+        let built: Vec<&str> = new.keys().map(String::as_str).collect();
+        assert_eq!(listed, built);
+        for (rel, bytes) in &new {
+            assert_eq!(&fs::read(out.join(rel)).unwrap(), bytes, "{rel}");
+        }
+        assert_eq!(
+            fs::read_to_string(out.join("kept/mine.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!out.join(WORK_DIR).exists());
+    }
+
+    /// Every point at which a build can die, or a move fail, among moves of
+    /// whole folders and single files: the output is then exactly as before,
+    /// the user's empty folder included.
+    #[test]
+    fn a_build_stopped_at_any_move_of_a_folder_or_file_leaves_the_output_as_it_was() {
+        // Seven moves (see the test above), and after the last.
+        for k in 0..8 {
+            let (dir, out, new) = output_with_users_folders();
+            let before = snapshot(&out);
+            CRASH_AFTER.with(|f| f.set(Some(k)));
+            let crashed = write_site(&new, &out);
+            CRASH_AFTER.with(|f| f.set(None));
+            assert!(crashed.is_err(), "crash before move {k}");
+            let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+            let said = stager.recovered.clone().unwrap_or_default();
+            assert!(said.contains("put the previous site back"), "{said}");
+            drop(stager);
+            assert_eq!(before, snapshot(&out), "after a crash before move {k}");
+            if k < 7 {
+                FAIL_AFTER.with(|f| f.set(Some(k)));
+                let failed = write_site(&new, &out);
+                FAIL_AFTER.with(|f| f.set(None));
+                assert!(failed.is_err(), "failure of move {k}");
+                assert_eq!(before, snapshot(&out), "after move {k} failed");
+                assert_eq!(fs::read_dir(dir.path()).unwrap().count(), 1);
+            }
+            write_site(&new, &out).unwrap();
+            assert_eq!(
+                fs::read_to_string(out.join("fresh/b/index.html")).unwrap(),
+                "b"
+            );
+        }
+    }
+
+    /// Rolling back a folder moved in whole takes away the files it brought,
+    /// no more: a file put in it after the crash stays, and nothing is
+    /// removed through a link put in its place.
+    #[test]
+    fn rolling_back_a_folder_takes_away_only_its_own_files() {
+        let (dir, out, new) = output_with_users_folders();
+        // Crash after the first five moves: `fresh` and `kept/deep` are in.
+        CRASH_AFTER.with(|f| f.set(Some(5)));
+        assert!(write_site(&new, &out).is_err());
+        assert!(out.join("fresh/a/index.html").exists());
+        fs::write(out.join("fresh/a/notes.txt"), "mine").unwrap();
+        let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+        assert!(stager.recovered.is_some());
+        drop(stager);
+        assert_eq!(
+            fs::read_to_string(out.join("fresh/a/notes.txt")).unwrap(),
+            "mine"
+        );
+        assert!(!out.join("fresh/a/index.html").exists());
+        assert!(!out.join("fresh/b").exists() && !out.join("kept/deep").exists());
+        #[cfg(unix)]
+        {
+            fs::remove_dir_all(out.join("fresh")).unwrap();
+            CRASH_AFTER.with(|f| f.set(Some(5)));
+            assert!(write_site(&new, &out).is_err());
+            let elsewhere = dir.path().join("elsewhere");
+            fs::rename(out.join("fresh"), &elsewhere).unwrap();
+            std::os::unix::fs::symlink(&elsewhere, out.join("fresh")).unwrap();
+            let e = Stager::new(&out, &CancelToken::new()).err().unwrap();
+            assert!(e.to_string().contains("symbolic link"), "{e}");
+            assert!(elsewhere.join("a/index.html").exists());
+            assert!(
+                out.join(WORK_DIR).join(JOURNAL).exists(),
+                "tried again next time"
+            );
+        }
+    }
+
+    #[test]
+    fn a_folder_made_during_the_build_is_not_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (out, staging) = (dir.path().join("public"), dir.path().join("stage"));
+        fs::create_dir_all(staging.join("new/fresh")).unwrap();
+        fs::write(staging.join("new/fresh/index.html"), "ours").unwrap();
+        fs::create_dir_all(out.join("fresh")).unwrap();
+        let op = Op::PutDir {
+            path: "fresh".into(),
+            files: vec!["fresh/index.html".into()],
+        };
+        let e = apply(&out, &staging, &op).unwrap_err();
+        assert!(e.to_string().contains("during the build"), "{e}");
+        let journal = Journal {
+            version: JOURNAL_VERSION,
+            stage: "stage".into(),
+            ops: vec![op],
+        };
+        assert_eq!(roll_back(&out, &staging, &journal).unwrap(), 0);
+        assert!(out.join("fresh").is_dir());
+        assert!(staging.join("new/fresh/index.html").exists());
+    }
+
+    /// A journal of the previous version, left by a build killed after it
+    /// moved a file into a folder it made and replaced another: put back.
+    #[test]
+    fn a_journal_of_version_1_is_still_rolled_back() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&site(&[("a.html", "1")]), &out).unwrap();
+        let before = snapshot(&out);
+        let stage = out.join(WORK_DIR).join("stage-v1");
+        fs::create_dir_all(stage.join("new")).unwrap();
+        fs::create_dir_all(stage.join("old")).unwrap();
+        fs::rename(out.join("a.html"), stage.join("old/a.html")).unwrap();
+        fs::write(out.join("a.html"), "2").unwrap();
+        fs::create_dir_all(out.join("n/m")).unwrap();
+        fs::write(out.join("n/m/c.html"), "new").unwrap();
+        fs::write(stage.join("new").join(MANIFEST), "{}").unwrap();
+        fs::write(
+            out.join(WORK_DIR).join(JOURNAL),
+            r#"{"version":1,"stage":"stage-v1","ops":[{"op":"put","path":"a.html","replaces":true},{"op":"put","path":"n/m/c.html","replaces":false},{"op":"put","path":".briefing-manifest","replaces":true}]}"#,
+        )
+        .unwrap();
+        let stager = Stager::new(&out, &CancelToken::new()).unwrap();
+        assert!(stager
+            .recovered
+            .as_deref()
+            .unwrap()
+            .contains("2 files restored"));
+        drop(stager);
+        assert_eq!(before, snapshot(&out));
+    }
+
+    #[test]
+    fn a_journal_of_a_newer_version_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        write_site(&site(&[("a.html", "1")]), &out).unwrap();
+        fs::create_dir_all(out.join(WORK_DIR).join("stage-v9/new")).unwrap();
+        let journal = r#"{"version":9,"stage":"stage-v9","ops":[]}"#;
+        fs::write(out.join(WORK_DIR).join(JOURNAL), journal).unwrap();
+        let e = Stager::new(&out, &CancelToken::new()).err().unwrap();
+        assert!(e.to_string().contains("newer briefing"), "{e}");
+        assert_eq!(
+            fs::read_to_string(out.join(WORK_DIR).join(JOURNAL)).unwrap(),
+            journal
+        );
     }
 
     #[test]
