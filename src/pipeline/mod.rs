@@ -312,12 +312,14 @@ pub fn build_into(
         .diagnostics
         .extend(recovered.map(|note| Diagnostic::warning(output, note)));
     if let Some(site) = &outcome.site {
-        for (rel, bytes) in &site.files {
+        // Side by side: the search index alone is megabytes to hash and write.
+        site.files.par_iter().try_for_each(|(rel, bytes)| {
             let sum = stager.stage(rel, bytes)?;
             if let Some(record) = &build.page_record {
                 record.staged(rel, sum);
             }
-        }
+            Ok::<_, Error>(())
+        })?;
         let stats = stager.commit()?;
         if let Some(record) = &build.page_record {
             record.save();
@@ -329,6 +331,9 @@ pub fn build_into(
             );
         }
     }
+    // Freeing every briefing's result takes milliseconds the caller need not
+    // wait for: the output is complete, and a process that exits now skips it.
+    std::thread::spawn(move || drop(build));
     Ok(outcome)
 }
 
@@ -640,7 +645,11 @@ impl Incremental {
         let results: Vec<(String, BriefingResult, bool)> = if todo.len() == 1 {
             todo.iter().map(build_one).collect::<Result<_, Error>>()?
         } else {
+            // One briefing per task: rayon otherwise runs long stretches of
+            // the list as one unstealable task, and the last one leaves the
+            // other core idle for tens of milliseconds at the end.
             todo.par_iter()
+                .with_max_len(1)
                 .map(build_one)
                 .collect::<Result<_, Error>>()?
         };
