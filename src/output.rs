@@ -596,8 +596,18 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
     let journal_path = work.join(JOURNAL);
     let mut said = Vec::new();
     if fs::symlink_metadata(&journal_path).is_ok() {
-        let journal: Journal = fs::read(&journal_path)
-            .ok()
+        let bytes = fs::read(&journal_path).ok();
+        // The version first: a newer journal may hold moves this one cannot read.
+        let version = bytes
+            .as_deref()
+            .and_then(|b| serde_json::from_slice::<JournalVersion>(b).ok());
+        if let Some(JournalVersion { version }) = version.filter(|v| v.version > JOURNAL_VERSION) {
+            return Err(Error::Refused(format!(
+                "{} was left by an interrupted build of a newer briefing (journal version {version}): build with that version, which puts the previous site back",
+                display_path(&journal_path),
+            )));
+        }
+        let journal: Journal = bytes
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .ok_or_else(|| {
                 Error::Refused(format!(
@@ -607,13 +617,6 @@ fn recover(output: &Path, work: &Path) -> Result<Option<String>, Error> {
                     display_path(output),
                 ))
             })?;
-        if journal.version > JOURNAL_VERSION {
-            return Err(Error::Refused(format!(
-                "{} was left by an interrupted build of a newer briefing (journal version {}): build with that version, which puts the previous site back",
-                display_path(&journal_path),
-                journal.version
-            )));
-        }
         let stage_is_ours = !journal.stage.contains(['/', '\\'])
             && !journal.stage.starts_with('.')
             && fs::symlink_metadata(work.join(&journal.stage)).is_ok_and(|m| m.is_dir());
@@ -665,6 +668,14 @@ enum Op {
     Remove { path: String },
 }
 
+impl Op {
+    /// The site path the move is about.
+    fn path(&self) -> &str {
+        let (Op::Put { path, .. } | Op::PutDir { path, .. } | Op::Remove { path }) = self;
+        path
+    }
+}
+
 /// The journal's format. Version 2 added [`Op::PutDir`], and moves a file in
 /// one by one only into a folder that is already there; version 1 journals
 /// (whose moves may have made folders) are still rolled back.
@@ -678,6 +689,13 @@ struct Journal {
     /// in, `old/` the files set aside.
     stage: String,
     ops: Vec<Op>,
+}
+
+/// Just the version of a journal, read before the rest: a newer briefing's
+/// journal may hold moves this one does not know.
+#[derive(Deserialize)]
+struct JournalVersion {
+    version: u32,
 }
 
 /// The moves that bring the staged files `changed` in: a file whose folder
@@ -737,7 +755,7 @@ fn is_inside(rel: &str, folder: &str) -> bool {
 }
 
 fn apply(output: &Path, staging: &Path, op: &Op) -> Result<(), Error> {
-    let (Op::Put { path, .. } | Op::PutDir { path, .. } | Op::Remove { path }) = op;
+    let path = op.path();
     let target = output.join(path);
     #[cfg(test)]
     tests::maybe_fail(&target)?;
@@ -776,7 +794,7 @@ fn roll_back(output: &Path, staging: &Path, journal: &Journal) -> Result<usize, 
     let mut undone = 0;
     let folders = PlainFolders::default();
     for op in journal.ops.iter().rev() {
-        let (Op::Put { path, .. } | Op::PutDir { path, .. } | Op::Remove { path }) = op;
+        let path = op.path();
         if check_site_path(path).is_err() && path != MANIFEST {
             continue;
         }
@@ -1449,7 +1467,8 @@ mod tests {
         let out = dir.path().join("public");
         write_site(&site(&[("a.html", "1")]), &out).unwrap();
         fs::create_dir_all(out.join(WORK_DIR).join("stage-v9/new")).unwrap();
-        let journal = r#"{"version":9,"stage":"stage-v9","ops":[]}"#;
+        // A move this version does not know must not hide whose journal it is.
+        let journal = r#"{"version":9,"stage":"stage-v9","ops":[{"op":"swap","path":"a.html"}]}"#;
         fs::write(out.join(WORK_DIR).join(JOURNAL), journal).unwrap();
         let e = Stager::new(&out, &CancelToken::new()).err().unwrap();
         assert!(e.to_string().contains("newer briefing"), "{e}");

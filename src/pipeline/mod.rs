@@ -333,7 +333,8 @@ pub fn build_into(
     }
     // Freeing every briefing's result takes milliseconds the caller need not
     // wait for: the output is complete, and a process that exits now skips it.
-    std::thread::spawn(move || drop(build));
+    // If no thread can be made, `spawn` drops the closure, and so the results, here.
+    let _ = std::thread::Builder::new().spawn(move || drop(build));
     Ok(outcome)
 }
 

@@ -4,7 +4,7 @@
 //! was the largest part of rendering a page. The template still gets each
 //! source's fields, for a project that writes its own citations.
 
-use super::html::escape;
+use super::html::escape_into;
 use super::page::{CitedSource, SourceView};
 
 /// The short form, inside a note or glossary entry: publisher (or title) and
@@ -13,26 +13,18 @@ use super::page::{CitedSource, SourceView};
 pub fn short(source: &SourceView, cite: &str) -> String {
     let mut out = String::with_capacity(160);
     out.push_str("<a href=\"");
-    out.push_str(&escape(cite));
+    escape_into(&mut out, cite);
     out.push_str("\">");
-    out.push_str(&escape(
+    escape_into(
+        &mut out,
         non_empty(&source.publisher).unwrap_or(&source.title),
-    ));
+    );
     if let Some(date) = &source.date {
         out.push_str(", ");
-        out.push_str(&escape(&date.written));
+        escape_into(&mut out, &date.written);
     }
     out.push_str("</a>");
-    if let Some(accessed) = &source.accessed {
-        out.push_str(" (checked ");
-        out.push_str(&escape(&accessed.written));
-        out.push(')');
-    }
-    if let Some(archived) = non_empty(&source.archived) {
-        out.push_str(", <a href=\"");
-        out.push_str(&escape(archived));
-        out.push_str("\">archived copy</a>");
-    }
+    push_checked_and_archived(&mut out, source, ", ");
     out
 }
 
@@ -67,42 +59,49 @@ pub fn entry(cited: &CitedSource) -> String {
     match non_empty(&source.url) {
         Some(url) => {
             out.push_str("<a href=\"");
-            out.push_str(&escape(url));
+            escape_into(&mut out, url);
             out.push_str("\">");
-            out.push_str(&escape(&source.title));
+            escape_into(&mut out, &source.title);
             out.push_str("</a>");
         }
-        None => out.push_str(&escape(&source.title)),
+        None => escape_into(&mut out, &source.title),
     }
     match &source.date {
         Some(date) => {
             out.push_str(", ");
-            out.push_str(&escape(&date.written));
+            escape_into(&mut out, &date.written);
         }
         None => out.push_str(", undated"),
     }
-    if let Some(accessed) = &source.accessed {
-        out.push_str(" (checked ");
-        out.push_str(&escape(&accessed.written));
-        out.push(')');
-    }
-    if let Some(archived) = non_empty(&source.archived) {
-        out.push_str("; <a href=\"");
-        out.push_str(&escape(archived));
-        out.push_str("\">archived copy</a>");
-    }
+    push_checked_and_archived(&mut out, source, "; ");
     out.push_str(" · ");
     for (i, link) in cited.cited_by.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
         out.push_str("<a href=\"");
-        out.push_str(&escape(&link.href));
+        escape_into(&mut out, &link.href);
         out.push_str("\">");
-        out.push_str(&escape(&link.label));
+        escape_into(&mut out, &link.label);
         out.push_str("</a>");
     }
     out
+}
+
+/// When the source was checked, and its archived copy after `separator`:
+/// the same in both forms.
+fn push_checked_and_archived(out: &mut String, source: &SourceView, separator: &str) {
+    if let Some(accessed) = &source.accessed {
+        out.push_str(" (checked ");
+        escape_into(out, &accessed.written);
+        out.push(')');
+    }
+    if let Some(archived) = non_empty(&source.archived) {
+        out.push_str(separator);
+        out.push_str("<a href=\"");
+        escape_into(out, archived);
+        out.push_str("\">archived copy</a>");
+    }
 }
 
 /// A text a template would test with `{% if %}`: empty is as good as absent.

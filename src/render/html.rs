@@ -5,8 +5,13 @@ use std::sync::OnceLock;
 /// Escapes text for an HTML body or a quoted attribute value.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    pulldown_cmark_escape::escape_html(&mut out, text).expect("writing to a String cannot fail");
+    escape_into(&mut out, text);
     out
+}
+
+/// [`escape`], appended to `out`: for HTML written in pieces.
+pub fn escape_into(out: &mut String, text: &str) {
+    pulldown_cmark_escape::escape_html(out, text).expect("writing to a String cannot fail");
 }
 
 /// Marks an attribute value as briefing's own (a note's `data-note`, a

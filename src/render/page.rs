@@ -321,7 +321,8 @@ pub struct SourceView {
     /// Where the page lists this source in full (`#src-3`), when it has a
     /// Sources section: a note then cites it in short and links there.
     pub cite: Option<String>,
-    /// The short citation as HTML (`render::citation::short`), set with `cite`.
+    /// The short citation as HTML (`render::citation::short`), set with `cite`
+    /// for a note's or term's source on a briefing page; `None` elsewhere.
     pub citation_html: Option<String>,
 }
 
