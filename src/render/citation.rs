@@ -150,6 +150,23 @@ mod tests {
     }
 
     #[test]
+    fn the_paragraph_says_source_or_sources_and_joins_the_short_forms() {
+        assert_eq!(paragraph(&[]), "");
+        let cited = |html: &str| SourceView {
+            citation_html: Some(html.into()),
+            ..source()
+        };
+        assert_eq!(
+            paragraph(&[cited("<a>A</a>")]),
+            "<p class=\"src\">Source: <a>A</a></p>\n"
+        );
+        assert_eq!(
+            paragraph(&[cited("<a>A</a>"), cited("<a>B</a>")]),
+            "<p class=\"src\">Sources: <a>A</a>; <a>B</a></p>\n"
+        );
+    }
+
+    #[test]
     fn the_full_form_links_the_title_and_lists_who_cites_it() {
         let cited = CitedSource {
             id: "src-1".into(),
