@@ -12,6 +12,7 @@
 //! SHA-256, kept in the manifest), so a `CNAME`, `.git` or anything else of the
 //! user's survives. Unchanged files are not touched.
 
+pub(crate) mod checked;
 mod seen;
 
 pub(crate) use seen::{stat_of, Stat};

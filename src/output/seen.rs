@@ -17,9 +17,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::{sha256_hex, FileSum};
+use super::{checked, FileSum};
 
-const VERSION: u32 = 1;
+/// Version 2: kept as a [`checked`] file.
+const VERSION: u32 = 2;
 
 /// The files seen by an earlier build, and where this build leaves its own list.
 #[derive(Default)]
@@ -44,27 +45,11 @@ pub(crate) struct Stat {
     ctime: (i64, i64),
 }
 
-#[derive(Serialize, Deserialize)]
-struct SeenText {
-    version: u32,
-    files: BTreeMap<String, SeenFile>,
-    checksum: String,
-}
-
-fn checksum(files: &BTreeMap<String, SeenFile>) -> String {
-    sha256_hex(&serde_json::to_vec(files).unwrap_or_default())
-}
-
 impl Seen {
     /// Reads the list kept at `path` (none if it is missing or damaged); the
     /// build writes its own there.
     pub fn load(path: &Path) -> Seen {
-        let files = std::fs::read(path)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<SeenText>(&bytes).ok())
-            .filter(|t| t.version == VERSION && checksum(&t.files) == t.checksum)
-            .map(|t| t.files)
-            .unwrap_or_default();
+        let files = checked::read(path, VERSION).unwrap_or_default();
         Seen {
             path: Some(path.to_path_buf()),
             files,
@@ -105,12 +90,7 @@ impl Seen {
         if files == self.files {
             return;
         }
-        let text = SeenText {
-            version: VERSION,
-            checksum: checksum(&files),
-            files,
-        };
-        if let Ok(json) = serde_json::to_vec(&text) {
+        if let Some(json) = checked::to_json(&files, VERSION) {
             let _ = write_replacing(path, &json);
         }
     }

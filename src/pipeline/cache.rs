@@ -226,17 +226,7 @@ impl BuildCache {
 pub(super) fn digests_print(digests: &[&LibraryDigest]) -> Option<String> {
     let mut hash = Sha256::new();
     for d in digests {
-        let LibraryDigest {
-            slug,
-            title,
-            date,
-            topics,
-            notes,
-            search: _,
-        } = d;
-        let notes: Vec<CachedNote> = notes.iter().map(CachedNote::of).collect();
-        let print = (slug, title, date_out(date), topics, notes);
-        hash.update(postcard::to_stdvec(&print).ok()?);
+        hash.update(postcard::to_stdvec(&CachedLibrary::of(d)).ok()?);
     }
     Some(format!("{:x}", hash.finalize()))
 }
@@ -445,13 +435,20 @@ struct CachedPage {
 /// they are written, which the library pages do not show.
 #[derive(Serialize, Deserialize)]
 struct CachedDigest {
+    library: CachedLibrary,
+    /// The search entries' JSON and where each ends.
+    search: (String, Vec<usize>),
+}
+
+/// All of a digest that the library pages are made of: all but its search
+/// entries. [`digests_print`] hashes it.
+#[derive(Serialize, Deserialize)]
+struct CachedLibrary {
     slug: String,
     title: String,
     date: CachedDate,
     topics: Vec<String>,
     notes: Vec<CachedNote>,
-    /// The search entries' JSON and where each ends.
-    search: (String, Vec<usize>),
 }
 
 #[derive(Serialize, Deserialize)]
@@ -609,23 +606,32 @@ impl CachedPage {
     }
 }
 
-impl CachedDigest {
-    fn of(d: &LibraryDigest) -> CachedDigest {
+impl CachedLibrary {
+    fn of(d: &LibraryDigest) -> CachedLibrary {
+        // Every field named: a new one must be kept here, or said to be left out.
         let LibraryDigest {
             slug,
             title,
             date,
             topics,
             notes,
-            search,
+            search: _,
         } = d;
-        let (json, ends) = search.parts();
-        CachedDigest {
+        CachedLibrary {
             slug: slug.clone(),
             title: title.clone(),
             date: date_out(date),
             topics: topics.clone(),
             notes: notes.iter().map(CachedNote::of).collect(),
+        }
+    }
+}
+
+impl CachedDigest {
+    fn of(d: &LibraryDigest) -> CachedDigest {
+        let (json, ends) = d.search.parts();
+        CachedDigest {
+            library: CachedLibrary::of(d),
             search: (json.to_string(), ends.to_vec()),
         }
     }
@@ -633,12 +639,19 @@ impl CachedDigest {
     /// The digest back, if its search entries are whole.
     fn into_digest(self) -> Option<LibraryDigest> {
         let (json, ends) = self.search;
+        let CachedLibrary {
+            slug,
+            title,
+            date,
+            topics,
+            notes,
+        } = self.library;
         Some(LibraryDigest {
-            slug: self.slug,
-            title: self.title,
-            date: date_in(self.date),
-            topics: self.topics,
-            notes: self.notes.into_iter().map(CachedNote::into_note).collect(),
+            slug,
+            title,
+            date: date_in(date),
+            topics,
+            notes: notes.into_iter().map(CachedNote::into_note).collect(),
             search: SearchEntries::from_parts(json, ends)?,
         })
     }

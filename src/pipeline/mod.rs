@@ -301,8 +301,7 @@ pub fn build_into(
     build.base_url = base_url;
     build.cache_dir = cache.map(Path::to_path_buf);
     build.shared = Some(shared?);
-    build.shared_fresh = true;
-    build.update(&Scope::Everything, progress, Some(&stager))?;
+    build.build_briefings(&Scope::Everything, progress, Some(&stager))?;
     // Nothing is rebuilt later: the pages move into the site instead of being copied.
     let mut outcome = build.assemble(Pages::Move, Some(&stager))?;
     if cancel.is_cancelled() {
@@ -398,9 +397,6 @@ pub struct Incremental {
     root: PathBuf,
     /// What every briefing depends on; `None` until a build succeeded in reading it.
     shared: Option<SharedInputs>,
-    /// Whether `shared` was just read, for the next update (`build_into`
-    /// reads it while it takes the output's lock).
-    shared_fresh: bool,
     /// Problems found listing `content/` (symbolic links).
     listing: Vec<Diagnostic>,
     /// Each briefing folder's last result, by folder name.
@@ -498,7 +494,6 @@ impl Incremental {
         Incremental {
             root: root.to_path_buf(),
             shared: None,
-            shared_fresh: false,
             listing: Vec::new(),
             briefings: BTreeMap::new(),
             rendered: Vec::new(),
@@ -538,12 +533,16 @@ impl Incremental {
         progress: &dyn Progress,
         stager: Option<&Stager>,
     ) -> Result<(), Error> {
-        let everything = matches!(scope, Scope::Everything) || self.shared.is_none();
-        if everything {
+        self.refresh_shared(scope)?;
+        self.build_briefings(scope, progress, stager)
+    }
+
+    /// Reads the site-wide inputs again if `scope` may have changed them, and
+    /// forgets the briefings built from what changed.
+    fn refresh_shared(&mut self, scope: &Scope) -> Result<(), Error> {
+        if matches!(scope, Scope::Everything) || self.shared.is_none() {
             self.briefings.clear();
-            if !std::mem::take(&mut self.shared_fresh) || self.shared.is_none() {
-                self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
-            }
+            self.shared = Some(SharedInputs::load(&self.root, self.base_url.as_ref())?);
         } else if let Scope::Glossary(_) = scope {
             let shared = SharedInputs::load(&self.root, self.base_url.as_ref())?;
             let old = self
@@ -556,6 +555,17 @@ impl Incremental {
                 .retain(|_, r| r.page.as_ref().is_some_and(|p| !stale.affects(p)));
             self.shared = Some(shared);
         }
+        Ok(())
+    }
+
+    /// Builds the briefing folders that `scope` names and those without a
+    /// result yet, from the site-wide inputs as they are.
+    fn build_briefings(
+        &mut self,
+        scope: &Scope,
+        progress: &dyn Progress,
+        stager: Option<&Stager>,
+    ) -> Result<(), Error> {
         let content_dir = self.root.join("content");
         let (folders, listing) = load::briefing_folders(&content_dir)?;
         self.listing = listing;

@@ -28,10 +28,11 @@ use sha2::{Digest, Sha256};
 use super::cache::write_atomic;
 use crate::diagnostic::Diagnostic;
 use crate::library::pages::{is_library_page, PageFile, PageMaker};
-use crate::output::{sha256_hex, FileSum, Stager};
+use crate::output::{checked, FileSum, Stager};
 use crate::render::page::Templates;
 
-const VERSION: u32 = 3;
+/// Version 4: kept as a checked file (`output::checked`).
+const VERSION: u32 = 4;
 
 /// Renders every page, or keeps those `reuse` allows.
 pub(super) struct Maker<'a> {
@@ -104,27 +105,11 @@ struct RecordedPage {
     file: FileSum,
 }
 
-#[derive(Serialize, Deserialize)]
-struct RecordFile {
-    version: u32,
-    pages: BTreeMap<String, RecordedPage>,
-    checksum: String,
-}
-
-fn checksum(pages: &BTreeMap<String, RecordedPage>) -> String {
-    sha256_hex(&serde_json::to_vec(pages).unwrap_or_default())
-}
-
 impl PageRecord {
     /// Reads the record kept in `file` (none if it is missing or damaged), for
     /// a build whose site-wide key is `shared_key`.
     pub fn open(file: PathBuf, shared_key: &str) -> PageRecord {
-        let old = std::fs::read(&file)
-            .ok()
-            .and_then(|bytes| serde_json::from_slice::<RecordFile>(&bytes).ok())
-            .filter(|r| r.version == VERSION && checksum(&r.pages) == r.checksum)
-            .map(|r| r.pages)
-            .unwrap_or_default();
+        let old = checked::read(&file, VERSION).unwrap_or_default();
         PageRecord {
             file,
             shared_key: shared_key.to_string(),
@@ -225,12 +210,7 @@ impl PageRecord {
         if pages == self.old {
             return;
         }
-        let record = RecordFile {
-            version: VERSION,
-            checksum: checksum(&pages),
-            pages,
-        };
-        if let Ok(json) = serde_json::to_vec(&record) {
+        if let Some(json) = checked::to_json(&pages, VERSION) {
             let _ = write_atomic(&self.file, &json);
         }
     }
